@@ -1,0 +1,249 @@
+"""The ``negotiator`` command.
+
+Exit codes: 0 — no violation found; 1 — violations found; 2 — bad input or usage (one line on
+standard error naming the problem, never a traceback); 70 — an internal error (a bug: please
+report it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from .errors import InputError, NegotiatorError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 70
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        raise InputError("usage", message)
+
+
+def _read_case(source: str) -> Any:
+    from .load import load_case
+
+    if source == "-":
+        return load_case(sys.stdin.buffer.read())
+    path = Path(source)
+    if not path.is_file():
+        raise InputError("CASE", f"no such file: {source}")
+    return load_case(path)
+
+
+def _as_of(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError("--as-of", "expected a date written YYYY-MM-DD") from None
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        from .fsutil import atomic_write
+
+        atomic_write(Path(output), text.encode("utf-8"))
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _letter_kinds() -> list[str]:
+    try:
+        from .letters import LETTER_KINDS
+    except ImportError:  # pragma: no cover - letters are part of the package
+        return []
+    return list(LETTER_KINDS)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--lang", default="zh-Hans", choices=["zh-Hans", "zh-Hant", "en"], help="output language"
+    )
+    parser = _Parser(
+        prog="negotiator",
+        description=(
+            "Help a borrower in mainland China negotiate overdue online-loan repayment: "
+            "checklist, strategy, agreement check, letters. Information, not legal advice."
+        ),
+        epilog="CASE is a TOML or JSON file, or - for standard input.",
+    )
+    parser.add_argument("--version", action="version", version=f"negotiator {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("advise", parents=[common], help="action plan and findings for a case")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--as-of", help="evaluate as of this date (YYYY-MM-DD)")
+    p.add_argument("--evaluator", choices=["durable", "oracle"], default="durable")
+    p.add_argument("-o", "--output", help="write to this file (atomically) instead of stdout")
+
+    p = sub.add_parser("check", parents=[common], help="check the case's proposed agreement")
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--as-of", help="evaluate as of this date (YYYY-MM-DD)")
+    p.add_argument("--evaluator", choices=["durable", "oracle"], default="durable")
+    p.add_argument("-o", "--output", help="write to this file (atomically) instead of stdout")
+
+    kinds = _letter_kinds()
+    p = sub.add_parser(
+        "letter",
+        parents=[common],
+        help="render a letter or document",
+        description="Render a letter for a case. KIND is one of: " + ", ".join(kinds),
+    )
+    p.add_argument("kind", metavar="KIND", choices=kinds or None, help=", ".join(kinds))
+    p.add_argument("case", metavar="CASE")
+    p.add_argument("--format", default="text", choices=["text", "markdown", "html", "docx"])
+    p.add_argument("--as-of", help="date the letter as of this day (YYYY-MM-DD)")
+    p.add_argument("--templates", help="a folder of your own templates (rendered sandboxed)")
+    p.add_argument("-o", "--output", help="write to this file (atomically) instead of stdout")
+
+    p = sub.add_parser("rules", help="list the rules, or show one")
+    p.add_argument("rule", nargs="?", metavar="ID")
+    p.add_argument("--json", action="store_true")
+
+    sub.add_parser("schema", help="print the JSON Schema of the case format")
+
+    p = sub.add_parser("batch", help="evaluate a JSON-lines file of cases on all cores")
+    p.add_argument("input", metavar="INPUT.jsonl")
+    p.add_argument("-o", "--output", required=True, metavar="OUTPUT.jsonl")
+    p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    p.add_argument("--mode", choices=["advise", "check"], default="advise")
+    p.add_argument("--lang", default="zh-Hans", choices=["zh-Hans", "zh-Hant", "en"])
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return parser
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .api import advise, check
+
+    case = _read_case(args.case)
+    run = advise if args.command == "advise" else check
+    report = run(case, lang=args.lang, as_of=_as_of(args.as_of), evaluator=args.evaluator)
+    if args.json:
+        text = json.dumps(report.to_json(), ensure_ascii=False, indent=2)
+    elif args.command == "advise":
+        from .letters import render_action_plan
+
+        text = render_action_plan(case, report)
+    else:
+        from .present import report_text
+
+        text = report_text(report)
+    _emit(text, args.output)
+    return EXIT_VIOLATIONS if report.has_violations else EXIT_OK
+
+
+def _cmd_letter(args: argparse.Namespace) -> int:
+    from .letters import render_letter
+
+    case = _read_case(args.case)
+    templates = Path(args.templates) if args.templates else None
+    if templates is not None and not templates.is_dir():
+        raise InputError("--templates", f"no such folder: {args.templates}")
+    result = render_letter(
+        args.kind,
+        case,
+        lang=args.lang,
+        fmt=args.format,
+        as_of=_as_of(args.as_of),
+        templates=templates,
+    )
+    if isinstance(result, bytes):
+        if not args.output:
+            raise InputError("-o", "DOCX output needs a file: add -o FILE.docx")
+        from .fsutil import atomic_write
+
+        atomic_write(Path(args.output), result)
+    else:
+        _emit(result, args.output)
+    return EXIT_OK
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from .rules_api import condition_text, list_rules, rule_json, show_rule
+
+    if args.rule:
+        rule = show_rule(args.rule)
+        if args.json:
+            print(json.dumps(rule_json(rule), ensure_ascii=False, indent=2))
+        else:
+            print(f"{rule.id}  [{rule.code}]  {rule.category}/{rule.severity}  ({rule.file})")
+            print(f"  about: {rule.about}")
+            print(f"  when:  {condition_text(rule.when)}")
+            for lang, msg in rule.messages.items():
+                print(f"  {lang}: {msg}")
+            for c in rule.citations:
+                print(f"  source: {c.label()}")
+        return EXIT_OK
+    rules = list_rules()
+    if args.json:
+        print(json.dumps([rule_json(r) for r in rules], ensure_ascii=False, indent=2))
+    else:
+        for r in rules:
+            print(f"{r.id:45} {r.code:36} {r.severity}")
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import case_schema
+
+    print(json.dumps(case_schema(), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch_cli
+
+    return run_batch_cli(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        parser = _build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return EXIT_INPUT
+        handler = {
+            "advise": _cmd_report,
+            "check": _cmd_report,
+            "letter": _cmd_letter,
+            "rules": _cmd_rules,
+            "schema": _cmd_schema,
+            "batch": _cmd_batch,
+        }[args.command]
+        return handler(args)
+    except InputError as exc:
+        print(f"negotiator: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except NegotiatorError as exc:
+        print(f"negotiator: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: one line, no personal data, no traceback
+        print(
+            f"negotiator: internal error ({type(exc).__name__}); please report it",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Dated legal parameters and reference tables shipped with negotiator (LPR history, seed sections)."""

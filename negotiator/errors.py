@@ -1,0 +1,59 @@
+"""The library's error types.
+
+Every problem with the *input* (a case file, a rule file, a command-line argument) is reported
+as :class:`InputError` (or a subclass) whose message starts with the path of the offending
+field, for example ``loans[1].fees[0].amount: must not be negative``.  Messages never contain
+personal data: the value of an identity number or phone number is never echoed back.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AmbiguousDateError",
+    "CalculationError",
+    "EngineError",
+    "InputError",
+    "NegotiatorError",
+    "RuleFileError",
+]
+
+
+class NegotiatorError(Exception):
+    """Base class of every error raised on purpose by negotiator."""
+
+
+class InputError(NegotiatorError, ValueError):
+    """Bad input: the message names the field path (``a.b[2].c: problem``).
+
+    ``path`` is the dotted/indexed field path ("" for the whole document) and ``problem`` the
+    human-readable explanation.  ``errors`` holds every (path, problem) pair found, when the
+    loader collected more than one; ``str(err)`` shows the first one and a count of the rest.
+    """
+
+    def __init__(self, path: str, problem: str, *, errors: list[tuple[str, str]] | None = None):
+        self.path = path
+        self.problem = problem
+        self.errors: list[tuple[str, str]] = errors if errors else [(path, problem)]
+        head = f"{path}: {problem}" if path else problem
+        more = len(self.errors) - 1
+        super().__init__(head + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""))
+
+    def describe(self) -> str:
+        """Every problem on its own line."""
+        return "\n".join(f"{p}: {m}" if p else m for p, m in self.errors)
+
+
+class RuleFileError(InputError):
+    """A rule file is malformed; ``path`` reads ``file.toml#rule-id.field``."""
+
+
+class AmbiguousDateError(InputError):
+    """Date arithmetic that has no single right answer (e.g. 31 January + 1 month)."""
+
+
+class CalculationError(NegotiatorError, ArithmeticError):
+    """A calculator could not produce a meaningful result (e.g. no internal rate of return)."""
+
+
+class EngineError(NegotiatorError, RuntimeError):
+    """The rules engine refused or failed a case; raised in place of the engine's own errors."""

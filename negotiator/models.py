@@ -1,0 +1,626 @@
+"""The case model: frozen, typed attrs classes, one concept each.
+
+A :class:`Case` is what a borrower (or the adviser helping them) knows about their situation:
+the borrower's budget and hardship, each loan, the collection contacts, an optional proposed
+repayment agreement and the negotiation history.  Everything here is a value: no I/O, no
+calculation.  Loading and validation of files lives in :mod:`negotiator.load`; derived figures
+live in :mod:`negotiator.calc`.
+
+Conventions
+-----------
+* Money is :class:`~decimal.Decimal` yuan, at most to the fen (validated on entry).
+* Rates are :class:`Rate` values: an exact decimal, its unit (daily / monthly / annual) and the
+  day-count basis the contract states.
+* Dates are :class:`datetime.date`; collection contacts carry a local (Beijing) date and time.
+* ``None`` means *not known* (the preparation checklist reports it as missing), never zero.
+* Personal identifiers (身份证号, phone numbers) are excluded from ``repr`` so they cannot leak
+  into logs or tracebacks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+import attrs
+
+from .money import FEN
+
+__all__ = [
+    "AccountKind",
+    "Agreement",
+    "AgreementForm",
+    "Borrower",
+    "Case",
+    "CollectionContact",
+    "ContactChannel",
+    "ContactTarget",
+    "Conduct",
+    "DocumentKind",
+    "EmploymentStatus",
+    "EvidenceKind",
+    "Fee",
+    "FeeKind",
+    "FeeTiming",
+    "Hardship",
+    "HardshipKind",
+    "IncomeStability",
+    "Instalment",
+    "LawsuitStatus",
+    "LenderType",
+    "Loan",
+    "NegotiationEvent",
+    "NegotiationEventKind",
+    "Outcome",
+    "Party",
+    "PartyKind",
+    "Rate",
+    "RateUnit",
+    "ScheduledPayment",
+]
+
+
+def doc(text: str, **extra: Any) -> dict[str, Any]:
+    """Field metadata: the description that the JSON Schema and the docs show."""
+    return {"doc": text, **extra}
+
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary
+# ---------------------------------------------------------------------------------------------
+
+
+class LenderType(StrEnum):
+    """Who legally lends the money (the 贷款人 in the contract), which decides the cap regime."""
+
+    BANK = "bank"  # 商业银行（含民营银行、互联网银行）
+    CONSUMER_FINANCE = "consumer_finance"  # 消费金融公司
+    MICROLOAN = "microloan"  # 小额贷款公司（含网络小贷）
+    BANK_VIA_PLATFORM = "bank_via_platform"  # 助贷：银行放款、平台获客/增信
+    PRIVATE = "private"  # 民间借贷：个人或非金融企业
+    OTHER = "other"
+
+
+class RateUnit(StrEnum):
+    DAILY = "daily"
+    MONTHLY = "monthly"
+    ANNUAL = "annual"
+
+
+class IncomeStability(StrEnum):
+    STABLE = "stable"
+    UNSTABLE = "unstable"
+    NONE = "none"
+    UNKNOWN = "unknown"
+
+
+class EmploymentStatus(StrEnum):
+    EMPLOYED = "employed"
+    SELF_EMPLOYED = "self_employed"
+    UNEMPLOYED = "unemployed"
+    RETIRED = "retired"
+    STUDENT = "student"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class HardshipKind(StrEnum):
+    UNEMPLOYMENT = "unemployment"  # 失业
+    ILLNESS = "illness"  # 疾病、受伤
+    INCOME_DROP = "income_drop"  # 降薪、收入减少
+    FAMILY_EVENT = "family_event"  # 家庭变故（亲人重病、去世、离婚等）
+    BUSINESS_FAILURE = "business_failure"  # 经营失败
+    DISASTER = "disaster"  # 自然灾害、意外
+    OTHER = "other"
+
+
+class EvidenceKind(StrEnum):
+    TERMINATION_CERTIFICATE = "termination_certificate"  # 解除/终止劳动合同证明
+    UNEMPLOYMENT_CERTIFICATE = "unemployment_certificate"  # 失业证明/失业登记
+    MEDICAL_RECORDS = "medical_records"  # 病历、诊断证明
+    MEDICAL_BILLS = "medical_bills"  # 医疗费用票据
+    PAY_SLIPS = "pay_slips"  # 工资单
+    BANK_STATEMENTS = "bank_statements"  # 银行流水
+    INCOME_CERTIFICATE = "income_certificate"  # 收入证明
+    FAMILY_CERTIFICATE = "family_certificate"  # 死亡/离婚/出生/亲属关系等证明
+    BUSINESS_RECORDS = "business_records"  # 营业执照注销、经营亏损材料
+    DISASTER_PROOF = "disaster_proof"  # 灾害、事故证明
+    OTHER = "other"
+
+
+class DocumentKind(StrEnum):
+    LOAN_CONTRACT = "loan_contract"  # 借款合同
+    REPAYMENT_RECORDS = "repayment_records"  # 还款记录
+    STATEMENT = "statement"  # 平台账单/欠款明细
+    INCOME_PROOF = "income_proof"  # 收入证明
+    BANK_STATEMENTS = "bank_statements"  # 银行流水
+    CREDIT_REPORT = "credit_report"  # 个人信用报告
+    COMMUNICATION_RECORDS = "communication_records"  # 通话录音、短信、邮件、聊天记录
+    ID_CARD = "id_card"  # 身份证复印件
+
+
+class FeeKind(StrEnum):
+    SERVICE = "service"  # 服务费
+    GUARANTEE = "guarantee"  # 担保费/增信服务费
+    INSURANCE = "insurance"  # 保险费
+    MEMBERSHIP = "membership"  # 会员费、权益费
+    PLATFORM = "platform"  # 平台服务费（助贷平台）
+    CONSULTING = "consulting"  # 咨询费、顾问费
+    MANAGEMENT = "management"  # 账户管理费
+    LATE_FEE = "late_fee"  # 滞纳金
+    PENALTY = "penalty"  # 违约金
+    COLLECTION = "collection"  # 催收费
+    PREPAYMENT = "prepayment"  # 提前还款手续费
+    OTHER = "other"
+
+
+class FeeTiming(StrEnum):
+    UPFRONT = "upfront"  # 放款时从本金中扣除或先行收取
+    PERIODIC = "periodic"  # 每期收取
+    ON_OVERDUE = "on_overdue"  # 逾期后收取
+    ONE_OFF = "one_off"  # 其他一次性收取
+
+
+class ContactChannel(StrEnum):
+    PHONE = "phone"
+    SMS = "sms"
+    INSTANT_MESSAGE = "instant_message"
+    APP = "app"
+    VISIT = "visit"
+    LETTER = "letter"
+    EMAIL = "email"
+    OTHER = "other"
+
+
+class ContactTarget(StrEnum):
+    """Who the collector contacted."""
+
+    BORROWER = "borrower"
+    RELATIVE = "relative"
+    EMPLOYER = "employer"
+    COLLEAGUE = "colleague"
+    FRIEND = "friend"
+    CONTACT_LIST = "contact_list"  # 通讯录群发
+    OTHER_THIRD_PARTY = "other_third_party"
+
+
+class Conduct(StrEnum):
+    """What a collector did or demanded during a contact (only what the borrower can show)."""
+
+    THREAT = "threat"  # 威胁、恐吓
+    VIOLENCE = "violence"
+    CONFINEMENT = "confinement"  # 限制人身自由
+    HOME_INTRUSION = "home_intrusion"
+    STALKING = "stalking"  # 跟踪
+    INSULT = "insult"  # 辱骂
+    IMPERSONATING_AUTHORITY = "impersonating_authority"  # 冒充公检法
+    FAKE_LEGAL_DOCUMENT = "fake_legal_document"
+    DISCLOSED_DEBT = "disclosed_debt"  # 向第三人透露债务
+    DEMANDED_PERSONAL_ACCOUNT = "demanded_personal_account"
+    DEMANDED_VERIFICATION_CODE = "demanded_verification_code"
+    DEMANDED_DEPOSIT = "demanded_deposit"
+    COLLECTION_FEE_DEMANDED = "collection_fee_demanded"
+
+
+class AgreementForm(StrEnum):
+    PAPER = "paper"
+    E_CONTRACT = "e_contract"
+    EMAIL = "email"
+    CHAT = "chat"
+    PHONE_ONLY = "phone_only"
+
+
+class AccountKind(StrEnum):
+    OFFICIAL_COMPANY = "official_company"  # 贷款机构对公账户
+    IN_APP = "in_app"  # 官方App内还款
+    PERSONAL = "personal"  # 个人账户
+    UNKNOWN = "unknown"
+
+
+class PartyKind(StrEnum):
+    LENDER = "lender"  # 贷款机构本身
+    COLLECTION_AGENCY = "collection_agency"
+    INDIVIDUAL = "individual"
+    PLATFORM = "platform"
+
+
+class LawsuitStatus(StrEnum):
+    NONE = "none"
+    THREATENED = "threatened"
+    FILED = "filed"
+    JUDGMENT = "judgment"
+
+
+class NegotiationEventKind(StrEnum):
+    CONTACT = "contact"
+    BORROWER_OFFER = "borrower_offer"
+    LENDER_OFFER = "lender_offer"
+    ANSWER = "answer"
+    AGREEMENT = "agreement"
+
+
+class Outcome(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    NO_REPLY = "no_reply"
+    COUNTER_OFFER = "counter_offer"
+
+
+# ---------------------------------------------------------------------------------------------
+# Validators
+# ---------------------------------------------------------------------------------------------
+
+
+class FieldError(ValueError):
+    """A validator's complaint about one field; the loader turns ``field`` into the path."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
+def _money_ok(value: Decimal | None) -> str | None:
+    if value is None:
+        return None
+    if not value.is_finite():
+        return "must be a finite amount"
+    if value < 0:
+        return "must not be negative"
+    if value != value.quantize(FEN):
+        return "has more precision than one fen (0.01)"
+    return None
+
+
+def money(_inst: Any, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
+    """attrs validator: a non-negative amount in yuan, at most to the fen (or None)."""
+    problem = _money_ok(value)
+    if problem:
+        raise FieldError(attribute.name, problem)
+
+
+def non_negative_int(_inst: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None and value < 0:
+        raise FieldError(attribute.name, "must not be negative")
+
+
+def positive_int(_inst: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None and value < 1:
+        raise FieldError(attribute.name, "must be at least 1")
+
+
+def text(max_len: int) -> Any:
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
+        if value is None:
+            return
+        if not value.strip():
+            raise FieldError(attribute.name, "must not be blank (leave the field out instead)")
+        if len(value) > max_len:
+            raise FieldError(attribute.name, f"is longer than {max_len} characters")
+
+    return check
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+# ---------------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Rate:
+    """An interest rate as the contract states it, e.g. daily 0.0005 (万分之五) on a 360-day basis."""
+
+    value: Decimal = attrs.field(metadata=doc("the rate as a fraction per unit, e.g. 0.0005"))
+    unit: RateUnit = attrs.field(metadata=doc("daily, monthly or annual"))
+    basis: int = attrs.field(
+        default=360, metadata=doc("days per year the contract uses to convert (360 or 365)")
+    )
+
+    @value.validator
+    def _check_value(self, _a: attrs.Attribute[Any], v: Decimal) -> None:
+        if not v.is_finite() or v < 0:
+            raise FieldError("value", "must be a non-negative number")
+        if v > 10:
+            raise FieldError("value", "looks like a percentage: write 24 % as 0.24")
+
+    @basis.validator
+    def _check_basis(self, _a: attrs.Attribute[Any], v: int) -> None:
+        if v not in (360, 365):
+            raise FieldError("basis", "must be 360 or 365")
+
+
+@attrs.frozen
+class Hardship:
+    kind: HardshipKind = attrs.field(metadata=doc("what happened"))
+    since: dt.date | None = attrs.field(default=None, metadata=doc("when it started"))
+    expected_end: dt.date | None = attrs.field(
+        default=None, metadata=doc("when it is expected to end; leave out if unknown")
+    )
+    evidence: tuple[EvidenceKind, ...] = attrs.field(
+        default=(), converter=tuple, metadata=doc("proof the borrower already holds")
+    )
+    description: str | None = attrs.field(
+        default=None, validator=text(500), metadata=doc("a short factual description")
+    )
+
+    @expected_end.validator
+    def _check_end(self, _a: attrs.Attribute[Any], v: dt.date | None) -> None:
+        if v is not None and self.since is not None and v < self.since:
+            raise FieldError("expected_end", "is before `since`")
+
+
+@attrs.frozen
+class Borrower:
+    name: str | None = attrs.field(default=None, validator=text(100), metadata=doc("全名"))
+    id_number: str | None = attrs.field(
+        default=None, repr=False, metadata=doc("居民身份证号码 (18 characters)", pii=True)
+    )
+    phone: str | None = attrs.field(default=None, repr=False, metadata=doc("手机号", pii=True))
+    address: str | None = attrs.field(
+        default=None, repr=False, validator=text(200), metadata=doc("postal address", pii=True)
+    )
+    email: str | None = attrs.field(default=None, repr=False, metadata=doc("e-mail", pii=True))
+    monthly_income: Decimal | None = attrs.field(
+        default=None, validator=money, metadata=doc("net monthly income, yuan")
+    )
+    income_stability: IncomeStability = attrs.field(
+        default=IncomeStability.UNKNOWN, metadata=doc("stable, unstable, none or unknown")
+    )
+    essential_expenses: Decimal | None = attrs.field(
+        default=None,
+        validator=money,
+        metadata=doc("rent, food, transport, utilities, school, medicine per month, yuan"),
+    )
+    other_debt_payments: Decimal | None = attrs.field(
+        default=None,
+        validator=money,
+        metadata=doc("monthly payments on debts not listed as loans here (mortgage, cards), yuan"),
+    )
+    dependents: int = attrs.field(default=0, validator=non_negative_int, metadata=doc("人数"))
+    savings: Decimal | None = attrs.field(
+        default=None, validator=money, metadata=doc("savings and liquid assets, yuan")
+    )
+    employment: EmploymentStatus = attrs.field(default=EmploymentStatus.UNKNOWN)
+    hardships: tuple[Hardship, ...] = attrs.field(default=(), converter=tuple)
+    documents: tuple[DocumentKind, ...] = attrs.field(
+        default=(), converter=tuple, metadata=doc("documents the borrower already holds")
+    )
+
+
+@attrs.frozen
+class Fee:
+    kind: FeeKind
+    amount: Decimal = attrs.field(
+        validator=money, metadata=doc("yuan; for a periodic fee the amount of each period")
+    )
+    charged: FeeTiming = attrs.field(metadata=doc("upfront, periodic, on_overdue or one_off"))
+    disclosed: bool | None = attrs.field(
+        default=None, metadata=doc("whether the contract disclosed this fee; leave out if unsure")
+    )
+    periods: int | None = attrs.field(
+        default=None, validator=positive_int, metadata=doc("number of periods a periodic fee runs")
+    )
+    payee: str | None = attrs.field(
+        default=None, validator=text(100), metadata=doc("who collects it (lender, platform, …)")
+    )
+    description: str | None = attrs.field(default=None, validator=text(200))
+
+
+@attrs.frozen
+class ScheduledPayment:
+    """One due payment of the original contract."""
+
+    due: dt.date
+    amount: Decimal = attrs.field(validator=money)
+    paid: Decimal | None = attrs.field(default=None, validator=money, metadata=doc("amount paid"))
+
+
+@attrs.frozen
+class CollectionContact:
+    at: dt.datetime = attrs.field(metadata=doc("local date and time (Beijing)"))
+    channel: ContactChannel
+    target: ContactTarget = attrs.field(
+        default=ContactTarget.BORROWER, metadata=doc("who was contacted")
+    )
+    collector: str | None = attrs.field(
+        default=None, validator=text(100), metadata=doc("company or person who made the contact")
+    )
+    calls: int = attrs.field(
+        default=1, validator=positive_int, metadata=doc("effective calls this record stands for")
+    )
+    conduct: tuple[Conduct, ...] = attrs.field(
+        default=(), converter=tuple, metadata=doc("what the collector did or demanded")
+    )
+    summary: str | None = attrs.field(
+        default=None, validator=text(500), metadata=doc("what was said, in the borrower's words")
+    )
+    evidence: bool = attrs.field(
+        default=False, metadata=doc("a recording, screenshot or message is kept")
+    )
+
+
+@attrs.frozen
+class Loan:
+    lender_name: str = attrs.field(validator=text(100), metadata=doc("legal name of the lender"))
+    lender_type: LenderType
+    principal: Decimal = attrs.field(validator=money, metadata=doc("contract principal, yuan"))
+    id: str | None = attrs.field(
+        default=None, validator=text(20), metadata=doc("short label; defaults to L1, L2, …")
+    )
+    platform: str | None = attrs.field(
+        default=None, validator=text(100), metadata=doc("app / platform / product name")
+    )
+    contract_no: str | None = attrs.field(default=None, validator=text(100))
+    contract_date: dt.date | None = None
+    received: Decimal | None = attrs.field(
+        default=None, validator=money, metadata=doc("money actually received, yuan")
+    )
+    rate: Rate | None = attrs.field(default=None, metadata=doc("contract interest rate"))
+    interest_agreed: bool | None = attrs.field(
+        default=None, metadata=doc("the contract contains an interest clause")
+    )
+    term_months: int | None = attrs.field(default=None, validator=positive_int)
+    fees: tuple[Fee, ...] = attrs.field(default=(), converter=tuple)
+    schedule: tuple[ScheduledPayment, ...] = attrs.field(default=(), converter=tuple)
+    repaid: Decimal | None = attrs.field(
+        default=None, validator=money, metadata=doc("total repaid so far, yuan")
+    )
+    outstanding: Decimal | None = attrs.field(
+        default=None, validator=money, metadata=doc("total the lender now claims, yuan")
+    )
+    outstanding_principal: Decimal | None = attrs.field(default=None, validator=money)
+    outstanding_interest: Decimal | None = attrs.field(default=None, validator=money)
+    overdue_since: dt.date | None = None
+    penalty_rate: Rate | None = attrs.field(default=None, metadata=doc("罚息/逾期利率"))
+    penalty_interest: Decimal | None = attrs.field(
+        default=None, validator=money, metadata=doc("penalty interest accrued so far, yuan")
+    )
+    late_fees: Decimal | None = attrs.field(
+        default=None, validator=money, metadata=doc("late fees / 违约金 accrued so far, yuan")
+    )
+    charged_rate: Rate | None = attrs.field(
+        default=None, metadata=doc("rate the latest statement actually charges, if different")
+    )
+    compound_interest: bool = attrs.field(
+        default=False, metadata=doc("interest is charged on unpaid interest (复利/利滚利)")
+    )
+    collection_contacts: tuple[CollectionContact, ...] = attrs.field(default=(), converter=tuple)
+
+    @received.validator
+    def _check_received(self, _a: attrs.Attribute[Any], v: Decimal | None) -> None:
+        if v is not None and v > self.principal:
+            raise FieldError("received", "is larger than the contract principal")
+
+
+@attrs.frozen
+class Party:
+    name: str | None = attrs.field(default=None, validator=text(100))
+    kind: PartyKind = PartyKind.LENDER
+    id_number: str | None = attrs.field(
+        default=None, repr=False, metadata=doc("身份证号 of a natural person", pii=True)
+    )
+    uscc: str | None = attrs.field(
+        default=None, metadata=doc("统一社会信用代码 of an organisation (18 characters)")
+    )
+
+
+@attrs.frozen
+class Instalment:
+    due: dt.date | None = None
+    amount: Decimal | None = attrs.field(default=None, validator=money)
+
+
+@attrs.frozen
+class Agreement:
+    """A proposed (or signed) repayment agreement, as written — every field optional."""
+
+    form: AgreementForm = attrs.field(metadata=doc("paper, e_contract, email, chat or phone_only"))
+    loan: str | None = attrs.field(
+        default=None, metadata=doc("id of the loan it settles; may be left out with one loan")
+    )
+    borrower: Party = attrs.field(factory=lambda: Party(kind=PartyKind.INDIVIDUAL))
+    lender: Party = attrs.field(factory=Party)
+    contract_ref: str | None = attrs.field(
+        default=None, validator=text(100), metadata=doc("original contract number")
+    )
+    loan_amount: Decimal | None = attrs.field(default=None, validator=money)
+    rate: Rate | None = attrs.field(default=None, metadata=doc("original contract rate"))
+    repaid: Decimal | None = attrs.field(default=None, validator=money)
+    remaining: Decimal | None = attrs.field(
+        default=None, validator=money, metadata=doc("balance before the waiver")
+    )
+    total: Decimal | None = attrs.field(
+        default=None, validator=money, metadata=doc("agreed total still to pay")
+    )
+    principal: Decimal | None = attrs.field(default=None, validator=money)
+    interest: Decimal | None = attrs.field(default=None, validator=money)
+    penalty: Decimal | None = attrs.field(default=None, validator=money)
+    fees: Decimal | None = attrs.field(default=None, validator=money)
+    waiver_negotiated: bool = attrs.field(
+        default=False, metadata=doc("the parties talked about waiving part of the debt")
+    )
+    waived: Decimal | None = attrs.field(
+        default=None, validator=money, metadata=doc("amount waived, yuan")
+    )
+    instalments: tuple[Instalment, ...] = attrs.field(default=(), converter=tuple)
+    plan_rate: Rate | None = attrs.field(
+        default=None, metadata=doc("interest rate during the plan, as written")
+    )
+    breach_clause: str | None = attrs.field(default=None, validator=text(1000))
+    cure_days: int | None = attrs.field(
+        default=None, validator=non_negative_int, metadata=doc("grace days before a breach")
+    )
+    allocation_order: str | None = attrs.field(
+        default=None, validator=text(300), metadata=doc("order payments are applied in")
+    )
+    credit_reporting: str | None = attrs.field(
+        default=None, validator=text(500), metadata=doc("how the plan is reported to 征信")
+    )
+    repayment_account: AccountKind = AccountKind.UNKNOWN
+    account_holder: str | None = attrs.field(default=None, validator=text(100))
+    borrower_signed: bool = False
+    lender_signed: bool = False
+    date: dt.date | None = attrs.field(default=None, metadata=doc("agreement date"))
+    deposit_required: Decimal | None = attrs.field(
+        default=None, validator=money, metadata=doc("deposit demanded before the waiver applies")
+    )
+    intermediary: str | None = attrs.field(
+        default=None, validator=text(100), metadata=doc("a paid agent involved, if any")
+    )
+    intermediary_fee: Decimal | None = attrs.field(default=None, validator=money)
+    verification_code_requested: bool = False
+    third_party_contact_consent: bool = attrs.field(
+        default=False, metadata=doc("the text lets the lender contact relatives or contacts")
+    )
+    excludes_borrower_rights: bool = attrs.field(
+        default=False,
+        metadata=doc("standard terms exclude the borrower's main rights (e.g. to object, to sue)"),
+    )
+
+
+@attrs.frozen
+class NegotiationEvent:
+    date: dt.date
+    kind: NegotiationEventKind
+    channel: ContactChannel = ContactChannel.PHONE
+    loan: str | None = attrs.field(default=None, metadata=doc("loan id"))
+    counterpart: str | None = attrs.field(
+        default=None, validator=text(100), metadata=doc("who the borrower dealt with")
+    )
+    summary: str | None = attrs.field(default=None, validator=text(1000))
+    amount: Decimal | None = attrs.field(
+        default=None, validator=money, metadata=doc("amount offered, if any")
+    )
+    outcome: Outcome = Outcome.PENDING
+
+
+def _unique_loan_ids(_inst: Any, _a: attrs.Attribute[Any], loans: tuple[Loan, ...]) -> None:
+    if not loans:
+        raise FieldError("loans", "at least one loan is needed")
+    seen: set[str] = set()
+    for loan in loans:
+        if loan.id is not None:
+            if loan.id in seen:
+                raise FieldError("loans", f"loan id {loan.id!r} is used twice")
+            seen.add(loan.id)
+
+
+@attrs.frozen
+class Case:
+    borrower: Borrower
+    loans: tuple[Loan, ...] = attrs.field(converter=tuple, validator=_unique_loan_ids)
+    agreement: Agreement | None = None
+    history: tuple[NegotiationEvent, ...] = attrs.field(default=(), converter=tuple)
+    lawsuit: LawsuitStatus = attrs.field(
+        default=LawsuitStatus.NONE, metadata=doc("none, threatened, filed or judgment")
+    )
+    as_of: dt.date | None = attrs.field(
+        default=None, metadata=doc("the date the case describes; defaults to today")
+    )
+
+    def loan_ids(self) -> list[str]:
+        """The id of each loan, with L1, L2, … for loans that have none."""
+        return [loan.id or f"L{i + 1}" for i, loan in enumerate(self.loans)]

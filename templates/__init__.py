@@ -1,0 +1,1 @@
+"""Jinja2 templates of negotiator, shipped as package data (``negotiator.templates``)."""
