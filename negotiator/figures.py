@@ -1,4 +1,8 @@
-"""The figures a report carries beside its findings (budget, debts, plan), as plain data."""
+"""The figures a report carries beside its findings, as plain data for templates and JSON.
+
+Each analysis object contributes its own part through ``to_figures()``; money stays Decimal
+here and becomes a decimal string only in JSON.
+"""
 
 from __future__ import annotations
 
@@ -10,26 +14,9 @@ __all__ = ["figures"]
 
 
 def figures(a: CaseAnalysis) -> dict[str, Any]:
-    b = a.budget
     return {
-        "budget": {
-            "monthly_income": b.income,
-            "essential_expenses": b.essential_expenses,
-            "other_debt_payments": b.other_debt_payments,
-            "disposable": b.disposable,
-            "safety_margin": b.safety_margin,
-            "affordable_monthly": b.affordable_monthly,
-            "savings": b.savings,
-        },
-        "total_owed": a.plan.total_owed,
-        "loans": [
-            {
-                "id": la.id,
-                "lender_name": la.loan.lender_name,
-                "lender_type": la.loan.lender_type.value,
-                "overdue_days": la.overdue_days,
-                "owed": la.owed,
-            }
-            for la in a.loans
-        ],
+        "budget": a.budget.to_figures(),
+        "plan": a.plan.to_figures(),
+        "loans": [la.to_figures() for la in a.loans],
+        "agreement": a.agreement.to_figures() if a.agreement is not None else None,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import attrs
 
@@ -18,6 +19,9 @@ __all__ = ["AgreementAnalysis", "analyse_agreement"]
 class AgreementAnalysis:
     agreement: Agreement
     loan_id: str | None
+
+    def to_figures(self) -> dict[str, Any]:
+        return {"loan": self.loan_id}
 
 
 def analyse_agreement(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_FLOOR, Decimal
+from typing import Any
 
 import attrs
 
@@ -24,6 +25,17 @@ class BudgetAnalysis:
     safety_margin: Decimal
     affordable_monthly: Decimal  # what a plan may ask each month (0 when unknown or negative)
     savings: Decimal
+
+    def to_figures(self) -> dict[str, Any]:
+        return {
+            "monthly_income": self.income,
+            "essential_expenses": self.essential_expenses,
+            "other_debt_payments": self.other_debt_payments,
+            "disposable": self.disposable,
+            "safety_margin": str(self.safety_margin),
+            "affordable_monthly": self.affordable_monthly,
+            "savings": self.savings,
+        }
 
 
 def analyse_budget(case: Case, as_of: dt.date, params: Parameters) -> BudgetAnalysis:

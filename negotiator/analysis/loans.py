@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -20,6 +22,26 @@ class LoanAnalysis:
     loan: Loan
     overdue_days: int
     owed: Decimal  # best known figure of what the lender claims now
+    #: "private", "licensed" or "unknown" (see negotiator.calc.caps)
+    regime: str = "unknown"
+    #: True annualised cost (compound, IRR over actual cash flows incl. every fee), if computable.
+    annual_cost: Decimal | None = None
+    #: Penalty (overdue) interest per day as a fraction, if the contract states one.
+    overdue_daily_rate: Decimal | None = None
+    #: Extra charges if nothing is paid for N more days (N = 30, 90, 180), from the loan's terms.
+    projected_extra: Mapping[int, Decimal] = attrs.field(factory=dict)
+
+    def to_figures(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "lender_name": self.loan.lender_name,
+            "lender_type": self.loan.lender_type.value,
+            "regime": self.regime,
+            "overdue_days": self.overdue_days,
+            "owed": self.owed,
+            "annual_cost": self.annual_cost,
+            "projected_extra": {str(k): v for k, v in self.projected_extra.items()},
+        }
 
 
 def analyse_loans(

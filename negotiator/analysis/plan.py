@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -19,6 +20,9 @@ __all__ = ["PlanAnalysis", "analyse_plan"]
 class PlanAnalysis:
     total_owed: Decimal
     overdue_loans: int
+
+    def to_figures(self) -> dict[str, Any]:
+        return {"total_owed": self.total_owed, "overdue_loans": self.overdue_loans}
 
 
 def analyse_plan(
