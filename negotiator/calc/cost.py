@@ -166,7 +166,7 @@ def _solve(received: Decimal, flows: Sequence[tuple[int, Decimal]]) -> Decimal:
                 force_bisection = hi - lo > mark / _TWO
                 mark = hi - lo
             slope = _npv_slope(x, flows)
-            candidate = x + f / slope if slope != 0 else lo - _ONE
+            candidate = x - f / slope if slope != 0 else lo - _ONE
             if force_bisection or not lo < candidate < hi:
                 candidate = (lo + hi) / _TWO
             if abs(candidate - x) <= tol:

@@ -51,7 +51,7 @@ def fnv1a32(text: str) -> int:
     two different names with the same hash would be confused; tests assert there are none.
 
     >>> fnv1a32("kind")
-    1590659442
+    3641958979
     """
     h = 0x811C9DC5
     for b in text.encode("utf-8"):

@@ -173,3 +173,12 @@ def test_amortisation_schedule_by_hand() -> None:
         (D("340.02"), D("6.70"), D("333.32"), D("336.66")),
         (D("340.03"), D("3.37"), D("336.66"), D("0.00")),
     ]
+
+
+def test_rounding_that_clears_the_balance_early() -> None:
+    # 0.05 over 10 periods at 0 %: the exact payment 0.005 rounds half-up to 0.01, so the
+    # balance is cleared after 5 payments and the remaining rows must be zero, not negative.
+    rows = amortisation_schedule(D("0.05"), D("0"), 10)
+    assert [r.payment for r in rows] == [D("0.01")] * 5 + [D("0.00")] * 5
+    assert all(r.balance >= 0 for r in rows)
+    assert sum(r.principal for r in rows) == D("0.05")

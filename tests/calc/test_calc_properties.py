@@ -8,7 +8,8 @@ from decimal import Decimal, localcontext
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from negotiator.calc.caps import Regime, cap_for, combined_overdue_cap, within_cap
+from negotiator.calc.budget import split_proportional, split_total
+from negotiator.calc.caps import CombinedCheck, Regime, cap_for, combined_overdue_cap, within_cap
 from negotiator.calc.cost import (
     AnnualisedCost,
     amortisation_schedule,
@@ -16,7 +17,6 @@ from negotiator.calc.cost import (
     annualised_cost_periodic,
     level_payment,
 )
-from negotiator.calc.budget import split_proportional, split_total
 from negotiator.errors import CalculationError
 from negotiator.money import to_fen
 
@@ -52,11 +52,11 @@ def test_fee_free_amortised_loan_costs_its_nominal_rate(
     level = level_payment(principal, annual_rate, n, periods_per_year)
     assert all(r.payment == level for r in rows[:-1] if r.balance > 0)
     balance = principal
-    for r in rows:
-        assert r.interest == to_fen(balance * annual_rate / periods_per_year)
-        assert r.payment == r.interest + r.principal
-        balance -= r.principal
-        assert r.balance == balance
+    for row in rows:
+        assert row.interest == to_fen(balance * annual_rate / periods_per_year)
+        assert row.payment == row.interest + row.principal
+        balance -= row.principal
+        assert row.balance == balance
 
     cost = annualised_cost_periodic(principal, [r.payment for r in rows], periods_per_year)
     # Only the per-period rounding of interest to the fen (at most half a fen each period)
@@ -66,7 +66,7 @@ def test_fee_free_amortised_loan_costs_its_nominal_rate(
     with localcontext() as ctx:
         ctx.prec = 40
         r = annual_rate / periods_per_year
-        v = 1 / (1 + r)
+        v = D(1) / (1 + r)
         balances = [principal] + [row.balance for row in rows[:-1]]
         weight = sum((b * v**j for j, b in enumerate(balances)), D(0))
         bound = D("0.005") * sum((v**k for k in range(1, n + 1)), D(0)) / (v * weight)
@@ -123,10 +123,23 @@ def test_lowering_a_charge_keeps_a_compliant_loan_compliant(
     cut: Decimal,
 ) -> None:
     cap = cap_for(regime, contract)
-    before = combined_overdue_cap(cap, principal, days, **charges)
+
+    def check(c: dict[str, Decimal]) -> CombinedCheck:
+        return combined_overdue_cap(
+            cap,
+            principal,
+            days,
+            interest=c["interest"],
+            overdue_interest=c["overdue_interest"],
+            compound_interest=c["compound_interest"],
+            liquidated_damages=c["liquidated_damages"],
+            fees=c["fees"],
+        )
+
+    before = check(charges)
     lowered = dict(charges)
     lowered[which] = to_fen(charges[which] * cut)
-    after = combined_overdue_cap(cap, principal, days, **lowered)
+    after = check(lowered)
     assert after.total_charged <= before.total_charged
     assert after.excess is not None and before.excess is not None
     assert after.excess <= before.excess
