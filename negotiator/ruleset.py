@@ -47,7 +47,7 @@ from typing import Any, Literal
 import attrs
 
 from .errors import RuleFileError
-from .facts.schema import FactKind, Field, FieldType
+from .facts.schema import FactCheckError, FactKind, Field, FieldType
 
 __all__ = [
     "CATEGORIES",
@@ -92,6 +92,8 @@ _CODE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
 
 @attrs.frozen
 class Test:
+    __test__ = False  # not a pytest test class
+
     field: str
     op: Op
     value: int | bool | str | None  # engine form; None for exists/missing
@@ -243,7 +245,7 @@ def _parse_test(raw: Sequence[Any], kind: FactKind, ctx: _Ctx, where: str) -> Co
         )
     try:
         value = field.literal(literal)
-    except (ValueError, ArithmeticError) as exc:
+    except (ValueError, ArithmeticError, FactCheckError) as exc:
         raise ctx.fail(where, f"{name!r} {exc}") from None
     return Test(name, op, value)  # type: ignore[arg-type]
 

@@ -7,6 +7,7 @@ from typing import Protocol
 
 import attrs
 
+from ..errors import EngineError
 from ..facts.schema import Fact, FactCheckError, FactKind
 from ..ruleset import RuleSet
 
@@ -28,12 +29,25 @@ class Activation:
     fact: str
 
 
+#: Proof that a batch of facts went through :func:`prepare_facts` (see :class:`EngineFacts`).
+_CHECKED = object()
+
+
 @attrs.frozen
 class EngineFacts:
-    """A case's facts in engine form (checked), plus the originals by id."""
+    """A case's facts in engine form (checked), plus the originals by id.
+
+    Only :func:`prepare_facts` makes these: evaluators refuse any other instance, so unchecked
+    records (wrong types, too many properties, colliding ids) cannot reach the engine.
+    """
 
     records: tuple[EngineFact, ...]
     by_id: dict[str, Fact]
+    proof: object = attrs.field(default=None, repr=False)
+
+    def require_checked(self) -> None:
+        if self.proof is not _CHECKED:
+            raise EngineError("facts must be prepared by negotiator.engine.prepare_facts")
 
 
 class Evaluator(Protocol):
@@ -89,7 +103,7 @@ def prepare_facts(facts: Iterable[Fact], kinds: dict[str, FactKind] | RuleSet) -
         by_id[fact.id] = fact
         if len(records) > MAX_FACTS:
             raise FactCheckError(f"a case may bring at most {MAX_FACTS} facts")
-    return EngineFacts(records=tuple(records), by_id=by_id)
+    return EngineFacts(records=tuple(records), by_id=by_id, proof=_CHECKED)
 
 
 def sorted_unique(pairs: Iterable[tuple[str, str]]) -> list[Activation]:

@@ -96,6 +96,7 @@ class DurableEvaluator:
             messages = _dre.complete_and_start_action(self._handle, state_handle)
 
     def evaluate(self, facts: EngineFacts) -> list[Activation]:
+        facts.require_checked()
         fired: set[tuple[str, str]] = set()
         with self._lock:
             sid = f"s{next(self._sids)}"

@@ -61,6 +61,7 @@ class OracleEvaluator:
         return cls._shared
 
     def evaluate(self, facts: EngineFacts) -> list[Activation]:
+        facts.require_checked()
         out: set[Activation] = set()
         for record in facts.records:
             fact_id = str(record["id"])

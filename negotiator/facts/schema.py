@@ -11,6 +11,7 @@ no unknown fields).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
@@ -149,13 +150,27 @@ def choice(doc: str, values: type[StrEnum] | tuple[str, ...], *, required: bool 
     return Field(FieldType.ENUM, doc, values=words, required=required)
 
 
+#: Most fields one kind may declare.  The engine refuses facts with more than 253 properties,
+#: and a batch holding one crashes it when its activations are drained.
+MAX_FIELDS = 200
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def _check_fields(_inst: object, _a: object, fields: Mapping[str, Field]) -> None:
+    if len(fields) > MAX_FIELDS:
+        raise FactCheckError(f"a fact kind may declare at most {MAX_FIELDS} fields")
+    for name in fields:
+        if not _NAME.match(name) or name in ("kind", "id", "sid"):
+            raise FactCheckError(f"bad field name {name!r}")
+
+
 @attrs.frozen
 class FactKind:
     """A kind of fact: its name, typed fields and the extra (non-engine) data it carries."""
 
     name: str
     doc: str
-    fields: Mapping[str, Field]
+    fields: Mapping[str, Field] = attrs.field(validator=_check_fields)
     #: Values a fact carries for messages and letters but that the engine never sees (lender
     #: names, lists, dates, money figures).  Rules may show them in messages but not test them.
     extras: Mapping[str, Field] = attrs.field(factory=dict)
