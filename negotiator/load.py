@@ -137,7 +137,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(Decimal, _decimal)
     conv.register_structure_hook(dt.datetime, _datetime)
     conv.register_structure_hook(dt.date, _date)
-    conv.register_structure_hook_func(lambda t: t is str, _str)
+    conv.register_structure_hook(str, _str)
     conv.register_structure_hook(int, _int)
     conv.register_structure_hook(bool, _bool)
     for enum_type in _ENUMS:
