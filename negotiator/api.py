@@ -93,7 +93,9 @@ def evaluate(
     )
 
 
-def _report(kind: str, ev: Evaluation, lang: str, engine: str, findings: tuple[Finding, ...]) -> Report:
+def _report(
+    kind: str, ev: Evaluation, lang: str, engine: str, findings: tuple[Finding, ...]
+) -> Report:
     from .figures import figures
 
     return Report(

@@ -68,7 +68,7 @@ def _letter_kinds() -> list[str]:
 def _build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--lang", default="zh-Hans", choices=["zh-Hans", "zh-Hant", "en"], help="output language"
     )

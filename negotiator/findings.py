@@ -88,7 +88,7 @@ def json_value(field: Field | None, value: Any) -> Any:
     """A value as it appears in JSON ``data``: money and rates as decimal strings."""
     if value is None:
         return None
-    if isinstance(value, bool) or isinstance(value, int | str):
+    if isinstance(value, bool | int | str):
         return value
     if isinstance(value, Decimal):
         if field is not None and field.type is FieldType.RATE:

@@ -22,8 +22,8 @@ from typing import Any, TypeVar
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
-from .errors import InputError
 from . import models
+from .errors import InputError
 from .models import Case, FieldError
 
 __all__ = ["load_case", "parse_document", "structure", "unstructure"]
@@ -34,7 +34,7 @@ MAX_DOCUMENT_BYTES = 5_000_000
 
 
 def _decimal(value: object, _t: type) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise ValueError("write numbers as decimals in the file, or as strings (not floats)")
     if isinstance(value, Decimal):
         d = value
@@ -258,7 +258,9 @@ def parse_document(raw: bytes | str) -> dict[str, Any]:
         try:
             data = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
         except json.JSONDecodeError as exc:
-            raise InputError("", f"not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+            raise InputError(
+                "", f"not valid JSON (line {exc.lineno}, column {exc.colno})"
+            ) from None
         except (ValueError, RecursionError) as exc:
             raise InputError("", f"not valid JSON: {exc}") from None
         if not isinstance(data, dict):

@@ -35,9 +35,9 @@ __all__ = [
     "Borrower",
     "Case",
     "CollectionContact",
+    "Conduct",
     "ContactChannel",
     "ContactTarget",
-    "Conduct",
     "DocumentKind",
     "EmploymentStatus",
     "EvidenceKind",
@@ -311,7 +311,7 @@ def text(max_len: int) -> Any:
 
 @attrs.frozen
 class Rate:
-    """An interest rate as the contract states it, e.g. daily 0.0005 (万分之五) on a 360-day basis."""
+    """An interest rate as the contract states it, e.g. daily 0.0005 (万分之五), 360-day basis."""
 
     value: Decimal = attrs.field(metadata=doc("the rate as a fraction per unit, e.g. 0.0005"))
     unit: RateUnit = attrs.field(metadata=doc("daily, monthly or annual"))

@@ -228,8 +228,7 @@ def _parse_test(raw: Sequence[Any], kind: FactKind, ctx: _Ctx, where: str) -> Co
         if not isinstance(literal, list) or not literal:
             raise ctx.fail(where, f"{op!r} needs a non-empty list")
         tests: tuple[Condition, ...] = tuple(
-            _parse_test([name, "==" if op == "in" else "!=", v], kind, ctx, where)
-            for v in literal
+            _parse_test([name, "==" if op == "in" else "!=", v], kind, ctx, where) for v in literal
         )
         return Any_(tests) if op == "in" else All(tests)
     if op not in ("==", "!=", "<", "<=", ">", ">="):
@@ -382,7 +381,11 @@ def _parse_source(src: Any, seeds: Mapping[str, Any], ctx: _Ctx, where: str) -> 
     if "law" not in src:
         raise ctx.fail(where, "a source names a `seed` or a `law`")
     status = src.get("status")
-    if status is not None and status not in ("VERIFIED-PRIMARY", "VERIFIED-SECONDARY", "UNVERIFIED"):
+    if status is not None and status not in (
+        "VERIFIED-PRIMARY",
+        "VERIFIED-SECONDARY",
+        "UNVERIFIED",
+    ):
         raise ctx.fail(f"{where}.status", "VERIFIED-PRIMARY, VERIFIED-SECONDARY or UNVERIFIED")
     return Citation(
         law=src["law"],

@@ -112,7 +112,9 @@ def test_output_file_is_written_atomically(tmp_path, capsys):
     assert not missing.exists()
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.binary(max_size=200))
 def test_arbitrary_bytes_on_stdin_give_the_documented_error(monkeypatch, capsys, raw):
     import io

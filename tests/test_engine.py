@@ -8,10 +8,10 @@ import sys
 import textwrap
 
 import pytest
+from engine_support import literals_by_field, random_facts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine_support import literals_by_field, random_facts
 from negotiator.engine import prepare_facts
 from negotiator.engine.base import fnv1a32
 from negotiator.engine.durable import DurableEvaluator, compile_rules

@@ -65,7 +65,7 @@ def test_a_valid_rule_loads():
 @pytest.mark.parametrize(
     ("when", "why"),
     [
-        # r01_beta_and_crash.py, r01b_issue381.py, r02_beta_nested_or_wrong.py, a22_join_variants.py:
+        # r01_beta_and_crash.py, r01b_issue381.py, r02_beta_nested_or_wrong.py, a22_join_variants:
         # a join reference to another fact cannot be written: literals are typed values only.
         ('{ all = [["n", ">", { p = "income" }]] }', "join reference as a literal"),
         ('{ all = [["n", ">", "c.p.income"]] }', "join reference as a string"),
@@ -100,7 +100,7 @@ def test_unsafe_constructs_cannot_be_written(when, why):
 def test_rules_cannot_name_an_action_or_events():
     # a12_action_exception.py, a26_two_param_action.py, a10_retract_post_none.py: there is no key
     # for actions, events, timers or statecharts in a rule file.
-    for key in ('run = "act"', 'post = true', 'timer = "t"', 'pri = 1'):
+    for key in ('run = "act"', "post = true", 'timer = "t"', "pri = 1"):
         with pytest.raises(RuleFileError, match="unknown key"):
             load(rule_file('{ all = [["n", ">", 1]] }', extra=key))
 

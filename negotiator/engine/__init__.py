@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from .base import Activation, EngineFacts, Evaluator, fnv1a32, prepare_facts
 
-__all__ = ["Activation", "EngineFacts", "Evaluator", "default_evaluator", "fnv1a32", "prepare_facts"]
+__all__ = [
+    "Activation",
+    "EngineFacts",
+    "Evaluator",
+    "default_evaluator",
+    "fnv1a32",
+    "prepare_facts",
+]
 
 
 def default_evaluator(name: str = "durable") -> Evaluator:

@@ -11,7 +11,7 @@ from ..errors import EngineError
 from ..facts.schema import Fact, FactCheckError, FactKind
 from ..ruleset import RuleSet
 
-__all__ = ["Activation", "EngineFacts", "Evaluator", "fnv1a32", "prepare_facts", "SENTINEL_KIND"]
+__all__ = ["SENTINEL_KIND", "Activation", "EngineFacts", "Evaluator", "fnv1a32", "prepare_facts"]
 
 #: The kind of the sentinel fact asserted before a case's facts (see durable.py).
 SENTINEL_KIND = "__case__"

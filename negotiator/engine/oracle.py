@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..ruleset import All, Any_, Condition, RuleSet, Test, load_rules
 from .base import Activation, EngineFact, EngineFacts
 
 __all__ = ["OracleEvaluator", "holds"]
 
-_OPS: dict[str, Callable[[object, object], bool]] = {
+_OPS: dict[str, Callable[[Any, Any], Any]] = {
     "==": operator.eq,
     "!=": operator.ne,
     "<": operator.lt,
@@ -36,7 +36,7 @@ def holds(cond: Condition, fact: EngineFact) -> bool:
             return not present
         if not present:
             return False
-        return _OPS[cond.op](fact[cond.field], cond.value)
+        return bool(_OPS[cond.op](fact[cond.field], cond.value))
     if isinstance(cond, All):
         return all(holds(c, fact) for c in cond.items)
     if isinstance(cond, Any_):

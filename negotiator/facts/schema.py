@@ -25,10 +25,10 @@ from ..money import fen, from_fen, ppm_to_rate, rate_to_ppm
 __all__ = [
     "ENGINE_INT_LIMIT",
     "Fact",
+    "FactCheckError",
     "FactKind",
     "Field",
     "FieldType",
-    "FactCheckError",
 ]
 
 #: Every integer that reaches the engine stays inside ±2**53 (exact in a C double, well inside
