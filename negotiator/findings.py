@@ -93,6 +93,9 @@ def json_value(field: Field | None, value: Any) -> Any:
     if isinstance(value, Decimal):
         if field is not None and field.type is FieldType.RATE:
             return str(value.normalize()) if value == value.to_integral() else str(value)
+        exponent = value.as_tuple().exponent
+        if field is None and isinstance(exponent, int) and exponent < -2:
+            return str(value)  # an untyped figure finer than the fen is a rate: keep it exact
         return str(to_fen(value))
     if isinstance(value, dt.date):
         return value.isoformat()

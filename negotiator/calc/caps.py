@@ -35,6 +35,7 @@ Decimal('760.00')
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -44,6 +45,7 @@ import attrs
 from negotiator.calc.lpr import LprLookup, lpr_on
 from negotiator.calc.rates import DayCount
 from negotiator.errors import InputError
+from negotiator.models import LenderType
 from negotiator.money import ZERO, to_fen
 
 __all__ = [
@@ -54,11 +56,13 @@ __all__ = [
     "Citation",
     "CombinedCheck",
     "LenderType",
+    "Recomputation",
     "Regime",
     "cap_for",
     "cap_for_lender",
     "combined_overdue_cap",
     "excess_interest",
+    "recompute_at_cap",
     "regime_for",
     "within_cap",
 ]
@@ -86,17 +90,6 @@ CITE_SCOPE: Citation = (_GUIDING, "第一条", "2021-01-01")
 CITE_REPLY: Citation = (_REPLY, "全文", "2021-01-01")
 CITE_LICENSED: Citation = (_FINANCE, "第二条", "2017-08-09 (date issued)")
 CITE_USURY: Citation = (_CODE, "第六百八十条", "2021-01-01")
-
-
-class LenderType(StrEnum):
-    """Kinds of lender recognised by :func:`regime_for`."""
-
-    BANK = "bank"
-    CONSUMER_FINANCE = "consumer_finance"
-    MICROLOAN = "microloan"  # 小额贷款公司, including online microloans (网络小贷)
-    BANK_VIA_PLATFORM = "bank_via_platform"  # 助贷: a bank's loan sold through a platform
-    PRIVATE = "private"  # individuals and companies lending privately (民间借贷)
-    OTHER = "other"
 
 
 class Regime(StrEnum):
@@ -391,4 +384,81 @@ def combined_overdue_cap(
     excess = total - allowed if total > allowed else ZERO
     return CombinedCheck(
         cap=cap, total_charged=total, allowed=allowed, excess=excess, within_cap=excess == 0
+    )
+
+
+@attrs.frozen
+class Recomputation:
+    """A loan's payments re-applied as a court would at the cap (see :func:`recompute_at_cap`).
+
+    All amounts are yuan to the fen.  ``charged`` is everything paid beyond the money received
+    (payments − received); ``allowed`` the interest the cap permits on the balance actually
+    outstanding; ``excess`` what was (or would be) paid beyond principal plus that interest.
+    ``excess == max(0, charged − allowed)`` holds exactly.
+    """
+
+    received: Decimal
+    paid: Decimal
+    charged: Decimal
+    allowed: Decimal
+    excess: Decimal
+    unpaid_principal: Decimal
+    unpaid_interest: Decimal
+
+
+def recompute_at_cap(
+    received: Decimal,
+    payments: Sequence[tuple[int, Decimal]],
+    cap_rate: Decimal,
+    units_per_year: int,
+) -> Recomputation:
+    """Apply each payment to interest at ``cap_rate`` and then to principal; report the excess.
+
+    ``payments`` are ``(time, amount)`` with ``time`` counted in units since the money was
+    received (days with ``units_per_year=365``, months with ``12``).  Between two payments the
+    balance earns **simple** interest ``to_fen(balance × cap_rate × Δt / units_per_year)``; unpaid
+    interest is carried separately and never earns interest (规定 art. 27: interest does not
+    become principal beyond the cap).  Each payment pays carried interest first, then principal
+    (民法典 art. 561 order without the costs head); what remains after the principal is cleared
+    is paid above the cap.  This is the recalculation a court makes when it cuts the agreed
+    charges to the cap, so ``excess`` is the amount of the schedule's charges above the cap.
+
+    >>> r = recompute_at_cap(Decimal("1000"), [(12, Decimal("1300"))], Decimal("0.24"), 12)
+    >>> r.allowed, r.excess
+    (Decimal('240.00'), Decimal('60.00'))
+    """
+    _check_amount(received, "received")
+    _check_amount(cap_rate, "cap_rate")
+    if units_per_year < 1:
+        raise InputError("units_per_year", f"must be at least 1, got {units_per_year}")
+    balance = to_fen(received)
+    carried = ZERO
+    allowed = ZERO
+    over = ZERO
+    paid = ZERO
+    previous = 0
+    for i, (when, amount) in enumerate(sorted(payments, key=lambda p: p[0])):
+        _check_amount(amount, f"payments[{i}]")
+        if when < previous:
+            raise InputError(f"payments[{i}]", "falls before the money was received")
+        interest = to_fen(balance * cap_rate * (when - previous) / units_per_year)
+        allowed += interest
+        carried += interest
+        pay = to_fen(amount)
+        paid += pay
+        to_interest = min(pay, carried)
+        carried -= to_interest
+        pay -= to_interest
+        to_principal = min(pay, balance)
+        balance -= to_principal
+        over += pay - to_principal
+        previous = when
+    return Recomputation(
+        received=to_fen(received),
+        paid=paid,
+        charged=paid - to_fen(received),
+        allowed=allowed,
+        excess=over,
+        unpaid_principal=balance,
+        unpaid_interest=carried,
     )

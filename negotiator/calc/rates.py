@@ -33,10 +33,11 @@ Decimal('0.02')
 
 from __future__ import annotations
 
-from decimal import Decimal
-from enum import IntEnum, StrEnum
+from decimal import Decimal, localcontext
+from enum import IntEnum
 
 from negotiator.errors import InputError
+from negotiator.models import RateUnit
 from negotiator.money import ROUNDING
 
 __all__ = [
@@ -54,14 +55,6 @@ _THOUSAND = Decimal(1000)
 _TEN_THOUSAND = Decimal(10_000)
 _MONTHS = Decimal(12)
 _DISPLAY = Decimal("0.01")
-
-
-class RateUnit(StrEnum):
-    """The period a quoted rate refers to."""
-
-    DAILY = "daily"
-    MONTHLY = "monthly"
-    ANNUAL = "annual"
 
 
 class DayCount(IntEnum):
@@ -102,9 +95,16 @@ def from_annual(value: Decimal, unit: RateUnit | str, basis: int = DayCount.BANK
     return value / _factor(unit, basis)
 
 
+def _two_places(value: Decimal) -> Decimal:
+    """``value`` rounded half-up to two decimals, however large it is."""
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, value.adjusted() + 4)
+        return value.quantize(_DISPLAY, rounding=ROUNDING)
+
+
 def _plain(value: Decimal) -> str:
     """Up to two decimals, trailing zeros dropped, no exponent (``5.50`` → ``5.5``)."""
-    text = f"{value.quantize(_DISPLAY, rounding=ROUNDING):f}"
+    text = f"{_two_places(value):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -115,8 +115,10 @@ def format_percent(rate: Decimal) -> str:
     '12.80%'
     >>> format_percent(Decimal("-0.005"))
     '-0.50%'
+    >>> format_percent(Decimal("1E+24"))
+    '100000000000000000000000000.00%'
     """
-    return f"{(rate * _HUNDRED).quantize(_DISPLAY, rounding=ROUNDING):f}%"
+    return f"{_two_places(rate * _HUNDRED):f}%"
 
 
 def format_daily_wan(rate_daily: Decimal) -> str:
