@@ -109,6 +109,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="text", choices=["text", "markdown", "html", "docx"])
     p.add_argument("--as-of", help="date the letter as of this day (YYYY-MM-DD)")
     p.add_argument("--templates", help="a folder of your own templates (rendered sandboxed)")
+    p.add_argument("--loan", metavar="ID", help="only this loan (default: every loan still owed)")
     p.add_argument("-o", "--output", help="write to this file (atomically) instead of stdout")
 
     p = sub.add_parser("rules", help="list the rules, or show one")
@@ -161,6 +162,7 @@ def _cmd_letter(args: argparse.Namespace) -> int:
         fmt=args.format,
         as_of=_as_of(args.as_of),
         templates=templates,
+        loan=args.loan,
     )
     if isinstance(result, bytes):
         if not args.output:

@@ -36,7 +36,9 @@ class InputError(NegotiatorError, ValueError):
         self.errors: list[tuple[str, str]] = errors if errors else [(path, problem)]
         head = f"{path}: {problem}" if path else problem
         more = len(self.errors) - 1
-        super().__init__(head + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""))
+        super().__init__(
+            head + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
+        )
 
     def describe(self) -> str:
         """Every problem on its own line."""

@@ -1,22 +1,120 @@
-"""Letters and documents rendered from a case and its report."""
+"""Letters and documents rendered from a case: requests, statements, a draft agreement, forms.
+
+Every letter is a Jinja2 template written once per language (``templates/letters/<kind>.<lang>.j2``,
+zh-Hans and en; zh-Hant is converted from zh-Hans with OpenCC) and rendered in any of the
+formats through the building blocks of ``templates/base/<format>.j2``:
+
+* ``text`` — plain UTF-8 text; several letters are separated by a form feed;
+* ``markdown`` — CommonMark; every value from the case is Markdown-escaped;
+* ``html`` — one self-contained, print-ready page (A4, ``templates/base/print.css``); every
+  value from the case is HTML-escaped;
+* ``docx`` — the HTML rendered into a Word document (needs the ``negotiator[docx]`` extra).
+
+A letter concerns one lender: for a case with several loans, one letter is written per loan
+(see :func:`negotiator.letter_context.target_loans`), each starting on a new page, unless
+``loan`` names one.  The numbers come from the analysis (:mod:`negotiator.letter_context`);
+the templates only print them.
+
+Safety rules the rendering enforces:
+
+* a value the case does not hold is printed as a visible fill-in blank
+  (``【请填写：借款合同编号】`` / ``[fill in: contract number]``), never as ``None`` or nothing;
+* the full 身份证号 appears only in the agreement draft, which needs it; every other letter
+  prints it masked (``1101**********123X``);
+* no document restates payment terms that send money to a personal account or demand a
+  deposit first: such a case raises :class:`~negotiator.errors.InputError`;
+* a complaint states only facts of the case; with nothing to complain about it is refused.
+
+A user's own template folder (``templates=``) overrides any packaged template of the same
+name and is rendered in Jinja2's sandbox.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from .findings import Report
+import jinja2
+from markupsafe import Markup
+
+from .errors import InputError
+from .findings import Finding, Report
+from .i18n import base_lang, check_lang, to_traditional
 from .models import Case
+from .render import MissingValueError, letter_environment, user_environment
 
-__all__ = ["LETTER_KINDS", "render_action_plan", "render_letter"]
+__all__ = ["FORMATS", "LETTER_KINDS", "render_action_plan", "render_letter"]
 
-LETTER_KINDS: tuple[str, ...] = ("action_plan",)
+#: Every document kind, in the order a borrower usually needs them (stable ASCII ids).
+LETTER_KINDS: tuple[str, ...] = (
+    "negotiation_request",
+    "hardship_statement",
+    "agreement_draft",
+    "waiver_request",
+    "written_confirmation",
+    "complaint",
+    "credit_objection",
+    "negotiation_log",
+    "action_plan",
+)
+
+#: Output formats; ``docx`` returns bytes, the others text.
+FORMATS: tuple[str, ...] = ("text", "markdown", "html", "docx")
+
+_HTML_LANG = {"zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant", "en": "en"}
 
 
 def render_action_plan(case: Case, report: Report) -> str:
-    from .present import report_text
+    """The personal action plan as plain text (what ``negotiator advise`` prints)."""
+    from .action_plan import render_action_plan as _render
 
-    return report_text(report)
+    return _render(case, report, fmt="text")
+
+
+def _check(kind: str, lang: str, fmt: str) -> None:
+    if kind not in LETTER_KINDS:
+        raise InputError("KIND", f"unknown letter kind {kind!r}; one of: {', '.join(LETTER_KINDS)}")
+    check_lang(lang)
+    if fmt not in FORMATS:
+        raise InputError("--format", f"unknown format {fmt!r}; one of: {', '.join(FORMATS)}")
+
+
+def _environment(fmt: str, templates: Path | None) -> jinja2.Environment:
+    if templates is None:
+        return letter_environment(fmt)
+    if not templates.is_dir():
+        raise InputError("--templates", f"no such folder: {templates}")
+    return user_environment(templates, fmt)
+
+
+def _tidy(text: str) -> str:
+    """Plain text and Markdown: no trailing spaces, at most one blank line in a row."""
+    lines = [line.rstrip(" \t") for line in text.split("\n")]
+    out = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    return out + "\n"
+
+
+def _render(env: jinja2.Environment, name: str, context: dict[str, Any], user: bool) -> str:
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateNotFound as exc:
+        if user:
+            raise InputError("--templates", f"template {exc.name} not found") from None
+        raise
+    except InputError:
+        raise
+    except Exception as exc:
+        if not user:
+            raise  # a packaged template failing is a bug, not bad input
+        where = getattr(exc, "filename", None) or name
+        line = getattr(exc, "lineno", None)
+        at = f"{where}, line {line}" if line else where
+        what = "missing value" if isinstance(exc, MissingValueError) else type(exc).__name__
+        detail = getattr(exc, "message", None) or str(exc)
+        raise InputError("--templates", f"{at}: {what}: {detail}") from None
 
 
 def render_letter(
@@ -27,7 +125,74 @@ def render_letter(
     fmt: str = "text",
     as_of: dt.date | None = None,
     templates: Path | None = None,
+    loan: str | None = None,
+    findings: Sequence[Finding] | None = None,
 ) -> str | bytes:
+    """Render the document ``kind`` (one of :data:`LETTER_KINDS`) for ``case``.
+
+    Returns text for ``text``, ``markdown`` and ``html``, bytes for ``docx``.  ``loan`` picks
+    one loan (by id) for the per-lender letters; ``findings`` reuses an evaluation's findings
+    instead of evaluating the case again.  Raises :class:`InputError` for an unknown kind,
+    language or format, an unsafe payment instruction, a complaint without facts, or a
+    problem in a user's template.
+    """
+    _check(kind, lang, fmt)
+    if kind == "action_plan":
+        return _action_plan(case, lang=lang, fmt=fmt, as_of=as_of)
+
+    from .api import evaluate
+    from .letter_context import LOAN_KINDS, build_context, target_loans
+
+    ev = evaluate(case, lang=base_lang(lang), as_of=as_of)
+    found = tuple(findings) if findings is not None else ev.findings
+    base_fmt = "html" if fmt == "docx" else fmt
+    env = _environment(base_fmt, templates)
+    user = templates is not None
+    tongue = base_lang(lang)
+    name = f"letters/{kind}.{tongue}.j2"
+    ids: list[str | None] = (
+        [None]
+        if kind not in LOAN_KINDS
+        else list(target_loans(kind, case, ev.analysis, found, loan))
+    )
+    bodies = []
+    for loan_id in ids:
+        ctx = build_context(
+            kind, case, ev.analysis, found, loan_id=loan_id, lang=tongue, fmt=base_fmt, as_of=as_of
+        )
+        body = _render(env, name, ctx, user)
+        bodies.append(Markup(body) if base_fmt != "text" else body)
+    doc = _render(
+        env,
+        f"base/document.{base_fmt}.j2",
+        {
+            "bodies": bodies,
+            "kind": kind,
+            "lang": tongue,
+            "fmt": base_fmt,
+            "html_lang": _HTML_LANG[lang],
+        },
+        user,
+    )
+    if base_fmt != "html":
+        doc = _tidy(doc)
+    if lang == "zh-Hant":
+        doc = to_traditional(doc)
+    if fmt == "docx":
+        from .docx_out import html_to_docx
+
+        return html_to_docx(doc)
+    return doc
+
+
+def _action_plan(case: Case, *, lang: str, fmt: str, as_of: dt.date | None) -> str | bytes:
+    from .action_plan import render_action_plan as _render_plan
     from .api import advise
 
-    return render_action_plan(case, advise(case, lang=lang, as_of=as_of))
+    report = advise(case, lang=lang, as_of=as_of)
+    if fmt == "docx":
+        from .docx_out import html_to_docx
+
+        html = _render_plan(case, report, fmt="html")
+        return html_to_docx(html if isinstance(html, str) else html.decode("utf-8"))
+    return _render_plan(case, report, fmt=fmt)

@@ -71,7 +71,7 @@ def parse_money(value: object) -> Decimal:
 
     Raises ``ValueError`` with a short reason; the caller adds the field path.
     """
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise ValueError("amounts must be written as a string or an integer, not a float")
     if isinstance(value, Decimal):
         d = value

@@ -1,16 +1,49 @@
-"""The Jinja2 environment: templates as package data, strict, escaped where it matters.
+"""The Jinja2 environments: templates as package data, strict, escaped where it matters.
 
 Templates live in ``templates/`` (installed as ``negotiator.templates``) and are read through
-:mod:`importlib.resources`.  The environment uses ``StrictUndefined`` (a missing value fails
-loudly instead of printing nothing), keeps trailing newlines, and autoescapes ``.html``
-templates.  Formatting is done by filters so templates stay declarative:
+:mod:`importlib.resources`.  Every environment uses ``StrictUndefined`` (a missing value fails
+loudly instead of printing nothing) and keeps trailing newlines.
+
+Two families of environments exist:
+
+* :func:`environment` — the report templates; autoescapes ``.html`` templates by name.
+* :func:`letter_environment` — one per output format of the letters (``text``, ``markdown``,
+  ``html``).  The same letter template is rendered by all three; the format decides escaping:
+
+  - ``html``: every value is HTML-escaped (autoescape on);
+  - ``markdown``: every value is Markdown-escaped (``*``, ``_``, ``|``, ``<`` … get a
+    backslash), so a borrower's name cannot turn into markup or break a table;
+  - ``text``: values are printed as they are.
+
+  In all three a value that is ``None`` makes rendering fail (a letter never prints "None"):
+  templates must test for missing values and show a fill-in blank instead.
+
+Formatting is done by filters so templates stay declarative:
 
 ``yuan``        ``Decimal('12000')`` → ``12,000.00``
 ``daxie``       ``Decimal('12000')`` → ``人民币壹万贰仟元整``
 ``cn_date``     ``date(2026, 11, 21)`` → ``2026年11月21日``
+``en_date``     ``date(2026, 11, 21)`` → ``21 November 2026``
 ``percent``     ``Decimal('0.24')`` → ``24.00%``
 ``mask_id``     ``110105194912310021`` → ``1101**********0021``
 ``mask_phone``  ``13812345678`` → ``138****5678``
+``amount``      ``12,000.00元`` (zh) / ``CNY 12,000.00`` (en), by the template's ``lang``
+``amount_full`` the figure followed by the 大写 form: ``12,000.00元（人民币壹万贰仟元整）``
+``fdate``       a date in the template's language; ``fdatetime`` a date and time
+``cite``        a legal citation: ``《民法典》第670条`` / ``Civil Code art. 670``
+``dash``        ``None`` → ``—``
+``isodate``     ``"2026-10-03"`` (a finding's data) → a date, for ``fdate``
+``capitalize_first`` upper-case the first character only
+``lookup``      ``key|lookup(mapping)``, e.g. ``codes|map("lookup", v.conduct)``
+``q``           the borrower's words in “quotes” (unless already quoted)
+``dec``         a decimal string from a finding's data → Decimal (for ``amount``/``percent``)
+``join_lines``  the lines of a block joined into one paragraph (no space in Chinese)
+``clause``      the borrower's own words without trailing punctuation (the template adds it)
+``oneline``     whitespace collapsed to single spaces (for table cells)
+``text_table``  rows laid out as a plain-text table (CJK characters count double width)
+
+``amount``, ``amount_full``, ``fdate`` and ``fdatetime`` pass ``None`` through unchanged so a
+template can write ``f.v(x|amount, "label")`` and get a fill-in blank for a missing amount.
 
 A user's own template folder is rendered in Jinja2's sandbox.
 """
@@ -18,7 +51,9 @@ A user's own template folder is rendered in Jinja2's sandbox.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -28,18 +63,29 @@ from typing import Any
 
 import jinja2
 import jinja2.sandbox
+from markupsafe import Markup
 
 from .money import format_yuan, to_fen
 
 __all__ = [
+    "FORMATS",
+    "amount",
+    "amount_full",
     "cn_date",
     "daxie",
+    "en_date",
     "environment",
+    "letter_environment",
+    "markdown_escape",
     "mask_id",
     "mask_phone",
     "percent",
+    "text_table",
     "user_environment",
 ]
+
+#: Output formats the letter environments render.
+FORMATS = ("text", "markdown", "html")
 
 
 class ResourceLoader(jinja2.BaseLoader):
@@ -74,6 +120,11 @@ class ResourceLoader(jinja2.BaseLoader):
         return sorted(out)
 
 
+# ---------------------------------------------------------------------------------------------
+# Filters
+# ---------------------------------------------------------------------------------------------
+
+
 def yuan(value: Decimal | None) -> str:
     if value is None:
         return "—"
@@ -81,14 +132,18 @@ def yuan(value: Decimal | None) -> str:
 
 
 def daxie(value: Decimal) -> str:
-    """Amount in Chinese financial capitals (大写), e.g. 人民币壹万贰仟元整."""
+    """Amount in Chinese financial capitals (大写), e.g. 人民币壹万贰仟元整.
+
+    Follows the accounting convention: an amount ending in 元 or 角 is closed with 整, an
+    amount ending in 分 is not (人民币壹佰元零伍分).
+    """
     import cn2an
 
     amount = to_fen(value)
     if amount < 0:
         raise ValueError("negative amounts have no 大写 form")
     text = str(cn2an.an2cn(f"{amount:.2f}", "rmb"))
-    if not text.endswith("整") and text.endswith("元"):
+    if text.endswith(("元", "角")):
         text += "整"
     return "人民币" + text
 
@@ -97,6 +152,28 @@ def cn_date(value: dt.date | None) -> str:
     if value is None:
         return "____年__月__日"
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def en_date(value: dt.date | None) -> str:
+    if value is None:
+        return "__ ________ ____"
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
 def percent(value: Decimal | None, places: int = 2) -> str:
@@ -125,13 +202,324 @@ def mask_phone(value: str | None) -> str:
     return v[:3] + "*" * (len(v) - 7) + v[-4:]
 
 
+def _lang(ctx: Any) -> str:
+    lang = ctx.get("lang", "zh-Hans") if ctx is not None else "zh-Hans"
+    return "en" if lang == "en" else "zh-Hans"
+
+
+def amount(value: Decimal | None, lang: str = "zh-Hans") -> str | None:
+    """``12,000.00元`` / ``CNY 12,000.00``; ``None`` stays ``None``."""
+    if value is None:
+        return None
+    return f"CNY {format_yuan(value)}" if lang == "en" else f"{format_yuan(value)}元"
+
+
+def amount_full(value: Decimal | None, lang: str = "zh-Hans") -> str | None:
+    """The figure and its 大写 form: ``12,000.00元（人民币壹万贰仟元整）``."""
+    if value is None:
+        return None
+    if lang == "en":
+        return f"CNY {format_yuan(value)} ({daxie(value)})"
+    return f"{format_yuan(value)}元（{daxie(value)}）"
+
+
+def local_date(value: dt.date | None, lang: str = "zh-Hans") -> str | None:
+    if value is None:
+        return None
+    return en_date(value) if lang == "en" else cn_date(value)
+
+
+def local_datetime(value: dt.datetime | None, lang: str = "zh-Hans") -> str | None:
+    if value is None:
+        return None
+    return f"{local_date(value.date(), lang)} {value:%H:%M}"
+
+
+@jinja2.pass_context
+def _amount(ctx: Any, value: Decimal | None) -> str | None:
+    return amount(value, _lang(ctx))
+
+
+@jinja2.pass_context
+def _amount_full(ctx: Any, value: Decimal | None) -> str | None:
+    return amount_full(value, _lang(ctx))
+
+
+@jinja2.pass_context
+def _fdate(ctx: Any, value: dt.date | None) -> str | None:
+    return local_date(value, _lang(ctx))
+
+
+@jinja2.pass_context
+def _fdatetime(ctx: Any, value: dt.datetime | None) -> str | None:
+    return local_datetime(value, _lang(ctx))
+
+
+_DOC_NUMBER = re.compile(r"^([^《（〔]+)(（[^）]*）)$")
+_ARTICLE = re.compile(r"^(\d+)(之[一二三四五六七八九十]+)?(?:\s*¶\s*(\d+))?$")
+
+
+def cite(citation: Any, lang: str = "zh-Hans") -> str:
+    """A legal citation (an object with ``law`` and ``article``) in the letter's language."""
+    law = str(getattr(citation, "law", None) or "")
+    article = getattr(citation, "article", None)
+    if lang == "en":
+        return f"{law}, art. {article}" if article else law
+    paren = _DOC_NUMBER.match(law)
+    if paren and "《" not in law:  # 名称（法发〔2017〕22号） → 《名称》（法发〔2017〕22号）
+        law = f"《{paren.group(1)}》{paren.group(2)}"
+    elif law and "《" not in law and "〔" not in law:
+        law = f"《{law}》"
+    if not article:
+        return law
+    art = str(article).strip()
+    m = _ARTICLE.match(art)
+    if m:
+        text = f"第{m.group(1)}条{m.group(2) or ''}"
+        if m.group(3):
+            text += f"第{m.group(3)}款"
+        return law + text
+    return law + art
+
+
+@jinja2.pass_context
+def _cite(ctx: Any, citation: Any) -> str:
+    return cite(citation, _lang(ctx))
+
+
+def dec(value: Any) -> Decimal | None:
+    """A decimal string from a finding's data (``"1080.00"``) as a Decimal; None stays None."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(str(value))
+
+
+_QUOTES = "“”\"'「」『』"
+
+
+def quoted(value: Any) -> Any:
+    """Wrap the borrower's words in “ ” unless they already carry quotation marks."""
+    text = str(value).strip()
+    out = text if any(q in text for q in _QUOTES) else f"“{text}”"
+    return Markup(out) if isinstance(value, Markup) else out
+
+
+def capitalize_first(value: Any) -> Any:
+    """Upper-case the first character only (``str.capitalize`` would lower-case the rest)."""
+    text = str(value)
+    out = text[:1].upper() + text[1:]
+    return Markup(out) if isinstance(value, Markup) else out
+
+
+def lookup(key: Any, mapping: Any) -> Any:
+    """``key`` looked up in ``mapping`` (for ``map("lookup", v.conduct)``); a missing key fails."""
+    return mapping[key]
+
+
+def isodate(value: Any) -> dt.date | None:
+    """A date written YYYY-MM-DD (as in a finding's data) as a date; None stays None."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def dash(value: Any) -> Any:
+    return "—" if value is None else value
+
+
+def join_lines(value: Any, sep: str = "") -> Any:
+    """Join the non-blank lines of ``value`` (stripped) with ``sep``; keeps Markup as Markup."""
+    joined = sep.join(line.strip() for line in str(value).splitlines() if line.strip())
+    return Markup(joined) if isinstance(value, Markup) else joined
+
+
+_CLAUSE_END = "。．.！!；;，,、 \t\n"
+
+
+def clause(value: Any) -> Any:
+    """The borrower's words without trailing sentence punctuation (the template adds its own)."""
+    out = str(value).strip().rstrip(_CLAUSE_END)
+    return Markup(out) if isinstance(value, Markup) else out
+
+
+def oneline(value: Any) -> Any:
+    joined = " ".join(str(value).split())
+    return Markup(joined) if isinstance(value, Markup) else joined
+
+
+def _char_width(ch: str) -> int:
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal or a monospaced font (CJK characters count 2)."""
+    return sum(_char_width(c) for c in text)
+
+
+def _tokens(text: str) -> list[str]:
+    """Wrap units: a CJK character alone; a run of other characters up to the next space."""
+    out: list[str] = []
+    word = ""
+    for ch in text:
+        if _char_width(ch) == 2:
+            if word:
+                out.append(word)
+                word = ""
+            out.append(ch)
+        elif ch == " ":
+            word += ch
+            out.append(word)
+            word = ""
+        else:
+            word += ch
+    if word:
+        out.append(word)
+    return out
+
+
+def wrap_display(text: str, width: int) -> list[str]:
+    """Wrap ``text`` to lines of at most ``width`` display columns (long words are split)."""
+    lines: list[str] = []
+    line = ""
+    for token in _tokens(" ".join(text.split())):
+        while display_width(token) > width:  # a word longer than a line: split it
+            room = width - display_width(line)
+            head = ""
+            for ch in token:
+                if display_width(head + ch) > room:
+                    break
+                head += ch
+            if not head:
+                lines.append(line.rstrip())
+                line = ""
+                continue
+            lines.append((line + head).rstrip())
+            line = ""
+            token = token[len(head) :]
+        if display_width(line + token.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = ""
+        line += token
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
+def text_table(
+    rows: Sequence[Sequence[Any]],
+    headers: Sequence[Any],
+    align: str = "",
+    max_width: int = 28,
+) -> str:
+    """Lay ``rows`` out under ``headers`` as a plain-text table.
+
+    Columns are padded by display width (CJK characters count double); cells wider than
+    ``max_width`` columns wrap onto further lines, except amounts in capitals (人民币…).
+    ``align`` gives one letter per column, ``l`` or ``r`` (default ``l``).  A ``None`` cell is
+    a template error.
+    """
+    ncol = len(headers)
+    grid: list[list[list[str]]] = []
+    for r, row in enumerate([headers, *rows]):
+        if len(row) != ncol:
+            raise ValueError(f"table row {r} has {len(row)} cells, expected {ncol}")
+        cells = []
+        for cell in row:
+            if cell is None:
+                raise ValueError("a table cell is None")
+            text = str(cell)
+            # an amount in capitals is never broken across lines
+            cells.append([text] if text.startswith("人民币") else wrap_display(text, max_width))
+        grid.append(cells)
+    widths = [max(display_width(line) for row in grid for line in row[c]) for c in range(ncol)]
+    out: list[str] = []
+
+    def emit(row: list[list[str]]) -> None:
+        height = max(len(cell) for cell in row)
+        for i in range(height):
+            parts = []
+            for c, cell in enumerate(row):
+                text = cell[i] if i < len(cell) else ""
+                pad = " " * (widths[c] - display_width(text))
+                right = c < len(align) and align[c] == "r"
+                parts.append(pad + text if right else text + pad)
+            out.append("  ".join(parts).rstrip())
+
+    emit(grid[0])
+    out.append("  ".join("-" * w for w in widths))
+    for row in grid[1:]:
+        emit(row)
+    return "\n".join(out)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!])")
+
+
+def markdown_escape(text: str) -> str:
+    """Backslash-escape the characters that would turn plain text into Markdown markup."""
+    out = _MD_SPECIAL.sub(r"\\\1", text)
+    # A line that starts like a list item would become one: escape its marker ("- x" → "\- x",
+    # "1. x" → "1\. x"; a backslash before a digit would be printed, not read as an escape).
+    out = re.sub(r"(?m)^(\s*)([-+=])(?=\s|$)", r"\1\\\2", out)
+    return re.sub(r"(?m)^(\s*)(\d+)([.)])(?=\s|$)", r"\1\2\\\3", out)
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "yuan": yuan,
     "daxie": daxie,
     "cn_date": cn_date,
+    "en_date": en_date,
     "percent": percent,
     "mask_id": mask_id,
     "mask_phone": mask_phone,
+    "amount": _amount,
+    "amount_full": _amount_full,
+    "fdate": _fdate,
+    "fdatetime": _fdatetime,
+    "cite": _cite,
+    "dash": dash,
+    "isodate": isodate,
+    "lookup": lookup,
+    "capitalize_first": capitalize_first,
+    "q": quoted,
+    "dec": dec,
+    "join_lines": join_lines,
+    "oneline": oneline,
+    "clause": clause,
+    "text_table": text_table,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Environments
+# ---------------------------------------------------------------------------------------------
+
+
+class MissingValueError(jinja2.TemplateRuntimeError):
+    """A letter template tried to print ``None``: it must show a fill-in blank instead."""
+
+
+def _not_none(value: Any) -> Any:
+    if value is None:
+        raise MissingValueError(
+            "a template printed a missing value (None); test for it and show a blank"
+        )
+    return value
+
+
+def _finalize_markdown(value: Any) -> Any:
+    value = _not_none(value)
+    if isinstance(value, Markup | jinja2.Undefined):
+        return value
+    return Markup(markdown_escape(str(value)))
+
+
+_FINALIZERS: dict[str, Callable[[Any], Any]] = {
+    "text": _not_none,
+    "markdown": _finalize_markdown,
+    "html": _not_none,
 }
 
 
@@ -144,33 +532,48 @@ def _autoescape(name: str | None) -> bool:
     return bool(name) and str(name).endswith((".html.j2", ".html", ".htm", ".xml"))
 
 
+def _packaged_loader() -> jinja2.BaseLoader:
+    return ResourceLoader(resources.files("negotiator.templates"))
+
+
+def _options(fmt: str | None) -> dict[str, Any]:
+    common: dict[str, Any] = {
+        "undefined": jinja2.StrictUndefined,
+        "keep_trailing_newline": True,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+    }
+    if fmt is None:
+        return common | {"autoescape": _autoescape}
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    # Markdown turns on autoescaping so that macro output is Markup; the finalizer escapes
+    # values for Markdown (and returns Markup, which the HTML escaper then leaves alone).
+    return common | {"autoescape": fmt != "text", "finalize": _FINALIZERS[fmt]}
+
+
 @cache
 def environment() -> jinja2.Environment:
-    """The packaged templates' environment (cached)."""
-    env = jinja2.Environment(
-        loader=ResourceLoader(resources.files("negotiator.templates")),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        autoescape=_autoescape,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    """The packaged report templates' environment (cached)."""
+    env = jinja2.Environment(loader=_packaged_loader(), **_options(None))
     return _configure(env)
 
 
-def user_environment(folder: Path) -> jinja2.Environment:
-    """An environment over a user's template folder, sandboxed; falls back to packaged ones."""
+@cache
+def letter_environment(fmt: str) -> jinja2.Environment:
+    """The packaged letter templates' environment for one output format (cached)."""
+    env = jinja2.Environment(loader=_packaged_loader(), **_options(fmt))
+    return _configure(env)
+
+
+def user_environment(folder: Path, fmt: str | None = None) -> jinja2.Environment:
+    """An environment over a user's template folder, sandboxed; falls back to packaged ones.
+
+    With ``fmt`` it is configured like :func:`letter_environment` for that format (escaping,
+    no ``None``); without, like :func:`environment`.
+    """
     env = jinja2.sandbox.SandboxedEnvironment(
-        loader=jinja2.ChoiceLoader(
-            [
-                jinja2.FileSystemLoader(str(folder)),
-                ResourceLoader(resources.files("negotiator.templates")),
-            ]
-        ),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        autoescape=_autoescape,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(folder)), _packaged_loader()]),
+        **_options(fmt),
     )
     return _configure(env)

@@ -35,7 +35,9 @@ class CaseAnalysis:
     agreement: AgreementAnalysis | None
 
 
-def analyse(case: Case, *, as_of: dt.date | None = None, params: Parameters | None = None) -> CaseAnalysis:
+def analyse(
+    case: Case, *, as_of: dt.date | None = None, params: Parameters | None = None
+) -> CaseAnalysis:
     """Compute every figure for ``case`` as of ``as_of`` (default: the case's date, or today)."""
     day = as_of or case.as_of or dt.date.today()
     p = params or load_parameters()

@@ -478,7 +478,6 @@ def other_obligations(
 
 
 #: Former private name, kept for callers that imported it.
-_other_obligations = other_obligations
 
 _ScheduleProblems = tuple[
     tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[dt.date, ...], tuple[int, ...]

@@ -1,1 +1,1 @@
-"""Dated legal parameters and reference tables shipped with negotiator (LPR history, seed sections)."""
+"""Dated legal parameters and reference tables shipped with negotiator (LPR, seed sections)."""
