@@ -1,0 +1,292 @@
+"""The borrower's personal action plan: one document from a case and its advice report.
+
+Sections, in reading order: the situation in brief; the budget; the preparation checklist (done
+or exactly what is missing); the methods recommended for this case, ranked, with their numbers
+and the per-lender proposal table; what waiting costs; every other finding of the report (fees,
+collection, agreement, scams, complaints) grouped by severity; the next steps in order; keeping
+the plan afterwards; a plain statement that this is information, not legal representation.
+
+The plan is rendered in plain text, Markdown or print-ready HTML (A4) from
+``templates/action_plan/plan.{txt,md,html}.j2`` through the letter environments of
+:mod:`negotiator.render` (values are escaped for the format; printing ``None`` is an error).
+The words are written in Simplified Chinese and English (``templates/action_plan/texts.toml``,
+:func:`texts`); Traditional Chinese is
+the Simplified output converted with OpenCC.  The templates only print: every figure comes from
+the report (findings and ``Report.figures``), formatted by filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from .analysis.checklist import CHECKLIST_ITEMS
+from .errors import InputError
+from .findings import SEVERITY_ORDER, Finding, Report
+from .i18n import base_lang, to_traditional
+from .models import Case
+from .money import format_yuan
+from .render import cite, cn_date, en_date, letter_environment, percent
+from .ruleset import Citation, seed_sections
+
+__all__ = ["FORMATS", "plan_context", "render_action_plan", "texts"]
+
+FORMATS: Mapping[str, str] = {"text": "txt", "markdown": "md", "html": "html"}
+
+#: Categories the plan shows in their own sections; every other category is shown generically.
+OWN = frozenset({"situation", "preparation", "strategy", "consequence", "aftercare", "prevention"})
+
+
+@cache
+def texts() -> Mapping[str, Mapping[str, Any]]:
+    """The plan's own wording per authored language (``templates/action_plan/texts.toml``)."""
+    raw = (resources.files("negotiator.templates") / "action_plan" / "texts.toml").read_text(
+        encoding="utf-8"
+    )
+    return tomllib.loads(raw)
+
+
+def _amount(value: Decimal | None, lang: str) -> str:
+    if value is None:
+        return str(texts()[lang]["unknown"])
+    return f"CNY {format_yuan(value)}" if lang == "en" else f"{format_yuan(value)}元"
+
+
+def _cite_label(c: Citation, lang: str) -> str:
+    if c.seed is not None:
+        return f"[{c.seed} §{c.section}]"
+    return cite(c, lang)
+
+
+def _finding_view(f: Finding, lang: str) -> dict[str, Any]:
+    return {
+        "title": f.title or f.code,
+        "code": f.code,
+        "message": f.message,
+        "severity": f.severity,
+        "subject": f.subject,
+        "status": f.status or "",
+        "sources": [_cite_label(c, lang) for c in f.citations],
+    }
+
+
+def _of(findings: Iterable[Finding], *categories: str) -> list[Finding]:
+    return [f for f in findings if f.category in categories]
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _strategies(findings: Sequence[Finding], lang: str) -> list[dict[str, Any]]:
+    chosen = _of(findings, "strategy")
+    chosen.sort(key=lambda f: (f.rank, _int(f.data.get("cost_rank")), f.subject, f.rule))
+    return [_finding_view(f, lang) for f in chosen]
+
+
+def _checklist(findings: Sequence[Finding], lang: str) -> list[dict[str, Any]]:
+    order = {item: i for i, item in enumerate(CHECKLIST_ITEMS)}
+    prep = _of(findings, "preparation")
+    prep.sort(key=lambda f: (order.get(f.subject, len(order)), f.code))
+    out = []
+    for f in prep:
+        view = _finding_view(f, lang)
+        view["done"] = f.status == "done"
+        view["mark"] = texts()[lang]["status_mark"]["done" if f.status == "done" else "missing"]
+        view["status_text"] = texts()[lang]["done" if f.status == "done" else "missing"]
+        out.append(view)
+    return out
+
+
+def _others(findings: Sequence[Finding], lang: str) -> list[dict[str, Any]]:
+    t = texts()[lang]
+    groups = []
+    for severity in sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__):
+        found = [f for f in findings if f.category not in OWN and f.severity == severity]
+        if found:
+            items = []
+            for f in found:
+                view = _finding_view(f, lang)
+                view["category"] = t["category"].get(f.category, f.category)
+                items.append(view)
+            groups.append({"label": t["severity"][severity], "findings": items})
+    return groups
+
+
+def _budget_rows(budget: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
+    t = texts()[lang]
+    rows = []
+    for key, label in t["budget_rows"].items():
+        value = budget.get(key)
+        if (key == "savings" and not budget.get("savings_known", True)) or (
+            key == "other_debt_payments" and not budget.get("other_debts_known", True)
+        ):
+            value = None
+        if key == "safety_margin":
+            text = percent(Decimal(str(value)), 0) if value is not None else t["unknown"]
+        else:
+            text = _amount(value, lang)
+        rows.append({"label": label, "value": text, "key": key})
+    return rows
+
+
+def _offers(plan: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
+    t = texts()[lang]
+    out = []
+    for o in plan.get("offers", []):
+        rate = o.get("cost_rate")
+        monthly = o.get("monthly")
+        out.append(
+            {
+                "loan": str(o.get("loan", "")),
+                "lender": str(o.get("lender_name", "")),
+                "owed": _amount(o.get("owed"), lang),
+                "overdue_days": str(o.get("overdue_days", 0)),
+                "cost": percent(rate) if rate is not None else t["unknown"],
+                "monthly": _amount(monthly, lang) if monthly else "—",
+                "instalments": str(o["instalments"]) if o.get("instalments") else "—",
+            }
+        )
+    return out
+
+
+def _steps(
+    report: Report, plan: Mapping[str, Any], checklist: Sequence[dict[str, Any]], lang: str
+) -> list[str]:
+    t = texts()[lang]["steps"]
+    steps: list[str] = []
+    lawsuit = plan.get("lawsuit", "none")
+    if lawsuit == "filed":
+        steps.append(t["court_filed"])
+    elif lawsuit == "judgment":
+        steps.append(t["court_judgment"])
+    if any(
+        f.category not in OWN and f.severity in ("violation", "warning") for f in report.findings
+    ):
+        steps.append(t["warnings"])
+    missing = [c["title"] for c in checklist if not c["done"]]
+    if missing:
+        sep = "、" if lang != "en" else ", "
+        steps.append(t["complete"].format(items=sep.join(missing)))
+    limit = _int(plan.get("instalments_max"))
+    for o in plan.get("offers", []):
+        monthly = o.get("monthly") or Decimal(0)
+        lump = o.get("lump_sum") or Decimal(0)
+        owed = o.get("owed") or Decimal(0)
+        count = o.get("instalments")
+        names = {"lender": o.get("lender_name", ""), "loan": o.get("loan", "")}
+        how = t["how_private" if o.get("lender_type") == "private" else "how_official"]
+        values = {
+            "how": how.format(**names),
+            "monthly": _amount(monthly, lang),
+            "lump": _amount(lump, lang),
+            "count": count,
+            "limit": limit,
+        }
+        if lump > 0 and lump >= owed:
+            key = "contact_settle"
+        elif lump > 0 and monthly > 0 and o.get("instalments_after_lump"):
+            key = "contact_offer_lump"
+            values["count"] = o["instalments_after_lump"]
+        elif lump > 0:
+            key = "contact_lump_only"
+        elif monthly > 0 and count and limit and count > limit:
+            key = "contact_restructure"
+        elif monthly > 0 and count:
+            key = "contact_offer"
+        else:
+            key = "contact_pause"
+        steps.append(t[key].format(**values))
+    extension = {f.rule for f in report.findings if f.code == "STRATEGY_EXTENSION"}
+    if "strategy.extension.deferral" in extension and plan.get("recovery_months"):
+        steps.append(t["extension_pause"].format(months=plan["recovery_months"]))
+    elif extension:
+        steps.append(t["extension_before_due"])
+    steps.append(t["writing"])
+    steps.append(t["pay"])
+    if _int(plan.get("overdue_loans")) > 0:
+        steps.append(t["credit"])
+    return steps
+
+
+def _sources(findings: Sequence[Finding]) -> list[dict[str, str]]:
+    seeds = seed_sections()
+    used = sorted({c.seed for f in findings for c in f.citations if c.seed is not None})
+    return [{"id": sid, "title": seeds[sid]["title"], "file": seeds[sid]["file"]} for sid in used]
+
+
+def plan_context(case: Case, report: Report, lang: str) -> dict[str, Any]:
+    """Everything the plan templates print, already in ``lang`` ("zh-Hans" or "en")."""
+    t = texts()[lang]
+    figures = report.figures
+    budget: Mapping[str, Any] = figures.get("budget") or {}
+    plan: Mapping[str, Any] = figures.get("plan") or {}
+    findings = list(report.findings)
+    checklist = _checklist(findings, lang)
+    max_days = _int(plan.get("max_overdue_days"))
+    summary = [
+        {"label": t["owed_total"], "value": _amount(plan.get("total_owed"), lang)},
+        {"label": t["lenders"], "value": str(_int(plan.get("lenders")) or len(case.loans))},
+        {"label": t["overdue_loans"], "value": str(_int(plan.get("overdue_loans")))},
+        {
+            "label": t["longest_overdue"],
+            "value": f"{max_days} {t['days']}" if lang == "en" else f"{max_days}{t['days']}",
+        },
+    ]
+    day: dt.date = report.as_of
+    offers = _offers(plan, lang)
+    budget_rows = _budget_rows(budget, lang)
+    return {
+        "lang": lang,
+        "html_lang": "en" if lang == "en" else report.lang,
+        "t": t,
+        "as_of": en_date(day) if lang == "en" else cn_date(day),
+        "summary": summary,
+        "situations": [_finding_view(f, lang) for f in _of(findings, "situation")],
+        "budget_known": bool(budget.get("known")),
+        "budget_rows": budget_rows,
+        "checklist": checklist,
+        "strategies": _strategies(findings, lang),
+        "offers": offers,
+        "offer_rows": [
+            [
+                o["loan"],
+                o["lender"],
+                o["owed"],
+                o["overdue_days"],
+                o["cost"],
+                o["monthly"],
+                o["instalments"],
+            ]
+            for o in offers
+        ],
+        "budget_table": [[r["label"], r["value"]] for r in budget_rows],
+        "consequences": [_finding_view(f, lang) for f in _of(findings, "consequence")],
+        "others": _others(findings, lang),
+        "steps": _steps(report, plan, checklist, lang),
+        "aftercare": [_finding_view(f, lang) for f in _of(findings, "aftercare", "prevention")],
+        "sources": _sources(findings),
+    }
+
+
+def render_action_plan(case: Case, report: Report, *, fmt: str = "text") -> str:
+    """The action plan for ``case`` from its advice ``report``, in the report's language.
+
+    ``fmt`` is ``text``, ``markdown`` or ``html`` (a self-contained, print-ready A4 page).
+    """
+    ext = FORMATS.get(fmt)
+    if ext is None:
+        raise InputError("--format", f"the action plan is rendered as {', '.join(FORMATS)}")
+    lang = base_lang(report.lang)
+    context = plan_context(case, report, lang)
+    env = letter_environment(fmt)
+    out = env.get_template(f"action_plan/plan.{ext}.j2").render(**context)
+    return to_traditional(out) if report.lang == "zh-Hant" else out

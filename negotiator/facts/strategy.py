@@ -1,0 +1,215 @@
+"""Strategy facts: the case-wide plan (one) and the offer to each lender (one per lender owed).
+
+``plan`` carries what decides which methods to recommend (outlook, affordability, proof of
+hardship, number of lenders, how the talks went); ``offer`` carries one lender's share of the
+monthly amount, the payments it needs and the charges one can ask that lender to waive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..analysis import CaseAnalysis
+from ..analysis.plan import HardshipProof, LenderOffer, PlanAnalysis
+from ..models import LawsuitStatus
+from .case import OUTLOOKS
+from .schema import Fact, FactKind, choice, extra, flag, integer, money
+from .wording import COST_BASIS, EVIDENCE, HARDSHIP, gap_texts, label, labels, percent
+
+__all__ = ["KINDS", "OFFER", "PLAN", "derive"]
+
+_PROOF = tuple(p.value for p in HardshipProof)
+
+PLAN = FactKind(
+    name="plan",
+    doc="What the strategies are judged on, case-wide (one per case).",
+    fields={
+        "outlook": choice("short_term, long_term or unknown", OUTLOOKS),
+        "budget_known": flag("income and essential expenses are both given"),
+        "affordable_monthly": money("what a plan may ask per month in total", required=True),
+        "total_owed": money("what the lenders claim now, in total", required=True),
+        "lump_sum": money("partial lump sum the savings allow (0: none)", required=True),
+        "lump_covers": flag("the lump sum settles the whole debt"),
+        "instalments": integer("monthly payments of the affordable amount that clear the debt"),
+        "fits_typical": flag("the debt clears within `instalments_typical_max` payments"),
+        "fits_max": flag("the debt clears within `instalments_max` payments"),
+        "hardship_proof": choice("none_claimed, complete or incomplete", _PROOF),
+        "lenders": integer("distinct lenders still owed something", required=True),
+        "costs_known": flag("every lender's cost is known well enough to order them"),
+        "any_not_due": flag("some loan still owed is not overdue yet"),
+        "recovery_months": integer("months until the hardship is expected to end"),
+        "refused_offers": integer("offers or requests the lenders refused", required=True),
+        "lawsuit": choice("none, threatened, filed or judgment", LawsuitStatus),
+        "no_capacity": flag("nothing affordable, nothing to spare, no recovery in sight"),
+    },
+    extras={
+        "instalments_after_lump": extra("int", "payments needed after the lump sum"),
+        "instalments_typical_max": extra("int", "parameter: ordinary longest plan"),
+        "instalments_max": extra("int", "parameter: longest plan proposed at all"),
+        "max_payable": extra("money", "affordable amount × the longest plan"),
+        "reduction_needed": extra("money", "what must be waived for the longest plan to clear it"),
+        "lump_lender": extra("text", "the lender the lump sum goes to first"),
+        "emergency_reserve": extra("money", "savings kept back for emergencies"),
+        "savings": extra("money", "savings and liquid assets"),
+        "first_lender": extra("text", "the costliest lender, dealt with first"),
+        "first_cost": extra("text", "its cost, annualised"),
+        "order_zh": extra("list", "lenders, costliest first (Chinese)"),
+        "order_en": extra("list", "lenders, costliest first (English)"),
+        "cost_unknown": extra("list", "lenders whose cost is unknown"),
+        "hardships_zh": extra("list", "the hardships claimed (Chinese)"),
+        "hardships_en": extra("list", "the hardships claimed (English)"),
+        "evidence_zh": extra("list", "proof held (Chinese)"),
+        "evidence_en": extra("list", "proof held (English)"),
+        "proof_missing_zh": extra("list", "proof still missing (Chinese)"),
+        "proof_missing_en": extra("list", "proof still missing (English)"),
+        "short_term_months": extra("int", "parameter: the short-term horizon in months"),
+    },
+)
+
+OFFER = FactKind(
+    name="offer",
+    doc="What to propose to one lender (one per lender still owed; costliest first).",
+    fields={
+        "overdue": flag("this loan is overdue"),
+        "owed": money("what this lender claims now", required=True),
+        "monthly": money("this lender's share of the affordable monthly amount", required=True),
+        "instalments": integer("payments of that share that clear this loan"),
+        "fits_typical": flag("this loan clears within `instalments_typical_max` payments"),
+        "fits_max": flag("this loan clears within `instalments_max` payments"),
+        "waivable": money("known overdue charges one can ask to waive", required=True),
+        "charges_known": flag("penalty interest and late fees so far are known"),
+        "hardship_proof": choice("none_claimed, complete or incomplete", _PROOF),
+        "cost_rank": integer("1 for the costliest lender", required=True),
+        "lenders": integer("distinct lenders still owed something", required=True),
+    },
+    extras={
+        "loan": extra("text", "the loan's id"),
+        "lender_name": extra("text", "the lender's name"),
+        "penalty_interest": extra("money", "penalty interest so far"),
+        "late_fees": extra("money", "late fees so far"),
+        "collection_fees": extra("money", "collection costs charged"),
+        "affordable_monthly": extra("money", "the affordable amount for all lenders together"),
+        "cost": extra("text", "the loan's cost, annualised, and what it rests on"),
+        "instalments_typical_max": extra("int", "parameter: ordinary longest plan"),
+        "instalments_max": extra("int", "parameter: longest plan proposed at all"),
+        "evidence_zh": extra("list", "proof held (Chinese)"),
+        "evidence_en": extra("list", "proof held (English)"),
+        "proof_missing_zh": extra("list", "proof still missing (Chinese)"),
+        "proof_missing_en": extra("list", "proof still missing (English)"),
+        "hardships_zh": extra("list", "the hardships claimed (Chinese)"),
+        "hardships_en": extra("list", "the hardships claimed (English)"),
+    },
+)
+
+KINDS = (PLAN, OFFER)
+
+
+def _cost_text(o: LenderOffer, lang: str) -> str:
+    basis = label(COST_BASIS, o.cost_basis.value, lang)
+    if o.cost_rate is None:
+        return basis
+    return (
+        f"{percent(o.cost_rate)}（{basis}）"
+        if lang == "zh"
+        else f"{percent(o.cost_rate)} ({basis})"
+    )
+
+
+def _order(p: PlanAnalysis, lang: str) -> list[str]:
+    sep = "：" if lang == "zh" else ": "
+    return [
+        f"{o.cost_rank}. {o.loan_id} {o.lender_name}{sep}{_cost_text(o, lang)}" for o in p.offers
+    ]
+
+
+def _hardship_extras(p: PlanAnalysis) -> dict[str, list[str]]:
+    kinds = list(dict.fromkeys(h.kind.value for h in p.hardships))
+    held = list(dict.fromkeys(e for h in p.hardships for e in h.held))
+    missing = [g for h in p.hardships for g in h.missing]
+    out: dict[str, list[str]] = {}
+    for lang in ("zh", "en"):
+        out[f"hardships_{lang}"] = labels(HARDSHIP, kinds, lang)
+        out[f"evidence_{lang}"] = labels(EVIDENCE, held, lang)
+        out[f"proof_missing_{lang}"] = list(dict.fromkeys(gap_texts(missing, lang)))
+    return out
+
+
+def derive(a: CaseAnalysis) -> Iterator[Fact]:
+    p = a.plan
+    hardship = _hardship_extras(p)
+    first = p.offers[0] if p.offers else None
+    yield Fact(
+        kind="plan",
+        id="plan",
+        subject="case",
+        values={
+            "outlook": p.outlook.value,
+            "budget_known": a.budget.known,
+            "affordable_monthly": p.affordable_monthly,
+            "total_owed": p.total_owed,
+            "lump_sum": p.lump_sum,
+            "lump_covers": p.lump_sum > 0 and p.lump_sum >= p.total_owed,
+            "instalments": p.instalments,
+            "fits_typical": p.fits_typical,
+            "fits_max": p.fits_max,
+            "hardship_proof": p.hardship_proof.value,
+            "lenders": p.lenders,
+            "costs_known": p.costs_known,
+            "any_not_due": p.any_not_due,
+            "recovery_months": p.recovery_months,
+            "refused_offers": p.refused_offers,
+            "lawsuit": p.lawsuit.value,
+            "no_capacity": p.no_capacity,
+        },
+        extras={
+            "instalments_after_lump": p.instalments_after_lump,
+            "instalments_typical_max": p.instalments_typical_max,
+            "instalments_max": p.instalments_max,
+            "max_payable": p.max_payable,
+            "reduction_needed": p.reduction_needed,
+            "lump_lender": p.lump_lender,
+            "emergency_reserve": a.budget.emergency_reserve,
+            "savings": a.budget.savings,
+            "first_lender": f"{first.loan_id} {first.lender_name}" if first else None,
+            "first_cost": percent(first.cost_rate) if first else None,
+            "order_zh": _order(p, "zh"),
+            "order_en": _order(p, "en"),
+            "cost_unknown": [
+                f"{o.loan_id} {o.lender_name}" for o in p.offers if o.cost_basis.value == "unknown"
+            ],
+            **hardship,
+            "short_term_months": p.short_term_months,
+        },
+    )
+    for o in p.offers:
+        yield Fact(
+            kind="offer",
+            id=f"offer-{o.cost_rank}",
+            subject=o.loan_id,
+            values={
+                "overdue": o.overdue,
+                "owed": o.owed,
+                "monthly": o.monthly,
+                "instalments": o.instalments,
+                "fits_typical": o.instalments is not None
+                and o.instalments <= p.instalments_typical_max,
+                "fits_max": o.instalments is not None and o.instalments <= p.instalments_max,
+                "waivable": o.waivable,
+                "charges_known": o.charges_known,
+                "hardship_proof": p.hardship_proof.value,
+                "cost_rank": o.cost_rank,
+                "lenders": p.lenders,
+            },
+            extras={
+                "loan": o.loan_id,
+                "lender_name": o.lender_name,
+                "penalty_interest": o.penalty_interest,
+                "late_fees": o.late_fees,
+                "collection_fees": o.collection_fees,
+                "affordable_monthly": p.affordable_monthly,
+                "cost": percent(o.cost_rate),
+                "instalments_typical_max": p.instalments_typical_max,
+                "instalments_max": p.instalments_max,
+                **hardship,
+            },
+        )
