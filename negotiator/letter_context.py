@@ -28,6 +28,7 @@ import attrs
 
 from .analysis import CaseAnalysis
 from .analysis.agreement import other_obligations as _agreement_obligations
+from .analysis.loans import THREAT_CONDUCT
 from .analysis.plan import LenderOffer
 from .calc.budget import instalments_needed
 from .calc.dates import add_months
@@ -35,13 +36,13 @@ from .calc.rates import to_annual
 from .counter import REQUEST_TEXTS, propose_schedule
 from .errors import InputError
 from .findings import Finding
+from .letters import LETTER_KINDS
 from .models import (
     AccountKind,
     Agreement,
     AgreementForm,
     Case,
     CollectionContact,
-    Conduct,
     ContactChannel,
     ContactTarget,
     DocumentKind,
@@ -69,18 +70,9 @@ __all__ = [
     "target_loans",
 ]
 
-#: Letter kinds written to one lender about one loan (one letter per loan).
-LOAN_KINDS = frozenset(
-    {
-        "negotiation_request",
-        "hardship_statement",
-        "agreement_draft",
-        "waiver_request",
-        "written_confirmation",
-        "complaint",
-        "credit_objection",
-    }
-)
+#: Letter kinds written to one lender about one loan (one letter per loan): every kind but the
+#: two that cover the whole case.
+LOAN_KINDS = frozenset(LETTER_KINDS) - {"negotiation_log", "action_plan"}
 
 #: Letter kinds that restate the case's agreed payment terms, and so would tell the borrower
 #: where to pay: they are refused when that agreement names a personal account or a deposit.
@@ -91,16 +83,9 @@ PAYMENT_KINDS = frozenset({"agreement_draft", "written_confirmation"})
 #: (legal notes §7); 15 days is the documented choice.
 CURE_DAYS = 15
 
-#: Conduct that is a matter for the police (刑法 293之一; 治安管理处罚法 42): call 110.
-POLICE_CONDUCT = frozenset(
-    {
-        Conduct.THREAT,
-        Conduct.VIOLENCE,
-        Conduct.CONFINEMENT,
-        Conduct.HOME_INTRUSION,
-        Conduct.STALKING,
-    }
-)
+#: Conduct that is a matter for the police (刑法 293之一; 治安管理处罚法 42): call 110.  The
+#: threats the collection analysis reports, so a letter and the findings never disagree.
+POLICE_CONDUCT = THREAT_CONDUCT
 
 #: Finding categories a complaint may rely on.
 COMPLAINT_CATEGORIES = frozenset({"fee", "collection", "scam"})
@@ -556,6 +541,10 @@ def _collection_problem(loan: Loan) -> bool:
     )
 
 
+def _police_matter(loan: Loan) -> bool:
+    return any(set(c.conduct) & POLICE_CONDUCT for c in loan.collection_contacts)
+
+
 def target_loans(
     kind: str,
     case: Case,
@@ -969,7 +958,7 @@ _NO_REGULATOR = (
 
 def complaint_routes(case: Case, loan: Loan) -> list[str]:
     """The channels for a complaint about ``loan``, the addressee first (legal notes §4.3)."""
-    police = any(set(c.conduct) & POLICE_CONDUCT for c in loan.collection_contacts)
+    police = _police_matter(loan)
     regulator = _REGULATOR[loan.lender_type]
     routes: list[str] = []
     if police:
@@ -998,7 +987,7 @@ def complaint_view(
     """
     loan = case.loans[_loan_index(analysis, loan_id)]
     view = loan_view(case, analysis, loan_id)
-    police = any(set(c.conduct) & POLICE_CONDUCT for c in loan.collection_contacts)
+    police = _police_matter(loan)
     fee_issue = bool(finding_views(findings, loan_id, ("fee",)))
     collection_issue = _collection_problem(loan) or bool(
         finding_views(findings, loan_id, ("collection", "scam"))

@@ -54,7 +54,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -65,7 +65,7 @@ import jinja2
 import jinja2.sandbox
 from markupsafe import Markup
 
-from .money import format_yuan, to_fen
+from .money import ROUNDING, format_yuan, to_fen
 
 __all__ = [
     "FORMATS",
@@ -180,7 +180,10 @@ def percent(value: Decimal | None, places: int = 2) -> str:
     if value is None:
         return "—"
     q = Decimal(1).scaleb(-places)
-    return f"{(value * 100).quantize(q)}%"
+    scaled = value * 100
+    with localcontext() as ctx:  # an absurd rate (1E+24) has more digits than the default 28
+        ctx.prec = max(ctx.prec, scaled.adjusted() + places + 2)
+        return f"{scaled.quantize(q, rounding=ROUNDING)}%"
 
 
 def mask_id(value: str | None) -> str:

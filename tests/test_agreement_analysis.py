@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from cases import monthly, settlement
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,14 +21,6 @@ from negotiator.calc.dates import monthly_dates
 from negotiator.load import load_case
 
 D = Decimal
-
-
-def monthly(year: int, month: int, day: int, amounts: list[str]) -> list[dict[str, Any]]:
-    out = []
-    for amount in amounts:
-        out.append({"due": dt.date(year, month, day), "amount": amount})
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
 
 
 BASE: dict[str, Any] = {
@@ -42,21 +35,7 @@ BASE: dict[str, Any] = {
             "overdue_since": dt.date(2026, 6, 15),
         }
     ],
-    "agreement": {
-        "form": "paper",
-        "loan_amount": "20000",
-        "repaid": "8000",
-        "remaining": "13500",
-        "principal": "12000",
-        "interest": "1000",
-        "penalty": "500",
-        "fees": "0",
-        "waiver_negotiated": True,
-        "waived": "1500",
-        "total": "12000",
-        "instalments": monthly(2026, 12, 15, ["1000"] * 12),
-        "date": dt.date(2026, 11, 15),
-    },
+    "agreement": {"form": "paper", **settlement(), "date": dt.date(2026, 11, 15)},
 }
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cases import monthly, settlement
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,14 +28,6 @@ from negotiator.ruleset import load_rules
 D = Decimal
 ROOT = Path(__file__).resolve().parent.parent
 ID_NUMBER = "11010519491231002X"
-
-
-def monthly(year: int, month: int, day: int, amounts: list[str]) -> list[dict[str, Any]]:
-    out = []
-    for amount in amounts:
-        out.append({"due": dt.date(year, month, day), "amount": amount})
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
 
 
 COMPLETE: dict[str, Any] = {
@@ -60,18 +53,8 @@ COMPLETE: dict[str, Any] = {
         "form": "paper",
         "loan": "L1",
         "contract_ref": "JK2024060001",
-        "loan_amount": "20000",
+        **settlement(),
         "rate": {"value": "0.18", "unit": "annual"},
-        "repaid": "8000",
-        "remaining": "13500",
-        "principal": "12000",
-        "interest": "1000",
-        "penalty": "500",
-        "fees": "0",
-        "waiver_negotiated": True,
-        "waived": "1500",
-        "total": "12000",
-        "instalments": monthly(2026, 12, 15, ["1000"] * 12),
         "breach_clause": "任一期逾期超过宽限期的，按原合同处理剩余款项。",
         "cure_days": 5,
         "allocation_order": "先本金后利息",

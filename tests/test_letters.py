@@ -21,6 +21,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+from cases import ric
 
 from negotiator.errors import InputError
 from negotiator.letters import FORMATS, LETTER_KINDS, render_letter
@@ -64,13 +65,6 @@ LANGS = ("zh-Hans", "en", "zh-Hant")
 TEXT_FORMATS = ("text", "markdown", "html")
 AS_OF = dt.date(2026, 11, 20)
 PLACEHOLDERS = ("{{", "}}", "{%", "%}", "None", "Undefined", "undefined")
-
-
-def ric(first17: str) -> str:
-    """A valid 18-character 身份证号 (GB 11643 check digit) from its first 17 digits."""
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum(int(d) * w for d, w in zip(first17, weights, strict=True))
-    return first17 + "10X98765432"[total % 11]
 
 
 FULL_ID = ric("11010519900307123")  # 110105199003071239

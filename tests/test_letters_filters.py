@@ -20,6 +20,7 @@ from negotiator.render import (
     markdown_escape,
     mask_id,
     mask_phone,
+    percent,
     quoted,
     text_table,
     wrap_display,
@@ -60,6 +61,14 @@ def test_dates_and_masks() -> None:
     assert en_date(dt.date(2026, 11, 2)) == "2 November 2026"
     assert mask_id("11010519491231002X") == "1101**********002X"
     assert mask_phone("13812345678") == "138****5678"
+
+
+def test_percent_prints_any_rate_in_full() -> None:
+    assert percent(Decimal("0.24")) == "24.00%"
+    assert percent(Decimal("0.5"), 0) == "50%"
+    assert percent(None) == "—"
+    # an absurd cost (a tiny loan with a large fee) has more digits than Decimal's default
+    assert percent(Decimal("1E+24")) == "1" + "0" * 26 + ".00%"
 
 
 @pytest.mark.parametrize(

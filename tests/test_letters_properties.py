@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 
 import attrs
+from cases import ric
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
@@ -85,12 +86,6 @@ def parse_daxie(text: str) -> Decimal:
         else:
             raise AssertionError(f"unexpected character {ch!r} in {text!r}")
     return value
-
-
-def ric(first17: str) -> str:
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum(int(d) * w for d, w in zip(first17, weights, strict=True))
-    return first17 + "10X98765432"[total % 11]
 
 
 names = st.text(alphabet=NAME_CHARS, min_size=1, max_size=16).filter(lambda s: s.strip() != "")

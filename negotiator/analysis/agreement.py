@@ -34,7 +34,6 @@ from typing import Any
 import attrs
 
 from ..calc.cost import annualised_cost_dated, annualised_cost_periodic
-from ..calc.rates import to_annual
 from ..counter import CounterProposal, Request, make_request, propose_schedule
 from ..errors import CalculationError, InputError
 from ..ids import ric_area_listed, ric_problem, uscc_problem
@@ -49,7 +48,7 @@ from ..models import (
 from ..money import ZERO, to_fen
 from ..params import Parameters
 from .budget import BudgetAnalysis
-from .loans import LoanAnalysis
+from .loans import LoanAnalysis, annual_rate
 
 __all__ = [
     "AMOUNT_FIELDS",
@@ -725,11 +724,7 @@ def analyse_agreement(
     floor = base - a.repaid if base is not None and a.repaid is not None else None
 
     # --- rate ---------------------------------------------------------------------------------
-    stated = (
-        to_annual(a.plan_rate.value, a.plan_rate.unit, a.plan_rate.basis)
-        if a.plan_rate is not None
-        else None
-    )
+    stated = annual_rate(a.plan_rate)
     implied = None
     covers = settled is not None and plan_payments is not None and plan_payments >= settled
     if (

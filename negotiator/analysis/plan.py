@@ -37,13 +37,12 @@ import attrs
 
 from ..calc.budget import instalments_needed, split_proportional
 from ..calc.consequences import STANDARD_HORIZONS
-from ..calc.rates import to_annual
-from ..models import Case, FeeKind, HardshipKind, IncomeStability, LawsuitStatus, Outcome, Rate
+from ..models import Case, FeeKind, HardshipKind, IncomeStability, LawsuitStatus, Outcome
 from ..money import ZERO, to_fen
 from ..params import Parameters
 from .budget import BudgetAnalysis
 from .checklist import ChecklistItem, Gap, build_checklist, evidence_gaps
-from .loans import LoanAnalysis
+from .loans import LoanAnalysis, annual_rate
 
 __all__ = [
     "CostBasis",
@@ -232,12 +231,6 @@ def months_until(start: dt.date, end: dt.date) -> int:
     return max(months, 0)
 
 
-def _annual(rate: Rate | None) -> Decimal | None:
-    if rate is None:
-        return None
-    return to_annual(rate.value, rate.unit, rate.basis)
-
-
 def _cost(la: LoanAnalysis) -> tuple[Decimal | None, CostBasis]:
     """The loan's cost while it stays unpaid, and what that figure rests on.
 
@@ -251,8 +244,8 @@ def _cost(la: LoanAnalysis) -> tuple[Decimal | None, CostBasis]:
         return la.annual_cost, CostBasis.ANNUAL_COST
     loan = la.loan
     if la.overdue_days > 0 and loan.penalty_rate is not None:
-        return _annual(loan.penalty_rate), CostBasis.PENALTY_RATE
-    contract = _annual(loan.charged_rate) or _annual(loan.rate)
+        return annual_rate(loan.penalty_rate), CostBasis.PENALTY_RATE
+    contract = annual_rate(loan.charged_rate) or annual_rate(loan.rate)
     if contract is not None:
         return contract, CostBasis.CONTRACT_RATE
     return None, CostBasis.UNKNOWN
