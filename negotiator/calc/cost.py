@@ -27,6 +27,7 @@ does not apply).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, localcontext
@@ -56,6 +57,8 @@ _TOL_REL = Decimal("1e-22")
 _MAX_ITER = 600
 #: How many times the bracket may be widened (upper end doubled / lower end halved towards -1).
 _MAX_WIDEN = 200
+#: Half-width (relative) of the exact bracket placed around the binary-float estimate.
+_NARROW = Decimal("1e-9")
 _ONE = Decimal(1)
 _TWO = Decimal(2)
 
@@ -92,6 +95,48 @@ def _npv(rate: Decimal, received: Decimal, flows: Sequence[tuple[int, Decimal]])
 def _npv_slope(rate: Decimal, flows: Sequence[tuple[int, Decimal]]) -> Decimal:
     v = _ONE / (_ONE + rate)
     return -sum((t * amount * v ** (t + 1) for t, amount in flows), Decimal(0))
+
+
+def _estimate(received: float, flows: Sequence[tuple[int, float]], lo: float, hi: float) -> float:
+    """Bisection-safeguarded Newton in binary floats inside ``[lo, hi]`` (a locator only)."""
+    x = (lo + hi) / 2
+    for _ in range(100):
+        v = 1.0 / (1.0 + x)
+        f = -received
+        slope = 0.0
+        for t, amount in flows:
+            w = amount * v**t
+            f += w
+            slope -= t * w * v
+        if f > 0:
+            lo = x
+        else:
+            hi = x
+        step = x - f / slope if slope else (lo + hi) / 2
+        x = step if lo < step < hi else (lo + hi) / 2
+        if hi - lo <= 1e-13 * max(1.0, abs(x)):
+            break
+    return x
+
+
+def _narrow(
+    received: Decimal, flows: Sequence[tuple[int, Decimal]], lo: Decimal, hi: Decimal
+) -> tuple[Decimal, Decimal]:
+    """A much tighter exact bracket around the root, or the given one if none is confirmed."""
+    try:
+        guess = _estimate(float(received), [(t, float(a)) for t, a in flows], float(lo), float(hi))
+    except (OverflowError, ZeroDivisionError):
+        return lo, hi
+    if not math.isfinite(guess):
+        return lo, hi
+    centre = Decimal(repr(guess))
+    width = max(abs(centre), _ONE) * _NARROW
+    a, b = max(lo, centre - width), min(hi, centre + width)
+    if not lo <= a < b <= hi:
+        return lo, hi
+    if (a == lo or _npv(a, received, flows) >= 0) and (b == hi or _npv(b, received, flows) <= 0):
+        return a, b
+    return lo, hi
 
 
 def _solve(received: Decimal, flows: Sequence[tuple[int, Decimal]]) -> Decimal:
@@ -145,6 +190,11 @@ def _solve(received: Decimal, flows: Sequence[tuple[int, Decimal]]) -> Decimal:
                         "the payments are too small relative to the amount received to find "
                         "a rate of cost (below -100 % per period)"
                     )
+        # A binary-float estimate only *locates* the root: if the exact Decimal present values
+        # on either side of it confirm a sign change, the bracket shrinks to that neighbourhood
+        # and the exact iteration below finishes in two or three steps.  The result is always
+        # the Decimal iteration's; an unusable estimate is simply ignored.
+        lo, hi = _narrow(received, flows, lo, hi)
         # Invariant: npv(lo) > 0 > npv(hi) (or == 0 at a root), lo < hi.  Newton steps are
         # taken only inside the bracket, and if two iterations have not halved the bracket the
         # next step is a bisection, so the bracket at least halves every three iterations.
