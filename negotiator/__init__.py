@@ -37,6 +37,7 @@ __all__ = [
     "NegotiatorError",
     "Report",
     "RuleFileError",
+    "__version__",
     "advise",
     "check",
     "evaluate",
@@ -44,7 +45,6 @@ __all__ = [
     "load_case",
     "render_letter",
     "show_rule",
-    "__version__",
 ]
 
 __version__ = "0.1.0"

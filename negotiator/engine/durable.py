@@ -16,12 +16,25 @@ subset (see docs/engine.md).  This module keeps it inside that subset:
   are drained whatever the batch's return code, and the session is always deleted.  Activations
   are collected in a set, so an ``$or`` that is true on several branches counts once.
 * Any error the engine raises becomes :class:`~negotiator.errors.EngineError`.
+
+Cost (docs/performance.md): the engine's matching is cheap; what costs is moving data across
+the C boundary.  So the batch carries only the facts and fields the rules can read (a kind no
+rule reads is not sent; a field no rule tests is not sent: neither can change a match), it is
+serialised in one call by a prebuilt compact encoder with the session id already in each
+record, and an activation's rule and fact id are read straight from the engine's message text
+instead of parsing the whole matched fact (with a full JSON parse for any other shape).  The
+engine allocates and clears about 9 KB per rule for every session; a process that evaluates
+prepared facts back to back can call :func:`tune_allocator` so that this memory stays in the C
+heap between cases (the batch workers do).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
+import platform
+import sys
 import threading
 from typing import Any, ClassVar
 
@@ -29,13 +42,75 @@ import durable_rules_engine as _dre
 
 from ..errors import EngineError
 from ..ruleset import All, Any_, Condition, RuleSet, Test, load_rules
-from .base import SENTINEL_KIND, Activation, EngineFacts
+from .base import SENTINEL_KIND, Activation, EngineFact, EngineFacts
 
-__all__ = ["DurableEvaluator", "compile_rules"]
+__all__ = ["DurableEvaluator", "allocator_thresholds", "compile_rules", "tune_allocator"]
 
 _SENTINEL_RULE = "__sentinel"
+_SENTINEL = '{"sid":"%s","id":"__s","kind":"' + SENTINEL_KIND + '"}'
+_SLOT = '":{"m":{'
+_HEAD = '{"kind":'
+#: One compact encoder, built once (``json.dumps`` with options builds one per call).
+_encode = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, check_circular=False, separators=(",", ":")
+).encode
 _OPS = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 _names = itertools.count(1)
+
+#: Bytes the engine allocates per rule for every session (one ``betaStateNode``: two 512-slot
+#: index tables of 8 bytes a slot, plus pool headers), rounded up.
+SESSION_BYTES_PER_RULE = 9_000
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_tuned_bytes = 0
+_tune_lock = threading.Lock()
+
+
+def allocator_thresholds(rules: int) -> tuple[int, int]:
+    """(mmap threshold, trim threshold) in bytes for a rule set of ``rules`` rules.
+
+    A session's per-rule tables must come from the heap and stay there between cases: the mmap
+    threshold is twice their size (at least 4 MiB, at most glibc's own ceiling of 32 MiB) and
+    the trim threshold twice that, which is the ratio glibc itself keeps when it adapts.
+    """
+    mmap = min(max(2 * rules * SESSION_BYTES_PER_RULE, 4 << 20), 32 << 20)
+    return mmap, 2 * mmap
+
+
+def tune_allocator(rules: int) -> bool:
+    """Keep the engine's per-session memory in the C heap between cases (glibc only; opt-in).
+
+    Every case opens a session whose per-rule tables (about 9 KB a rule) are allocated, cleared
+    and freed again.  When evaluations run back to back with little else allocated in between,
+    glibc hands that memory back to the operating system after each case and faults it in
+    afresh for the next, which doubles the time of an evaluation (docs/performance.md).  Raising
+    glibc's mmap and trim thresholds (``mallopt``) keeps it in the heap; the process then holds
+    at most the trim threshold of free heap (8 MiB for a few hundred rules).  This changes a
+    process-wide setting, so the library never does it on its own: the batch workers and the
+    benchmarks call it.  Nothing is done when ``NEGOTIATOR_MALLOC_TUNING=0``, when the user set
+    ``MALLOC_MMAP_THRESHOLD_`` / ``MALLOC_TRIM_THRESHOLD_`` (their choice stands), or off glibc.
+    Returns whether the thresholds are in place.
+    """
+    global _tuned_bytes
+    if os.environ.get("NEGOTIATOR_MALLOC_TUNING", "1") == "0":
+        return False
+    if "MALLOC_MMAP_THRESHOLD_" in os.environ or "MALLOC_TRIM_THRESHOLD_" in os.environ:
+        return False
+    if not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc":
+        return False
+    mmap, trim = allocator_thresholds(rules)
+    with _tune_lock:
+        if mmap <= _tuned_bytes:
+            return True
+        try:
+            import ctypes
+
+            mallopt = ctypes.CDLL(None).mallopt
+        except (OSError, AttributeError):  # pragma: no cover - not glibc after all
+            return False
+        if not (mallopt(_M_MMAP_THRESHOLD, mmap) and mallopt(_M_TRIM_THRESHOLD, trim)):
+            return False  # pragma: no cover - glibc refused the values
+        _tuned_bytes = mmap
+        return True
 
 
 def _compile(cond: Condition) -> dict[str, Any]:
@@ -73,6 +148,12 @@ class DurableEvaluator:
         self.ruleset = ruleset
         self._lock = threading.Lock()
         self._sids = itertools.count(1)
+        self._read = fields_read(ruleset)
+        self._whole = frozenset(
+            kind
+            for kind, fields in self._read.items()
+            if kind in ruleset.kinds and fields >= set(ruleset.kinds[kind].fields)
+        )
         definition = json.dumps(compile_rules(ruleset), ensure_ascii=False, allow_nan=False)
         try:
             self._handle = _dre.create_ruleset(f"negotiator{next(_names)}", definition)
@@ -88,26 +169,51 @@ class DurableEvaluator:
 
     def _drain(self, state_handle: int, fired: set[tuple[str, str]]) -> None:
         result = _dre.start_action_for_state(self._handle, state_handle)
-        messages = result[1] if result else None
-        while messages:
-            for rule, slots in json.loads(messages).items():
-                for fact in slots.values():
-                    fired.add((rule, fact["id"]))
-            messages = _dre.complete_and_start_action(self._handle, state_handle)
+        message = result[1] if result else None
+        while message:
+            fired.add(_activation(message))
+            message = _dre.complete_and_start_action(self._handle, state_handle)
+
+    def _batch(self, sid: str, facts: EngineFacts) -> str | None:
+        """The case's facts as the engine's JSON batch: only what the rules can read.
+
+        Records are encoded as they are (or, for a kind with fields no rule tests, as a copy
+        without them) and the session id is then put at the head of each record's text: every
+        record starts with its ``kind`` (see ``prepare_facts``), and the opening ``{"kind":``
+        cannot occur inside a JSON string, where quotes are escaped.
+        """
+        read = self._read
+        whole = self._whole
+        batch: list[EngineFact] = []
+        for record in facts.records:
+            kind = record["kind"]
+            if kind in whole:
+                batch.append(record)
+            else:
+                fields = read.get(str(kind))
+                if fields is not None:
+                    batch.append({k: v for k, v in record.items() if k in fields})
+        if not batch:
+            return None
+        text = _encode(batch)
+        if text.count(_HEAD) != len(batch):
+            raise EngineError("a fact does not start with its kind")
+        return text.replace(_HEAD, '{"sid":"' + sid + '",' + _HEAD[1:])
 
     def evaluate(self, facts: EngineFacts) -> list[Activation]:
         facts.require_checked()
         fired: set[tuple[str, str]] = set()
+        sid = f"s{next(self._sids)}"
+        try:
+            payload = self._batch(sid, facts)
+        except (TypeError, ValueError) as exc:
+            raise EngineError(f"a fact cannot be given to the rules engine: {exc}") from None
         with self._lock:
-            sid = f"s{next(self._sids)}"
-            sentinel = {"sid": sid, "id": "__s", "kind": SENTINEL_KIND}
-            batch = [dict(record, sid=sid) for record in facts.records]
             try:
                 try:
-                    _rc, state = _dre.assert_fact(self._handle, json.dumps(sentinel))
+                    _rc, state = _dre.assert_fact(self._handle, _SENTINEL % sid)
                     self._drain(state, fired)
-                    if batch:
-                        payload = json.dumps(batch, ensure_ascii=False, allow_nan=False)
+                    if payload is not None:
                         rc, state = _dre.assert_facts(self._handle, payload)
                         self._drain(state, fired)
                         if rc == 2:
@@ -118,4 +224,39 @@ class DurableEvaluator:
                 raise
             except Exception as exc:
                 raise EngineError(f"the rules engine failed on a case: {exc}") from None
-        return sorted(Activation(rule, fact) for rule, fact in fired if rule != _SENTINEL_RULE)
+        fired.discard((_SENTINEL_RULE, "__s"))
+        return [Activation(rule, fact) for rule, fact in sorted(fired)]
+
+
+def fields_read(ruleset: RuleSet) -> dict[str, frozenset[str]]:
+    """For each kind some rule reads, the fields the engine must see: ``kind``, ``id`` and every
+    field a rule about that kind tests.  Kinds that no rule reads are absent."""
+    read: dict[str, set[str]] = {}
+    for rule in ruleset.rules:
+        read.setdefault(rule.about, {"kind", "id"}).update(rule.fields_tested())
+    return {kind: frozenset(fields) for kind, fields in read.items()}
+
+
+def _activation(message: str) -> tuple[str, str]:
+    """(rule, fact id) of one activation message ``{"<rule>":{"m":{<the fact>}}}``.
+
+    Rule ids cannot contain quotes (the rule loader's pattern) and facts are flat records whose
+    strings are closed-set words and ASCII ids, so the first ``"id":"`` after the slot opens the
+    fact's id.  Any other shape (or an id holding an escape) is parsed in full.
+    """
+    slot = message.find(_SLOT)
+    start = message.find('"id":"', slot)
+    end = message.find('"', start + 6)
+    if (
+        slot > 2
+        and start > 0
+        and end > 0
+        and message[end - 1] != "\\"
+        and message.startswith('{"')
+        and message.count(_SLOT) == 1
+    ):
+        return message[2:slot], message[start + 6 : end]
+    pairs = [(r, str(f["id"])) for r, slots in json.loads(message).items() for f in slots.values()]
+    if len(pairs) != 1:
+        raise EngineError("the rules engine returned an activation of an unexpected shape")
+    return pairs[0]

@@ -1,0 +1,80 @@
+"""The whole advise path, from a validated case to its report, and the agreement check.
+
+Cases are loaded and validated before timing (``load_case``); what is timed is
+``negotiator.advise(case)`` and ``negotiator.check(case)`` as an application calls them, with
+the durable-rules evaluator.  A breakdown then times each stage of the pipeline on its own
+(the same calls ``negotiator.api.evaluate`` makes), to show where the time goes.
+
+    python bench/bench_advise.py [N_CASES] [ROUNDS]        # default 1000 cases, 3 rounds
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from common import both, corpus_cases, corpus_lines, machine, per_call, print_table
+
+from negotiator.analysis import analyse
+from negotiator.api import advise, check
+from negotiator.engine import default_evaluator, prepare_facts
+from negotiator.engine.durable import tune_allocator
+from negotiator.facts import derive_facts
+from negotiator.figures import figures
+from negotiator.findings import build_findings
+from negotiator.load import load_case
+from negotiator.ruleset import load_rules
+
+
+def main(argv: list[str]) -> int:
+    n = int(argv[1]) if len(argv) > 1 else 1000
+    rounds = int(argv[2]) if len(argv) > 2 else 3
+    lines = corpus_lines(n)
+    cases = [load_case(c) for c in corpus_cases(n)]
+    rules = load_rules()
+    tune_allocator(len(rules.rules) + 1)  # as the batch workers do (see docs/performance.md)
+    engine = default_evaluator("durable")
+    print(f"machine: {machine()}")
+    print(f"{n} cases, {len(rules.rules)} rules, {rounds} rounds")
+
+    per_call(advise, cases[:100], rounds=1)  # warm-up: caches, templates, the engine
+    rows = []
+    advise_stats = both("advise(case)", per_call(advise, cases, rounds))
+    check_stats = both("check(case)", per_call(check, cases, rounds))
+    rows += [s.row() for s in advise_stats + check_stats]
+    rows += [s.row() for s in both("load_case(json line)", per_call(load_case, lines, 1))]
+    reports = [advise(c) for c in cases[:200]]
+    rows += [s.row() for s in both("report.to_json()", per_call(lambda r: r.to_json(), reports, 1))]
+    print_table(rows)
+
+    # Stage by stage (durable evaluator, zh-Hans).
+    analyses = [analyse(c) for c in cases]
+    derived = [derive_facts(a) for a in analyses]
+    prepared = [prepare_facts(d, rules) for d in derived]
+    activations = [engine.evaluate(p) for p in prepared]
+    stages: list[tuple[str, Any, list[Any]]] = [
+        ("analyse", analyse, cases),
+        ("derive_facts", derive_facts, analyses),
+        ("prepare_facts", lambda d: prepare_facts(d, rules), derived),
+        ("engine.evaluate", engine.evaluate, prepared),
+        (
+            "build_findings",
+            lambda i: build_findings(rules, activations[i], prepared[i], "zh-Hans"),
+            list(range(n)),
+        ),
+        ("figures", figures, analyses),
+    ]
+    print("\nstages of advise (wall, median µs):")
+    total = 0.0
+    stage_rows = []
+    for name, fn, args in stages:
+        wall, cpu = both(name, per_call(fn, args, 1))
+        total += wall.median
+        stage_rows.append([name, f"{wall.median:,.1f}", f"{cpu.median:,.1f}"])
+    print_table(stage_rows, header=("stage", "wall µs", "CPU µs"))
+    print(f"sum of stage medians: {total:,.1f} µs")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
