@@ -9,6 +9,7 @@ triggered it with their values, and the citations of the rule.
 from __future__ import annotations
 
 import datetime as dt
+import string
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -132,11 +133,36 @@ def _lookup(kind: FactKind, name: str) -> Field | None:
     return kind.fields.get(name) or kind.extras.get(name)
 
 
+_RULE_MAPS: dict[int, tuple[RuleSet, dict[str, Rule]]] = {}
+_COMPILED: dict[tuple[int, str], tuple[Rule, str, tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _rules_by_id(ruleset: RuleSet) -> dict[str, Rule]:
+    """``ruleset.by_id()``, built once per rule set (rule sets are immutable)."""
+    entry = _RULE_MAPS.get(id(ruleset))
+    if entry is None or entry[0] is not ruleset:
+        entry = (ruleset, ruleset.by_id())
+        _RULE_MAPS[id(ruleset)] = entry
+    return entry[1]
+
+
+def _compiled(rule: Rule, lang: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """The message template, the placeholders it shows and the fields the rule tests (cached)."""
+    key = (id(rule), lang)
+    entry = _COMPILED.get(key)
+    if entry is None or entry[0] is not rule:
+        template = rule.messages[lang]
+        names = tuple(dict.fromkeys(n for _l, n, _s, _c in string.Formatter().parse(template) if n))
+        entry = (rule, template, names, tuple(rule.fields_tested()))
+        _COMPILED[key] = entry
+    return entry[1], entry[2], entry[3]
+
+
 def build_findings(
     ruleset: RuleSet, activations: Iterable[Activation], facts: EngineFacts, lang: str
 ) -> list[Finding]:
     """Turn activations into findings; apply ``overrides``; sort for reading."""
-    rules = ruleset.by_id()
+    rules = _rules_by_id(ruleset)
     msg_lang = "en" if lang == "en" else "zh-Hans"
     fired: list[tuple[Rule, str]] = [(rules[a.rule], a.fact) for a in activations]
     # Explicit exceptions: a rule that fires removes the findings of the rules it overrides —
@@ -154,14 +180,12 @@ def build_findings(
         kind = ruleset.kinds[rule.about]
         merged = {**fact.values, **fact.extras}
         data = {name: json_value(_lookup(kind, name), merged.get(name)) for name in rule.data}
+        template, shown_names, tested = _compiled(rule, msg_lang)
         shown = {
-            name: display_value(_lookup(kind, name), merged.get(name), lang) for name in rule.data
+            name: display_value(_lookup(kind, name), merged.get(name), lang) for name in shown_names
         }
-        message = rule.messages[msg_lang].format_map(shown)
-        used = {
-            name: json_value(kind.fields[name], fact.values.get(name))
-            for name in rule.fields_tested()
-        }
+        message = template.format_map(shown)
+        used = {name: json_value(kind.fields[name], fact.values.get(name)) for name in tested}
         findings.append(
             Finding(
                 code=rule.code,
