@@ -26,6 +26,7 @@ import argparse
 import gc
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -82,11 +83,17 @@ def child(n: int, every: int, what: str, distinct: int, warmup: int, seed: int) 
             record, _status = _evaluate(i + 1, lines[k], "advise", "zh-Hans")
             _dumps(record)
             if k in bad:
-                return record.get("error", {}).get("type") == "InputError"
+                return bool(record.get("error", {}).get("type") == "InputError")
             return "report" in record
 
     baseline = None
     t0 = time.monotonic()
+    stopped: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        stopped.append(signum)  # finish the case in hand, report, and leave
+
+    signal.signal(signal.SIGTERM, stop)
     for i in range(n):
         try:
             ok = step(i)
@@ -96,7 +103,7 @@ def child(n: int, every: int, what: str, distinct: int, warmup: int, seed: int) 
         if not ok:
             unexpected += 1
         done = i + 1
-        if done in (warmup, n) or done % every == 0:
+        if done in (warmup, n) or done % every == 0 or stopped:
             gc.collect()
             rss = rss_mb()
             if baseline is None and done >= warmup:
@@ -111,6 +118,9 @@ def child(n: int, every: int, what: str, distinct: int, warmup: int, seed: int) 
                 "unexpected": unexpected,
             }
             print(json.dumps(report), flush=True)
+        if stopped:
+            print(json.dumps({"stopped_by_signal": stopped[0], "cases": done}), flush=True)
+            return 4
     return 0 if unexpected == 0 else 3
 
 
@@ -152,11 +162,19 @@ def main(argv: list[str] | None = None) -> int:
         assert proc.stdout is not None
         for line in proc.stdout:
             print(f"[{p}] {line.rstrip()}", flush=True)
-            if line.startswith("{"):
+            if line.startswith('{"cases"'):
                 last = json.loads(line)
         code = proc.wait()
-        if code < 0 or code not in (0, 3):
-            print(f"[{p}] CRASHED: exit status {code}")
+        if code == 4:
+            print(f"[{p}] stopped from outside (SIGTERM) after {last and last['cases']:,} cases")
+            failed = True
+        elif code < 0:
+            name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
+            crash = -code in (signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, signal.SIGFPE)
+            print(f"[{p}] {'CRASHED' if crash else 'killed'}: signal {name}")
+            failed = True
+        elif code not in (0, 3):
+            print(f"[{p}] exit status {code}")
             failed = True
         elif last is None or last["unexpected"]:
             print(f"[{p}] unexpected results: {last and last['unexpected']}")
