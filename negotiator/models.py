@@ -263,6 +263,10 @@ class FieldError(ValueError):
         super().__init__(f"{field}: {problem}")
 
 
+#: Largest amount a case may state; beyond it figures stop being exact in the engine.
+MAX_AMOUNT = Decimal(10) ** 12
+
+
 def _money_ok(value: Decimal | None) -> str | None:
     if value is None:
         return None
@@ -270,6 +274,8 @@ def _money_ok(value: Decimal | None) -> str | None:
         return "must be a finite amount"
     if value < 0:
         return "must not be negative"
+    if value > MAX_AMOUNT:
+        return "is implausibly large (over one trillion yuan)"
     if value != value.quantize(FEN):
         return "has more precision than one fen (0.01)"
     return None
