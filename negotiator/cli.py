@@ -2,7 +2,8 @@
 
 Exit codes: 0 — no violation found; 1 — violations found; 2 — bad input or usage (one line on
 standard error naming the problem, never a traceback); 70 — an internal error (a bug: please
-report it).
+report it).  ``negotiator batch`` also exits 3 when its output is complete but some lines are
+error records (bad input on those lines).
 """
 
 from __future__ import annotations
