@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import signal
 import sys
@@ -62,6 +61,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import attrs
+import orjson
 
 from .errors import EngineError, InputError, NegotiatorError
 
@@ -184,7 +184,9 @@ def evaluate_record(
 
 
 def _dumps(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    """One compact JSON line (UTF-8 text, not ASCII-escaped).  orjson: a report is about
+    120 kB, and the standard library's encoder took a millisecond of every case."""
+    return orjson.dumps(record).decode()
 
 
 def record_json(line_no: int, text: str, mode: str = "advise", lang: str = "zh-Hans") -> str:

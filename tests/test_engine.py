@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from negotiator.engine import prepare_facts
-from negotiator.engine.base import fnv1a32
+from negotiator.engine.base import fields_read, fnv1a32
 from negotiator.engine.durable import DurableEvaluator, compile_rules
-from negotiator.engine.oracle import OracleEvaluator
+from negotiator.engine.oracle import OracleEvaluator, compile_condition, holds
 from negotiator.facts import KINDS
 from negotiator.ruleset import All, Any_, Rule, RuleSet, Test, load_rules
 
@@ -145,6 +145,47 @@ def test_whole_condition_language_agrees(index, facts):
     durable, oracle = SYN_ENGINES[index]
     prepared = prepare_facts(facts, {"syn": SYN})
     assert durable.evaluate(prepared) == oracle.evaluate(prepared)
+
+
+@pytest.mark.parametrize("index", range(len(SYN_ENGINES)))
+@settings(max_examples=200, deadline=None)
+@given(facts=syn_facts())
+def test_pruned_and_whole_records_give_the_same_activations(index, facts):
+    # prepare_facts given a rule set keeps only the fields its rules read; given the kinds
+    # alone it keeps every field.  Both evaluators must answer the same either way.
+    durable, oracle = SYN_ENGINES[index]
+    pruned = prepare_facts(facts, SYN_RULESETS[index])
+    whole = prepare_facts(facts, {"syn": SYN})
+    read = fields_read(SYN_RULESETS[index]).get("syn", frozenset())
+    assert all(set(r) <= read for r in pruned.records)
+    assert pruned.reads is fields_read(SYN_RULESETS[index]) and whole.reads is None
+    expected = oracle.evaluate(whole)
+    assert (
+        durable.evaluate(pruned) == durable.evaluate(whole) == oracle.evaluate(pruned) == expected
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=2**32), facts=syn_facts())
+def test_compiled_oracle_predicates_read_conditions_as_holds_does(seed, facts):
+    cond = _random_condition(random.Random(seed), 1)
+    predicate = compile_condition(cond)
+    for record in prepare_facts(facts, {"syn": SYN}).records:
+        assert predicate(record) is holds(cond, record)
+
+
+def test_facts_of_kinds_no_rule_reads_are_checked_but_not_sent():
+    from negotiator.facts.schema import Fact, FactCheckError
+
+    other = FactKind(name="other", doc="unread", fields={"n": integer("n", required=True)})
+    kinds = {"syn": SYN, "other": other}
+    rs = RuleSet(rules=SYN_RULESETS[0].rules, kinds=kinds)
+    facts = [Fact("syn", "syn-1", {"b": 1, "f": True}), Fact("other", "o-1", {"n": 3})]
+    prepared = prepare_facts(facts, rs)
+    assert [r["kind"] for r in prepared.records] == ["syn"]
+    assert set(prepared.by_id) == {"syn-1", "o-1"}
+    with pytest.raises(FactCheckError):  # still checked although never sent
+        prepare_facts([Fact("other", "o-1", {"n": "3"})], rs)
 
 
 def test_compiled_rules_always_start_with_a_positive_kind_test():

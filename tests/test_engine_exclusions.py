@@ -136,6 +136,21 @@ def test_badly_typed_facts_never_reach_the_engine(values):
         prepare_facts([Fact(kind="t", id="t-1", values=values)], KINDS)
 
 
+@pytest.mark.parametrize("bad_id", ["", "a:b", 'a"b', "a\\b", "l\n", "贷款-1", "x" * 65, "__s"])
+def test_fact_ids_are_plain_words(bad_id):
+    # Ids reach the engine inside JSON text that is checked and read as plain text: no quote,
+    # backslash, colon, newline or non-ASCII character, at most 64 characters.
+    with pytest.raises(FactCheckError, match="bad fact id"):
+        prepare_facts(
+            [Fact(kind="t", id=bad_id, values={"n": 1, "ok": True, "word": "alpha"})], KINDS
+        )
+
+
+def test_enum_words_are_plain_words():
+    with pytest.raises(FactCheckError, match="bad enum word"):
+        FactKind(name="w", doc="", fields={"e": choice("e", ("ok", "not:ok"))})
+
+
 def test_optional_none_is_omitted_not_sent():
     facts = prepare_facts(
         [Fact(kind="t", id="t-1", values={"n": 1, "ok": True, "word": "alpha", "opt": None})],

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 import attrs
 
 from ..errors import EngineError
-from ..facts.schema import Fact, FactCheckError, FactKind
+from ..facts.schema import WORD, Fact, FactCheckError, FactKind
 from ..ruleset import RuleSet
 
-__all__ = ["SENTINEL_KIND", "Activation", "EngineFacts", "Evaluator", "fnv1a32", "prepare_facts"]
+__all__ = [
+    "SENTINEL_KIND",
+    "Activation",
+    "EngineFacts",
+    "Evaluator",
+    "fields_read",
+    "fnv1a32",
+    "prepare_facts",
+]
 
 #: The kind of the sentinel fact asserted before a case's facts (see durable.py).
 SENTINEL_KIND = "__case__"
@@ -44,6 +53,9 @@ class EngineFacts:
     records: tuple[EngineFact, ...]
     by_id: dict[str, Fact]
     proof: object = attrs.field(default=None, repr=False)
+    #: The rule set's :func:`fields_read` when the records hold only what its rules read
+    #: (``prepare_facts`` given a rule set); ``None`` when they hold every field.
+    reads: Mapping[str, frozenset[str]] | None = attrs.field(default=None, repr=False)
 
     def require_checked(self) -> None:
         if self.proof is not _CHECKED:
@@ -58,6 +70,7 @@ class Evaluator(Protocol):
         ...
 
 
+@functools.lru_cache(maxsize=8192)
 def fnv1a32(text: str) -> int:
     """32-bit FNV-1a over UTF-8 bytes, as the engine computes it (bytes ≥ 0x80 sign-extended).
 
@@ -66,6 +79,8 @@ def fnv1a32(text: str) -> int:
 
     >>> fnv1a32("kind")
     3641958979
+
+    Cached: the same ids (``loan-1``, ``contact-2-3``…) come back case after case.
     """
     h = 0x811C9DC5
     for b in text.encode("utf-8"):
@@ -75,13 +90,43 @@ def fnv1a32(text: str) -> int:
     return h
 
 
+_READS: dict[int, tuple[RuleSet, dict[str, frozenset[str]]]] = {}
+
+
+def fields_read(ruleset: RuleSet) -> dict[str, frozenset[str]]:
+    """For each kind some rule reads, the fields an evaluator must see: ``kind``, ``id`` and
+    every field a rule about that kind tests.  Kinds that no rule reads are absent.
+
+    Computed once per rule set (rule sets are immutable); the same mapping object is returned
+    each time, so evaluators can tell facts pruned for their rule set by identity.
+    """
+    entry = _READS.get(id(ruleset))
+    if entry is None or entry[0] is not ruleset:
+        read: dict[str, set[str]] = {}
+        for rule in ruleset.rules:
+            read.setdefault(rule.about, {"kind", "id"}).update(rule.fields_tested())
+        entry = (ruleset, {kind: frozenset(fields) for kind, fields in read.items()})
+        _READS[id(ruleset)] = entry
+    return entry[1]
+
+
 def prepare_facts(facts: Iterable[Fact], kinds: dict[str, FactKind] | RuleSet) -> EngineFacts:
     """Check every fact against its kind and convert it to engine form.
 
     Raises :class:`FactCheckError` for an unknown kind, a field of the wrong type, a duplicate
     id, or an id whose hash collides with another id of the same case.
+
+    Given a rule set, every value is still checked, but the records keep only what its rules
+    can read (:func:`fields_read`): a fact of a kind no rule reads stays in ``by_id`` without a
+    record, and a field no rule tests is left out.  Neither can change a match — a rule only
+    ever tests its own kind's fields, ``exists``/``missing`` included — and the engine parses,
+    matches and hands back less.  Given a plain mapping of kinds, records keep every field.
     """
-    kind_map = kinds.kinds if isinstance(kinds, RuleSet) else kinds
+    if isinstance(kinds, RuleSet):
+        kind_map: Mapping[str, FactKind] = kinds.kinds
+        reads: dict[str, frozenset[str]] | None = fields_read(kinds)
+    else:
+        kind_map, reads = kinds, None
     records: list[EngineFact] = []
     by_id: dict[str, Fact] = {}
     hashes: dict[int, str] = {fnv1a32("__s"): "__s"}
@@ -89,21 +134,30 @@ def prepare_facts(facts: Iterable[Fact], kinds: dict[str, FactKind] | RuleSet) -
         kind = kind_map.get(fact.kind)
         if kind is None:
             raise FactCheckError(f"unknown fact kind {fact.kind!r}")
-        if not fact.id or not fact.id.isascii() or len(fact.id) > 64 or fact.id == "__s":
-            raise FactCheckError(f"{fact.kind}: bad fact id {fact.id!r}")
-        if fact.id in by_id:
-            raise FactCheckError(f"duplicate fact id {fact.id!r}")
-        h = fnv1a32(fact.id)
+        fact_id = fact.id
+        if not WORD.match(fact_id) or fact_id == "__s":
+            raise FactCheckError(f"{fact.kind}: bad fact id {fact_id!r}")
+        if fact_id in by_id:
+            raise FactCheckError(f"duplicate fact id {fact_id!r}")
+        h = fnv1a32(fact_id)
         if h in hashes:
-            raise FactCheckError(f"fact ids {fact.id!r} and {hashes[h]!r} collide in the engine")
-        hashes[h] = fact.id
-        record: EngineFact = {"kind": fact.kind, "id": fact.id}
-        record.update(kind.check(fact.values))
-        records.append(record)
-        by_id[fact.id] = fact
-        if len(records) > MAX_FACTS:
+            raise FactCheckError(f"fact ids {fact_id!r} and {hashes[h]!r} collide in the engine")
+        hashes[h] = fact_id
+        by_id[fact_id] = fact
+        if len(by_id) > MAX_FACTS:
             raise FactCheckError(f"a case may bring at most {MAX_FACTS} facts")
-    return EngineFacts(records=tuple(records), by_id=by_id, proof=_CHECKED)
+        if reads is None:
+            record: EngineFact = {"kind": fact.kind, "id": fact_id}
+            record.update(kind.check(fact.values))
+        else:
+            keep = reads.get(fact.kind)
+            checked = kind.check(fact.values)
+            if keep is None:
+                continue
+            record = {"kind": fact.kind, "id": fact_id}
+            record.update({k: v for k, v in checked.items() if k in keep})
+        records.append(record)
+    return EngineFacts(records=tuple(records), by_id=by_id, proof=_CHECKED, reads=reads)
 
 
 def sorted_unique(pairs: Iterable[tuple[str, str]]) -> list[Activation]:

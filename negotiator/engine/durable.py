@@ -8,7 +8,8 @@ subset (see docs/engine.md).  This module keeps it inside that subset:
   ``$ex``/``$nex`` only inside that kind test; no joins, no negation, no events, no timers, no
   arithmetic, no regular expressions.  Nothing else can be expressed in a rule file.
 * Facts reach it only through :func:`~negotiator.engine.base.prepare_facts`: flat, typed (int
-  fen, int ppm, bool, closed-set words), a case-unique ASCII id, no None, no float, no Decimal.
+  fen, int ppm, bool, closed-set words), a case-unique id of letters, digits, ``_.-``, no None,
+  no float, no Decimal.
 * It never uses the ``Host`` runtime: no background threads, no Python action callbacks inside
   the engine.  The ruleset is created through the C API and activations are drained by hand.
 * Per case, under a lock: a sentinel fact is asserted and its activation drained first (so that
@@ -20,7 +21,7 @@ subset (see docs/engine.md).  This module keeps it inside that subset:
 Cost (docs/performance.md): the engine's matching is cheap; what costs is moving data across
 the C boundary.  So the batch carries only the facts and fields the rules can read (a kind no
 rule reads is not sent; a field no rule tests is not sent: neither can change a match), it is
-serialised in one call by a prebuilt compact encoder with the session id already in each
+serialised in one call by orjson (strict about integers) with the session id already in each
 record, and an activation's rule and fact id are read straight from the engine's message text
 instead of parsing the whole matched fact (with a full JSON parse for any other shape).  The
 engine allocates and clears about 9 KB per rule for every session; a process that evaluates
@@ -36,13 +37,15 @@ import os
 import platform
 import sys
 import threading
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import durable_rules_engine as _dre
+import orjson
 
 from ..errors import EngineError
 from ..ruleset import All, Any_, Condition, RuleSet, Test, load_rules
-from .base import SENTINEL_KIND, Activation, EngineFact, EngineFacts
+from .base import SENTINEL_KIND, Activation, EngineFact, EngineFacts, fields_read
 
 __all__ = ["DurableEvaluator", "allocator_thresholds", "compile_rules", "tune_allocator"]
 
@@ -50,10 +53,12 @@ _SENTINEL_RULE = "__sentinel"
 _SENTINEL = '{"sid":"%s","id":"__s","kind":"' + SENTINEL_KIND + '"}'
 _SLOT = '":{"m":{'
 _HEAD = '{"kind":'
-#: One compact encoder, built once (``json.dumps`` with options builds one per call).
-_encode = json.JSONEncoder(
-    ensure_ascii=False, allow_nan=False, check_circular=False, separators=(",", ":")
-).encode
+#: Compact UTF-8 JSON; integers beyond ±2**53 raise (``orjson.JSONEncodeError``, a TypeError).
+_ORJSON = orjson.OPT_STRICT_INTEGER
+#: What a ``None``, NaN or infinity becomes in orjson's output.  Checked facts carry none of
+#: them, and no id or enum word can contain a colon, so this only appears if a record was
+#: altered after checking.
+_NULL = b":null"
 _OPS = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 _names = itertools.count(1)
 
@@ -177,25 +182,31 @@ class DurableEvaluator:
     def _batch(self, sid: str, facts: EngineFacts) -> str | None:
         """The case's facts as the engine's JSON batch: only what the rules can read.
 
-        Records are encoded as they are (or, for a kind with fields no rule tests, as a copy
-        without them) and the session id is then put at the head of each record's text: every
-        record starts with its ``kind`` (see ``prepare_facts``), and the opening ``{"kind":``
-        cannot occur inside a JSON string, where quotes are escaped.
+        Facts that ``prepare_facts`` pruned for this rule set are encoded as they are; others
+        are pruned here (a kind no rule reads is left out, other records are copied without
+        the fields no rule tests).  The session id is then put at the head of each record's
+        text: every record starts with its ``kind`` (see ``prepare_facts``), and the opening
+        ``{"kind":`` cannot occur inside a JSON string, where quotes are escaped.
         """
         read = self._read
-        whole = self._whole
-        batch: list[EngineFact] = []
-        for record in facts.records:
-            kind = record["kind"]
-            if kind in whole:
-                batch.append(record)
-            else:
-                fields = read.get(str(kind))
-                if fields is not None:
-                    batch.append({k: v for k, v in record.items() if k in fields})
+        batch: Sequence[EngineFact]
+        if facts.reads is read:
+            batch = facts.records
+        else:
+            whole = self._whole
+            batch = [
+                record
+                if record["kind"] in whole
+                else {k: v for k, v in record.items() if k in fields}
+                for record in facts.records
+                if (fields := read.get(str(record["kind"]))) is not None
+            ]
         if not batch:
             return None
-        text = _encode(batch)
+        encoded = orjson.dumps(batch, option=_ORJSON)
+        if _NULL in encoded:
+            raise EngineError("a fact holds a value that is not a checked engine value")
+        text = encoded.decode()
         if text.count(_HEAD) != len(batch):
             raise EngineError("a fact does not start with its kind")
         return text.replace(_HEAD, '{"sid":"' + sid + '",' + _HEAD[1:])
@@ -228,21 +239,13 @@ class DurableEvaluator:
         return [Activation(rule, fact) for rule, fact in sorted(fired)]
 
 
-def fields_read(ruleset: RuleSet) -> dict[str, frozenset[str]]:
-    """For each kind some rule reads, the fields the engine must see: ``kind``, ``id`` and every
-    field a rule about that kind tests.  Kinds that no rule reads are absent."""
-    read: dict[str, set[str]] = {}
-    for rule in ruleset.rules:
-        read.setdefault(rule.about, {"kind", "id"}).update(rule.fields_tested())
-    return {kind: frozenset(fields) for kind, fields in read.items()}
-
-
 def _activation(message: str) -> tuple[str, str]:
     """(rule, fact id) of one activation message ``{"<rule>":{"m":{<the fact>}}}``.
 
     Rule ids cannot contain quotes (the rule loader's pattern) and facts are flat records whose
-    strings are closed-set words and ASCII ids, so the first ``"id":"`` after the slot opens the
-    fact's id.  Any other shape (or an id holding an escape) is parsed in full.
+    strings are closed-set words and ids without quotes or backslashes, so the first
+    ``"id":"`` after the slot opens the fact's id.  Any other shape (or an id holding an
+    escape) is parsed in full.
     """
     slot = message.find(_SLOT)
     start = message.find('"id":"', slot)

@@ -154,14 +154,20 @@ def choice(doc: str, values: type[StrEnum] | tuple[str, ...], *, required: bool 
 #: and a batch holding one crashes it when its activations are drained.
 MAX_FIELDS = 200
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+#: What an enum word (and a fact id, see ``prepare_facts``) may be made of: no quote, no
+#: backslash, no colon, so the engine's JSON can be checked and read as plain text.
+WORD = re.compile(r"^[A-Za-z0-9_.-]{1,64}\Z")
 
 
 def _check_fields(_inst: object, _a: object, fields: Mapping[str, Field]) -> None:
     if len(fields) > MAX_FIELDS:
         raise FactCheckError(f"a fact kind may declare at most {MAX_FIELDS} fields")
-    for name in fields:
+    for name, field in fields.items():
         if not _NAME.match(name) or name in ("kind", "id", "sid"):
             raise FactCheckError(f"bad field name {name!r}")
+        for word in field.values:
+            if not WORD.match(word):
+                raise FactCheckError(f"{name}: bad enum word {word!r}")
 
 
 @attrs.frozen
