@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from collections.abc import Mapping
 from functools import cache
 from importlib import metadata
@@ -18,7 +19,7 @@ from typing import Any
 import attrs
 
 from .analysis import CaseAnalysis, analyse
-from .engine import Evaluator, default_evaluator, prepare_facts
+from .engine import Evaluator, default_evaluator, new_evaluator, prepare_facts
 from .errors import InputError
 from .facts import derive_facts
 from .findings import Finding, Report, build_findings
@@ -27,7 +28,16 @@ from .load import load_case
 from .models import Case
 from .ruleset import RuleSet, load_rules
 
-__all__ = ["Evaluation", "advise", "check", "evaluate", "rules_version", "version"]
+__all__ = [
+    "CHECK_CATEGORIES",
+    "Evaluation",
+    "advise",
+    "check",
+    "check_rules",
+    "evaluate",
+    "rules_version",
+    "version",
+]
 
 #: Categories an agreement check reports.
 CHECK_CATEGORIES = frozenset({"agreement", "scam", "fee"})
@@ -67,6 +77,28 @@ def _as_case(case: Case | Mapping[str, Any] | str | bytes | Path) -> Case:
     return case if isinstance(case, Case) else load_case(case)
 
 
+def check_rules(rules: RuleSet) -> RuleSet:
+    """The part of ``rules`` an agreement check needs: every rule of :data:`CHECK_CATEGORIES`
+    and every rule that overrides one of them (whose own findings a check does not show)."""
+    wanted = {r.id for r in rules.rules if r.category in CHECK_CATEGORIES}
+    keep = tuple(r for r in rules.rules if r.id in wanted or wanted.intersection(r.overrides))
+    return RuleSet(rules=keep, kinds=rules.kinds)
+
+
+_CHECK_LOCK = threading.Lock()
+_CHECK_SETUP: dict[str, tuple[RuleSet, Evaluator]] = {}
+
+
+def _check_setup(name: str) -> tuple[RuleSet, Evaluator]:
+    """The packaged rules cut down for checks, and an evaluator of kind ``name`` for them."""
+    with _CHECK_LOCK:
+        setup = _CHECK_SETUP.get(name)
+        if setup is None:
+            rules = check_rules(load_rules())
+            setup = _CHECK_SETUP[name] = (rules, new_evaluator(rules, name))
+        return setup
+
+
 def evaluate(
     case: Case | Mapping[str, Any] | str | bytes | Path,
     *,
@@ -80,10 +112,21 @@ def evaluate(
     model = _as_case(case)
     rules = ruleset or load_rules()
     engine = default_evaluator(evaluator) if isinstance(evaluator, str) else evaluator
+    return _evaluate(model, lang, as_of, engine, rules, None)
+
+
+def _evaluate(
+    model: Case,
+    lang: str,
+    as_of: dt.date | None,
+    engine: Evaluator,
+    rules: RuleSet,
+    categories: frozenset[str] | None,
+) -> Evaluation:
     analysis = analyse(model, as_of=as_of)
     facts = prepare_facts(derive_facts(analysis), rules)
     activations = engine.evaluate(facts)
-    findings = build_findings(rules, activations, facts, lang)
+    findings = build_findings(rules, activations, facts, lang, categories)
     if lang == "zh-Hant":
         findings = [attrs.evolve(f, message=to_traditional(f.message)) for f in findings]
     return Evaluation(
@@ -129,11 +172,22 @@ def check(
     as_of: dt.date | None = None,
     evaluator: Evaluator | str = "durable",
 ) -> Report:
-    """Check the case's proposed agreement: completeness, consistency, affordability, red flags."""
+    """Check the case's proposed agreement: completeness, consistency, affordability, red flags.
+
+    The findings are exactly those of :func:`advise` in :data:`CHECK_CATEGORIES`.  With a named
+    evaluator only the rules a check needs are evaluated (:func:`check_rules`), which is
+    cheaper; an evaluator object given by the caller evaluates its own rules.
+    """
+    check_lang(lang)
     model = _as_case(case)
     if model.agreement is None:
         raise InputError("agreement", "the case has no proposed agreement to check")
-    ev = evaluate(model, lang=lang, as_of=as_of, evaluator=evaluator)
-    name = evaluator if isinstance(evaluator, str) else evaluator.name
-    chosen = tuple(f for f in ev.findings if f.category in CHECK_CATEGORIES)
-    return _report("check", ev, lang, name, chosen)
+    if isinstance(evaluator, str):
+        if evaluator not in ("durable", "oracle"):
+            default_evaluator(evaluator)  # raises the usual error for an unknown name
+        rules, engine = _check_setup(evaluator)
+        name = evaluator
+    else:
+        rules, engine, name = load_rules(), evaluator, evaluator.name
+    ev = _evaluate(model, lang, as_of, engine, rules, CHECK_CATEGORIES)
+    return _report("check", ev, lang, name, ev.findings)

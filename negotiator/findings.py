@@ -80,15 +80,24 @@ class Finding:
         return out
 
 
+_CITATIONS: dict[int, tuple[Citation, dict[str, str]]] = {}
+
+
 def citation_json(c: Citation) -> dict[str, str]:
-    raw = attrs.asdict(c)
-    return {k: v for k, v in raw.items() if v is not None} | {"label": c.label()}
+    """A citation as JSON: its set fields plus ``label`` (built once per citation, copied out)."""
+    entry = _CITATIONS.get(id(c))
+    if entry is None or entry[0] is not c:
+        raw = attrs.asdict(c)
+        entry = (c, {k: v for k, v in raw.items() if v is not None} | {"label": c.label()})
+        _CITATIONS[id(c)] = entry
+    return dict(entry[1])
 
 
 def json_value(field: Field | None, value: Any) -> Any:
     """A value as it appears in JSON ``data``: money and rates as decimal strings."""
-    if value is None:
-        return None
+    t = type(value)
+    if t is str or t is int or t is bool or value is None:
+        return value
     if isinstance(value, bool | int | str):
         return value
     if isinstance(value, Decimal):
@@ -134,7 +143,22 @@ def _lookup(kind: FactKind, name: str) -> Field | None:
 
 
 _RULE_MAPS: dict[int, tuple[RuleSet, dict[str, Rule]]] = {}
-_COMPILED: dict[tuple[int, str], tuple[Rule, str, tuple[str, ...], tuple[str, ...]]] = {}
+_PLANS: dict[tuple[int, str], _Plan] = {}
+
+#: (name, field or None) pairs: what a finding shows, reports or records of its fact.
+_Named = tuple[tuple[str, Field | None], ...]
+
+
+@attrs.frozen
+class _Plan:
+    """What building a finding of one rule in one language needs, worked out once."""
+
+    rule: Rule
+    template: str
+    shown: _Named  # placeholders of the message
+    data: _Named  # the rule's ``data`` figures
+    tested: _Named  # the fields the rule tests (the finding's ``facts`` values)
+    title: str | None
 
 
 def _rules_by_id(ruleset: RuleSet) -> dict[str, Rule]:
@@ -146,22 +170,41 @@ def _rules_by_id(ruleset: RuleSet) -> dict[str, Rule]:
     return entry[1]
 
 
-def _compiled(rule: Rule, lang: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """The message template, the placeholders it shows and the fields the rule tests (cached)."""
+def _plan(rule: Rule, kind: FactKind, lang: str) -> _Plan:
+    """The message template, the values it shows, the data and the tested fields (cached)."""
     key = (id(rule), lang)
-    entry = _COMPILED.get(key)
-    if entry is None or entry[0] is not rule:
+    plan = _PLANS.get(key)
+    if plan is None or plan.rule is not rule:
         template = rule.messages[lang]
-        names = tuple(dict.fromkeys(n for _l, n, _s, _c in string.Formatter().parse(template) if n))
-        entry = (rule, template, names, tuple(rule.fields_tested()))
-        _COMPILED[key] = entry
-    return entry[1], entry[2], entry[3]
+        names = dict.fromkeys(n for _l, n, _s, _c in string.Formatter().parse(template) if n)
+        plan = _Plan(
+            rule=rule,
+            template=template,
+            shown=tuple((n, _lookup(kind, n)) for n in names),
+            data=tuple((n, _lookup(kind, n)) for n in rule.data),
+            tested=tuple((n, kind.fields[n]) for n in rule.fields_tested()),
+            title=rule.title.get(lang) if rule.title else None,
+        )
+        _PLANS[key] = plan
+    return plan
 
 
 def build_findings(
-    ruleset: RuleSet, activations: Iterable[Activation], facts: EngineFacts, lang: str
+    ruleset: RuleSet,
+    activations: Iterable[Activation],
+    facts: EngineFacts,
+    lang: str,
+    categories: frozenset[str] | None = None,
 ) -> list[Finding]:
-    """Turn activations into findings; apply ``overrides``; sort for reading."""
+    """Turn activations into findings; apply ``overrides``; sort for reading.
+
+    With ``categories``, only findings of those categories are built (overrides from every
+    activation still apply).  An override naming a rule outside ``ruleset`` (a rule set cut
+    down to some categories) has nothing to remove.
+
+    Several findings usually rest on the same fact (the case, a loan, the agreement): each of
+    its values is converted for JSON and for display once per evaluation, not once per finding.
+    """
     rules = _rules_by_id(ruleset)
     msg_lang = "en" if lang == "en" else "zh-Hans"
     fired: list[tuple[Rule, str]] = [(rules[a.rule], a.fact) for a in activations]
@@ -170,36 +213,61 @@ def build_findings(
     dropped: set[tuple[str, str | None]] = set()
     for rule, fact_id in fired:
         for target in rule.overrides:
-            same_kind = rules[target].about == rule.about
-            dropped.add((target, fact_id if same_kind else None))
+            target_rule = rules.get(target)
+            if target_rule is not None:
+                same_kind = target_rule.about == rule.about
+                dropped.add((target, fact_id if same_kind else None))
+    as_json: dict[tuple[str, str], Any] = {}
+    shown_as: dict[tuple[str, str], str] = {}
+    merged_of: dict[str, Mapping[str, Any]] = {}
+    kinds = ruleset.kinds
     findings: list[Finding] = []
     for rule, fact_id in fired:
         if (rule.id, fact_id) in dropped or (rule.id, None) in dropped:
             continue
+        if categories is not None and rule.category not in categories:
+            continue
         fact = facts.by_id[fact_id]
-        kind = ruleset.kinds[rule.about]
-        merged = {**fact.values, **fact.extras}
-        data = {name: json_value(_lookup(kind, name), merged.get(name)) for name in rule.data}
-        template, shown_names, tested = _compiled(rule, msg_lang)
-        shown = {
-            name: display_value(_lookup(kind, name), merged.get(name), lang) for name in shown_names
-        }
-        message = template.format_map(shown)
-        used = {name: json_value(kind.fields[name], fact.values.get(name)) for name in tested}
+        plan = _plan(rule, kinds[rule.about], msg_lang)
+        merged = merged_of.get(fact_id)
+        if merged is None:
+            merged = merged_of[fact_id] = {**fact.values, **fact.extras}
+        data: dict[str, Any] = {}
+        for name, field in plan.data:
+            key = (fact_id, name)
+            if key in as_json:
+                data[name] = as_json[key]
+            else:
+                data[name] = as_json[key] = json_value(field, merged.get(name))
+        shown: dict[str, str] = {}
+        for name, field in plan.shown:
+            key = (fact_id, name)
+            text = shown_as.get(key)
+            if text is None:
+                text = shown_as[key] = display_value(field, merged.get(name), lang)
+            shown[name] = text
+        values = fact.values
+        used: dict[str, Any] = {}
+        for name, field in plan.tested:
+            key = (fact_id, "\0" + name)  # the fact's own value, never an extra of that name
+            if key in as_json:
+                used[name] = as_json[key]
+            else:
+                used[name] = as_json[key] = json_value(field, values.get(name))
         findings.append(
             Finding(
                 code=rule.code,
                 rule=rule.id,
                 category=rule.category,
                 severity=rule.severity,
-                message=message,
+                message=plan.template.format_map(shown),
                 subject=fact.subject,
                 data=data,
                 facts=[{"id": fact_id, "kind": fact.kind, "values": used}],
                 citations=rule.citations,
                 rank=rule.rank,
                 status=rule.status,
-                title=rule.title.get(msg_lang) if rule.title else None,
+                title=plan.title,
             )
         )
     findings.sort(

@@ -450,3 +450,44 @@ def test_generated_identity_numbers_in_agreements_are_accepted() -> None:
     body = "44030519870615321"
     report = check(case(borrower={"name": "张三", "id_number": body + ric_calc_check_digit(body)}))
     assert set(report.codes()) == INFO_ONLY
+
+
+def _corpus_module() -> Any:
+    """bench/corpus.py: the generator of typical cases the benchmarks use."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("evaluator", ["durable", "oracle"])
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(seed=st.integers(min_value=0, max_value=2**32), lang=st.sampled_from(["zh-Hans", "en"]))
+def test_check_reports_exactly_the_advice_findings_of_its_categories(seed, lang, evaluator):
+    # check() evaluates only the rules it needs (check_rules); what it reports must be what the
+    # whole rule set reports in those categories, overrides from other categories included.
+    import random
+
+    from negotiator.api import CHECK_CATEGORIES, advise
+
+    case = _corpus_module().make_case(random.Random(seed))
+    advised = advise(case, lang=lang, evaluator=evaluator)
+    checked = check(case, lang=lang, evaluator=evaluator)
+    expected = [f.to_json() for f in advised.findings if f.category in CHECK_CATEGORIES]
+    assert [f.to_json() for f in checked.findings] == expected
+    assert checked.figures == advised.figures
+
+
+def test_check_rules_keep_every_check_rule_and_the_rules_overriding_them():
+    from negotiator.api import CHECK_CATEGORIES, check_rules
+
+    rules = load_rules()
+    subset = check_rules(rules)
+    ids = {r.id for r in subset.rules}
+    assert {r.id for r in rules.rules if r.category in CHECK_CATEGORIES} <= ids
+    outside = [r for r in subset.rules if r.category not in CHECK_CATEGORIES]
+    assert all(ids.intersection(r.overrides) for r in outside)
+    assert len(subset.rules) < len(rules.rules)

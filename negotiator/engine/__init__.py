@@ -9,7 +9,12 @@ Two evaluators implement the same contract (:class:`~negotiator.engine.base.Eval
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .base import Activation, EngineFacts, Evaluator, fnv1a32, prepare_facts
+
+if TYPE_CHECKING:
+    from ..ruleset import RuleSet
 
 __all__ = [
     "Activation",
@@ -17,6 +22,7 @@ __all__ = [
     "Evaluator",
     "default_evaluator",
     "fnv1a32",
+    "new_evaluator",
     "prepare_facts",
 ]
 
@@ -31,4 +37,18 @@ def default_evaluator(name: str = "durable") -> Evaluator:
         from .durable import DurableEvaluator
 
         return DurableEvaluator.shared()
+    raise ValueError(f"unknown evaluator {name!r}: use 'durable' or 'oracle'")
+
+
+def new_evaluator(ruleset: RuleSet, name: str = "durable") -> Evaluator:
+    """A new evaluator of kind ``name`` for ``ruleset`` (build it once and keep it: a
+    durable-rules rule set is never fully freed)."""
+    if name == "oracle":
+        from .oracle import OracleEvaluator
+
+        return OracleEvaluator(ruleset)
+    if name == "durable":
+        from .durable import DurableEvaluator
+
+        return DurableEvaluator(ruleset)
     raise ValueError(f"unknown evaluator {name!r}: use 'durable' or 'oracle'")

@@ -181,25 +181,57 @@ class FactKind:
     #: names, lists, dates, money figures).  Rules may show them in messages but not test them.
     extras: Mapping[str, Field] = attrs.field(factory=dict)
 
+    #: Per field: (kind of quick check, field) — worked out once, see ``check``.
+    _quick: dict[str, tuple[int, Field, frozenset[str]]] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    _required: frozenset[str] = attrs.field(init=False, repr=False, eq=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        quick = {}
+        for name, field in self.fields.items():
+            how = {FieldType.BOOL: _BOOL, FieldType.INT: _INT, FieldType.ENUM: _ENUM}
+            quick[name] = (how.get(field.type, _OTHER), field, frozenset(field.values))
+        object.__setattr__(self, "_quick", quick)
+        required = frozenset(n for n, f in self.fields.items() if f.required)
+        object.__setattr__(self, "_required", required)
+
     def check(self, values: Mapping[str, object]) -> dict[str, int | bool | str]:
-        """Convert and check ``values``; raise :class:`FactCheckError` naming kind and field."""
+        """Convert and check ``values``; raise :class:`FactCheckError` naming kind and field.
+
+        The common cases (a bool, an int in range, a plain enum word) are accepted inline;
+        everything else goes through :meth:`Field.to_engine`, which also words the errors.
+        """
         out: dict[str, int | bool | str] = {}
+        quick = self._quick
         for key, value in values.items():
-            field = self.fields.get(key)
-            if field is None:
+            entry = quick.get(key)
+            if entry is None:
                 raise FactCheckError(f"{self.name}.{key}: not a declared field")
             if value is None:
-                if field.required:
+                if entry[1].required:
                     raise FactCheckError(f"{self.name}.{key}: required field is None")
                 continue
+            how = entry[0]
+            t = type(value)
+            if (
+                (how == _BOOL and t is bool)
+                or (how == _INT and t is int and -ENGINE_INT_LIMIT < value < ENGINE_INT_LIMIT)  # type: ignore[operator]
+                or (how == _ENUM and t is str and value in entry[2])
+            ):
+                out[key] = value  # type: ignore[assignment]
+                continue
             try:
-                out[key] = field.to_engine(value)
+                out[key] = entry[1].to_engine(value)
             except FactCheckError as exc:
                 raise FactCheckError(f"{self.name}.{key}: {exc}") from None
-        for key, field in self.fields.items():
-            if field.required and key not in out:
-                raise FactCheckError(f"{self.name}.{key}: required field missing")
+        if not self._required <= out.keys():
+            missing = next(n for n in self.fields if n in self._required and n not in out)
+            raise FactCheckError(f"{self.name}.{missing}: required field missing")
         return out
+
+
+_BOOL, _INT, _ENUM, _OTHER = range(4)
 
 
 @attrs.frozen
