@@ -98,14 +98,19 @@ def json_value(field: Field | None, value: Any) -> Any:
     t = type(value)
     if t is str or t is int or t is bool or value is None:
         return value
+    if t is dict:  # exact types first: reports hold thousands of these
+        return {str(k): json_value(None, v) for k, v in value.items()}
+    if t is list:
+        return [json_value(None, v) for v in value]
     if isinstance(value, bool | int | str):
         return value
     if isinstance(value, Decimal):
-        if field is not None and field.type is FieldType.RATE:
+        if field is None:
+            exponent = value.as_tuple().exponent
+            if isinstance(exponent, int) and exponent < -2:
+                return str(value)  # an untyped figure finer than the fen is a rate: keep it exact
+        elif field.type is FieldType.RATE:
             return str(value.normalize()) if value == value.to_integral() else str(value)
-        exponent = value.as_tuple().exponent
-        if field is None and isinstance(exponent, int) and exponent < -2:
-            return str(value)  # an untyped figure finer than the fen is a rate: keep it exact
         return str(to_fen(value))
     if isinstance(value, dt.date):
         return value.isoformat()

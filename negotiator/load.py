@@ -104,13 +104,15 @@ def _bool(value: object, _t: type) -> bool:
 
 
 def _enum(value: object, t: type[Enum]) -> Enum:
+    if isinstance(value, str):
+        try:
+            return t(value)
+        except ValueError:
+            pass
     allowed = ", ".join(str(m.value) for m in t)
     if not isinstance(value, str):
         raise ValueError(f"expected one of: {allowed}")
-    try:
-        return t(value)
-    except ValueError:
-        raise ValueError(f"{value[:40]!r} is not one of: {allowed}") from None
+    raise ValueError(f"{value[:40]!r} is not one of: {allowed}")
 
 
 def _kind(value: object) -> str:
