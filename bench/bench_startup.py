@@ -1,4 +1,4 @@
-"""Start-up: ``import negotiator`` and ``negotiator --version``, each in a fresh process.
+"""Start-up: ``import negotiator``, ``negotiator --version`` and ``--help``, in fresh processes.
 
 Every sample is a new interpreter, so nothing is cached in memory (the OS file cache is warm
 after the first run, as it is for a real user).  The interpreter's own start-up is measured
@@ -63,6 +63,7 @@ def main(argv: list[str]) -> int:
     if cli:
         run([cli, "--version"], 2)
         rows.append(("negotiator --version", run([cli, "--version"], n)))
+        rows.append(("negotiator --help", run([cli, "--help"], n)))
     for name, samples in rows:
         print(f"{name:36} median {statistics.median(samples):7.1f} ms   min {min(samples):7.1f} ms")
     print(

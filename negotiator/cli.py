@@ -9,14 +9,19 @@ error records (bad input on those lines).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .errors import InputError, NegotiatorError
+from .letter_kinds import FORMATS, LETTER_KINDS
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+# Start-up: building the parser imports nothing of the pipeline (the letter kinds come from a
+# module without imports), and json, datetime and pathlib are imported by the commands that
+# use them, so `negotiator --version` and `--help` cost little more than the interpreter.
 
 __all__ = ["main"]
 
@@ -30,6 +35,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _read_case(source: str) -> Any:
+    from pathlib import Path
+
     from .load import load_case
 
     if source == "-":
@@ -43,27 +50,23 @@ def _read_case(source: str) -> Any:
 def _as_of(text: str | None) -> dt.date | None:
     if text is None:
         return None
+    import datetime
+
     try:
-        return dt.date.fromisoformat(text)
+        return datetime.date.fromisoformat(text)
     except ValueError:
         raise InputError("--as-of", "expected a date written YYYY-MM-DD") from None
 
 
 def _emit(text: str, output: str | None) -> None:
     if output:
+        from pathlib import Path
+
         from .fsutil import atomic_write
 
         atomic_write(Path(output), text.encode("utf-8"))
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-def _letter_kinds() -> list[str]:
-    try:
-        from .letters import LETTER_KINDS
-    except ImportError:  # pragma: no cover - letters are part of the package
-        return []
-    return list(LETTER_KINDS)
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -98,16 +101,16 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--evaluator", choices=["durable", "oracle"], default="durable")
     p.add_argument("-o", "--output", help="write to this file (atomically) instead of stdout")
 
-    kinds = _letter_kinds()
+    kinds = list(LETTER_KINDS)  # from a module without imports: --help stays fast
     p = sub.add_parser(
         "letter",
         parents=[common],
         help="render a letter or document",
         description="Render a letter for a case. KIND is one of: " + ", ".join(kinds),
     )
-    p.add_argument("kind", metavar="KIND", choices=kinds or None, help=", ".join(kinds))
+    p.add_argument("kind", metavar="KIND", choices=kinds, help=", ".join(kinds))
     p.add_argument("case", metavar="CASE")
-    p.add_argument("--format", default="text", choices=["text", "markdown", "html", "docx"])
+    p.add_argument("--format", default="text", choices=list(FORMATS))
     p.add_argument("--as-of", help="date the letter as of this day (YYYY-MM-DD)")
     p.add_argument("--templates", help="a folder of your own templates (rendered sandboxed)")
     p.add_argument("--loan", metavar="ID", help="only this loan (default: every loan still owed)")
@@ -130,6 +133,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    import json
+
     from .api import advise, check
 
     case = _read_case(args.case)
@@ -150,6 +155,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_letter(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from .letters import render_letter
 
     case = _read_case(args.case)
@@ -177,6 +184,8 @@ def _cmd_letter(args: argparse.Namespace) -> int:
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
+    import json
+
     from .rules_api import condition_text, list_rules, rule_json, show_rule
 
     if args.rule:
@@ -202,6 +211,8 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
+    import json
+
     from .schema import case_schema
 
     print(json.dumps(case_schema(), ensure_ascii=False, indent=2))

@@ -1,0 +1,26 @@
+"""The names of the letter kinds and formats, without importing anything.
+
+The command line lists them in its help (``negotiator letter --help``) and checks them while
+parsing its arguments; keeping them here lets ``negotiator --version`` and ``--help`` start
+without loading the pipeline.  :mod:`negotiator.letters` re-exports both tuples.
+"""
+
+from __future__ import annotations
+
+__all__ = ["FORMATS", "LETTER_KINDS"]
+
+#: Every document kind, in the order a borrower usually needs them (stable ASCII ids).
+LETTER_KINDS: tuple[str, ...] = (
+    "negotiation_request",
+    "hardship_statement",
+    "agreement_draft",
+    "waiver_request",
+    "written_confirmation",
+    "complaint",
+    "credit_objection",
+    "negotiation_log",
+    "action_plan",
+)
+
+#: Output formats; ``docx`` returns bytes, the others text.
+FORMATS: tuple[str, ...] = ("text", "markdown", "html", "docx")
