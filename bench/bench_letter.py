@@ -1,8 +1,15 @@
 """Rendering one letter: ``render_letter("negotiation_request", case)`` as text.
 
-``render_letter`` evaluates the case itself (it needs the analysis and the findings), so the
-figure includes one evaluation; ``negotiator.api.evaluate`` is timed on the same cases so the
-share of the templates can be read off.  Other kinds and formats can be chosen.
+Two figures are timed on the same cases:
+
+* the whole ``render_letter(kind, case)``, which evaluates the case itself (the letter needs
+  the analysis and the findings);
+* rendering the letter from an existing evaluation, ``render_letter(kind, case,
+  evaluation=ev)`` with ``ev = evaluate(case)`` made beforehand: what rendering one letter costs
+  a caller who has already advised (an app showing the report, then the letters).
+
+``negotiator.api.evaluate`` is timed alone too, so the two can be checked against each other.
+Other kinds and formats can be chosen.
 
     python bench/bench_letter.py [N_CASES] [ROUNDS] [KIND] [FORMAT]
     # default: 300 cases, 3 rounds, negotiation_request, text
@@ -11,12 +18,14 @@ share of the templates can be read off.  Other kinds and formats can be chosen.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from common import both, corpus_cases, machine, per_call, print_table
 
 from negotiator.api import evaluate
 from negotiator.errors import InputError
-from negotiator.letters import LETTER_KINDS, render_letter
+from negotiator.letter_kinds import FORMATS, LETTER_KINDS
+from negotiator.letters import render_letter
 from negotiator.load import load_case
 
 
@@ -28,27 +37,46 @@ def main(argv: list[str]) -> int:
     if kind not in LETTER_KINDS:
         print(f"unknown kind {kind!r}; one of {', '.join(LETTER_KINDS)}", file=sys.stderr)
         return 2
+    if fmt not in FORMATS:
+        print(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}", file=sys.stderr)
+        return 2
     cases = []
+    evaluated = []
     refused = 0
     for c in corpus_cases(n):
         case = load_case(c)
         try:
-            render_letter(kind, case, fmt=fmt)  # also the warm-up
+            whole = render_letter(kind, case, fmt=fmt)  # also the warm-up
         except InputError:
             refused += 1  # e.g. a payment instruction the letters refuse to restate
             continue
+        ev = evaluate(case)
+        if render_letter(kind, case, fmt=fmt, evaluation=ev) != whole:
+            print("rendering from the evaluation gave another letter", file=sys.stderr)
+            return 1
         cases.append(case)
+        evaluated.append((case, ev))
     print(f"machine: {machine()}")
     print(f"{kind} as {fmt}: {len(cases)} cases ({refused} refused by the letter's safety rules)")
 
-    def letter(case: object) -> object:
-        return render_letter(kind, case, fmt=fmt)  # type: ignore[arg-type]
+    def letter(case: Any) -> object:
+        return render_letter(kind, case, fmt=fmt)
 
-    rows = both(f"render_letter({kind})", per_call(letter, cases, rounds))
+    def from_evaluation(pair: Any) -> object:
+        case, ev = pair
+        return render_letter(kind, case, fmt=fmt, evaluation=ev)
+
+    rows = both(f"render_letter({kind}, case)", per_call(letter, cases, rounds))
+    rows += both(
+        "… from an evaluation (evaluation=ev)", per_call(from_evaluation, evaluated, rounds)
+    )
     rows += both("evaluate(case) alone", per_call(evaluate, cases, rounds))
     print_table([s.row() for s in rows])
-    share = rows[0].median - rows[2].median
-    print(f"templates and context, by difference (wall median): {share:,.1f} µs")
+    share = rows[0].median - rows[4].median
+    print(
+        f"whole letter minus evaluate (wall medians): {share:,.1f} µs; "
+        f"from an evaluation: {rows[2].median:,.1f} µs median, {rows[2].p99:,.1f} µs p99"
+    )
     return 0
 
 

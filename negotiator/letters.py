@@ -35,34 +35,23 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import attrs
 import jinja2
 from markupsafe import Markup
 
 from .errors import InputError
 from .findings import Finding, Report
 from .i18n import base_lang, check_lang, to_traditional
+from .letter_kinds import FORMATS, LETTER_KINDS
 from .models import Case
 from .render import MissingValueError, letter_environment, user_environment
 
+if TYPE_CHECKING:
+    from .api import Evaluation
+
 __all__ = ["FORMATS", "LETTER_KINDS", "render_action_plan", "render_letter"]
-
-#: Every document kind, in the order a borrower usually needs them (stable ASCII ids).
-LETTER_KINDS: tuple[str, ...] = (
-    "negotiation_request",
-    "hardship_statement",
-    "agreement_draft",
-    "waiver_request",
-    "written_confirmation",
-    "complaint",
-    "credit_objection",
-    "negotiation_log",
-    "action_plan",
-)
-
-#: Output formats; ``docx`` returns bytes, the others text.
-FORMATS: tuple[str, ...] = ("text", "markdown", "html", "docx")
 
 _HTML_LANG = {"zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant", "en": "en"}
 
@@ -127,40 +116,52 @@ def render_letter(
     templates: Path | None = None,
     loan: str | None = None,
     findings: Sequence[Finding] | None = None,
+    evaluation: Evaluation | None = None,
 ) -> str | bytes:
     """Render the document ``kind`` (one of :data:`LETTER_KINDS`) for ``case``.
 
     Returns text for ``text``, ``markdown`` and ``html``, bytes for ``docx``.  ``loan`` picks
-    one loan (by id) for the per-lender letters; ``findings`` reuses an evaluation's findings
-    instead of evaluating the case again.  Raises :class:`InputError` for an unknown kind,
-    language or format, an unsafe payment instruction, a complaint without facts, or a
-    problem in a user's template.
+    one loan (by id) for the per-lender letters.
+
+    The letter needs the case evaluated (its analysis and findings).  Without ``evaluation``
+    the case is evaluated here; a caller who already has ``evaluate(case, lang=lang,
+    as_of=as_of)`` passes it as ``evaluation`` and the letter is rendered from it without
+    evaluating again — the output is the same.  The evaluation must be of this case (a
+    :class:`ValueError` otherwise) and, when ``as_of`` is given, as of that day; without
+    ``as_of`` the letter is dated as the evaluation.  ``findings`` replaces the findings the
+    letter relies on (those of ``evaluation`` or of the evaluation made here).
+
+    Raises :class:`InputError` for an unknown kind, language or format, an unsafe payment
+    instruction, a complaint without facts, or a problem in a user's template.
     """
     _check(kind, lang, fmt)
+    if evaluation is not None:
+        _check_evaluation(evaluation, case, as_of)
     if kind == "action_plan":
-        return _action_plan(case, lang=lang, fmt=fmt, as_of=as_of)
+        return _action_plan(
+            case, lang=lang, fmt=fmt, as_of=as_of, evaluation=evaluation, findings=findings
+        )
 
-    from .api import evaluate
-    from .letter_context import LOAN_KINDS, build_context, target_loans
+    from .letter_context import LOAN_KINDS, LetterContexts, target_loans
 
-    ev = evaluate(case, lang=base_lang(lang), as_of=as_of)
-    found = tuple(findings) if findings is not None else ev.findings
+    if evaluation is None:
+        from .api import evaluate
+
+        evaluation = evaluate(case, lang=base_lang(lang), as_of=as_of)
+    analysis = evaluation.analysis
+    found = tuple(findings) if findings is not None else evaluation.findings
     base_fmt = "html" if fmt == "docx" else fmt
     env = _environment(base_fmt, templates)
     user = templates is not None
     tongue = base_lang(lang)
     name = f"letters/{kind}.{tongue}.j2"
     ids: list[str | None] = (
-        [None]
-        if kind not in LOAN_KINDS
-        else list(target_loans(kind, case, ev.analysis, found, loan))
+        [None] if kind not in LOAN_KINDS else list(target_loans(kind, case, analysis, found, loan))
     )
+    contexts = LetterContexts(kind, case, analysis, found, lang=tongue, fmt=base_fmt, as_of=as_of)
     bodies = []
     for loan_id in ids:
-        ctx = build_context(
-            kind, case, ev.analysis, found, loan_id=loan_id, lang=tongue, fmt=base_fmt, as_of=as_of
-        )
-        body = _render(env, name, ctx, user)
+        body = _render(env, name, contexts.context(loan_id), user)
         bodies.append(Markup(body) if base_fmt != "text" else body)
     doc = _render(
         env,
@@ -185,14 +186,55 @@ def render_letter(
     return doc
 
 
-def _action_plan(case: Case, *, lang: str, fmt: str, as_of: dt.date | None) -> str | bytes:
-    from .action_plan import render_action_plan as _render_plan
-    from .api import advise
+def _check_evaluation(evaluation: Evaluation, case: Case, as_of: dt.date | None) -> None:
+    """A letter from another case's evaluation would quote that case: refuse it."""
+    analysed = evaluation.analysis
+    if analysed.case is not case and analysed.case != case:
+        raise ValueError("the evaluation passed to render_letter is of another case")
+    if as_of is not None and analysed.as_of != as_of:
+        raise ValueError(
+            f"the evaluation passed to render_letter is as of {analysed.as_of}, not {as_of}"
+        )
 
-    report = advise(case, lang=lang, as_of=as_of)
+
+def _action_plan(
+    case: Case,
+    *,
+    lang: str,
+    fmt: str,
+    as_of: dt.date | None,
+    evaluation: Evaluation | None,
+    findings: Sequence[Finding] | None,
+) -> str | bytes:
+    from .action_plan import render_action_plan as _render_plan
+
+    if evaluation is None:
+        from .api import advise
+
+        report = advise(case, lang=lang, as_of=as_of)
+    else:
+        report = _advice(evaluation, lang)
+    if findings is not None:
+        report = attrs.evolve(report, findings=tuple(findings))
     if fmt == "docx":
         from .docx_out import html_to_docx
 
         html = _render_plan(case, report, fmt="html")
         return html_to_docx(html if isinstance(html, str) else html.decode("utf-8"))
     return _render_plan(case, report, fmt=fmt)
+
+
+def _advice(evaluation: Evaluation, lang: str) -> Report:
+    """The advice report of an existing evaluation, as ``advise`` would build it for the plan."""
+    from .api import rules_version
+    from .figures import figures
+
+    return Report(
+        kind="advice",
+        as_of=evaluation.analysis.as_of,
+        lang=lang,
+        findings=evaluation.findings,
+        figures=figures(evaluation.analysis),
+        evaluator="",  # not known from an evaluation; the plan does not print it
+        rules_version=rules_version(),
+    )

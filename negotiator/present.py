@@ -112,7 +112,9 @@ def report_text(report: Report) -> str:
     for severity in sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__):
         found = [f for f in report.findings if f.severity == severity]
         if found:
-            groups.append({"label": t["severity"][severity], "findings": found})
+            # each finding with its sources on one line, joined here rather than in the template
+            items = [(f, "; ".join([c.label() for c in f.citations])) for f in found]
+            groups.append({"label": t["severity"][severity], "findings": found, "entries": items})
     agreement = report.figures.get("agreement") if report.kind == "check" else None
     texts = {
         "title": t["title"][report.kind],

@@ -55,7 +55,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from decimal import Decimal, localcontext
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -266,6 +266,18 @@ def cite(citation: Any, lang: str = "zh-Hans") -> str:
     """A legal citation (an object with ``law`` and ``article``) in the letter's language."""
     law = str(getattr(citation, "law", None) or "")
     article = getattr(citation, "article", None)
+    if article is None or type(article) is str:
+        # the rules cite a few hundred articles, over and over: word each once
+        return _cite_cached(law, article, lang)
+    return _cite_text(law, article, lang)
+
+
+@lru_cache(maxsize=2048)
+def _cite_cached(law: str, article: str | None, lang: str) -> str:
+    return _cite_text(law, article, lang)
+
+
+def _cite_text(law: str, article: Any, lang: str) -> str:
     if lang == "en":
         return f"{law}, art. {article}" if article else law
     paren = _DOC_NUMBER.match(law)
@@ -350,15 +362,35 @@ def oneline(value: Any) -> Any:
     return Markup(joined) if isinstance(value, Markup) else joined
 
 
-def _char_width(ch: str) -> int:
+def _measure(ch: str) -> int:
     if unicodedata.combining(ch):
         return 0
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
+#: Columns of every character measured so far: a table measures the same few hundred
+#: characters again and again, and ``unicodedata`` is slow to ask.
+_WIDTHS: dict[str, int] = {}
+_WIDTH_OF = _WIDTHS.__getitem__
+
+
+def _char_width(ch: str) -> int:
+    width = _WIDTHS.get(ch)
+    if width is None:
+        width = _WIDTHS[ch] = _measure(ch)
+    return width
+
+
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a terminal or a monospaced font (CJK characters count 2)."""
-    return sum(_char_width(c) for c in text)
+    if text.isascii():  # every ASCII character takes one column
+        return len(text)
+    try:
+        return sum(map(_WIDTH_OF, text))
+    except KeyError:  # a character not measured yet
+        for ch in text:
+            _char_width(ch)
+        return sum(map(_WIDTH_OF, text))
 
 
 def _tokens(text: str) -> list[str]:
@@ -384,9 +416,12 @@ def _tokens(text: str) -> list[str]:
 
 def wrap_display(text: str, width: int) -> list[str]:
     """Wrap ``text`` to lines of at most ``width`` display columns (long words are split)."""
+    text = " ".join(text.split())
+    if display_width(text) <= width:  # fits on one line (most table cells)
+        return [text]
     lines: list[str] = []
     line = ""
-    for token in _tokens(" ".join(text.split())):
+    for token in _tokens(text):
         while display_width(token) > width:  # a word longer than a line: split it
             room = width - display_width(line)
             head = ""
@@ -424,7 +459,8 @@ def text_table(
     a template error.
     """
     ncol = len(headers)
-    grid: list[list[list[str]]] = []
+    # every line of every cell with its display width, measured once
+    grid: list[list[list[tuple[str, int]]]] = []
     for r, row in enumerate([headers, *rows]):
         if len(row) != ncol:
             raise ValueError(f"table row {r} has {len(row)} cells, expected {ncol}")
@@ -432,22 +468,20 @@ def text_table(
         for cell in row:
             if cell is None:
                 raise ValueError("a table cell is None")
-            text = str(cell)
-            # an amount in capitals is never broken across lines
-            cells.append([text] if text.startswith("人民币") else wrap_display(text, max_width))
+            cells.append(_cell_lines(str(cell), max_width))
         grid.append(cells)
-    widths = [max(display_width(line) for row in grid for line in row[c]) for c in range(ncol)]
+    widths = [max(w for row in grid for _, w in row[c]) for c in range(ncol)]
+    right = [c < len(align) and align[c] == "r" for c in range(ncol)]
     out: list[str] = []
 
-    def emit(row: list[list[str]]) -> None:
+    def emit(row: list[list[tuple[str, int]]]) -> None:
         height = max(len(cell) for cell in row)
         for i in range(height):
             parts = []
-            for c, cell in enumerate(row):
-                text = cell[i] if i < len(cell) else ""
-                pad = " " * (widths[c] - display_width(text))
-                right = c < len(align) and align[c] == "r"
-                parts.append(pad + text if right else text + pad)
+            for cell, column, to_right in zip(row, widths, right, strict=True):
+                text, width = cell[i] if i < len(cell) else ("", 0)
+                pad = " " * (column - width)
+                parts.append(pad + text if to_right else text + pad)
             out.append("  ".join(parts).rstrip())
 
     emit(grid[0])
@@ -455,6 +489,17 @@ def text_table(
     for row in grid[1:]:
         emit(row)
     return "\n".join(out)
+
+
+def _cell_lines(text: str, max_width: int) -> list[tuple[str, int]]:
+    """The lines of one table cell, each with its display width."""
+    if text.startswith("人民币"):  # an amount in capitals is never broken across lines
+        return [(text, display_width(text))]
+    flat = " ".join(text.split())
+    width = display_width(flat)
+    if width <= max_width:  # what wrap_display returns for a cell that fits
+        return [(flat, width)]
+    return [(line, display_width(line)) for line in wrap_display(flat, max_width)]
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!])")
