@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from functools import cache
+from functools import cache, lru_cache
 
 import attrs
 import chinese_calendar
@@ -47,6 +47,11 @@ def _known(day: dt.date) -> bool:
     return first <= day.year <= last
 
 
+@lru_cache(maxsize=8192)
+def _workday(day: dt.date) -> bool:
+    return bool(chinese_calendar.is_workday(day))
+
+
 def is_workday(day: dt.date) -> bool | None:
     """Whether ``day`` is a working day in mainland China; ``None`` outside the known years.
 
@@ -55,9 +60,10 @@ def is_workday(day: dt.date) -> bool | None:
     """
     if not _known(day):
         return None
-    return bool(chinese_calendar.is_workday(day))
+    return _workday(day)
 
 
+@lru_cache(maxsize=4096)
 def holiday_name(day: dt.date) -> tuple[str, str] | None:
     """The statutory holiday ``day`` belongs to, as (Chinese, English); ``None`` if none/unknown.
 
@@ -87,22 +93,27 @@ class AdjustedDate:
     holiday_en: str | None = None
 
 
+@lru_cache(maxsize=8192)
 def adjust_due_date(day: dt.date) -> AdjustedDate:
-    """Move ``day`` off a rest day, staying in its month (see the module notes)."""
+    """Move ``day`` off a rest day, staying in its month (see the module notes).
+
+    Answers are remembered (a few thousand dates; the calendar data cannot change while the
+    process runs): schedules of many cases share their due dates.
+    """
     if not _known(day):
         return AdjustedDate(due=day, moved_from=None, known=False)
-    if chinese_calendar.is_workday(day):
+    if _workday(day):
         return AdjustedDate(due=day, moved_from=None, known=True)
     name = holiday_name(day)
     zh, en = name if name else (None, None)
     last = calendar.monthrange(day.year, day.month)[1]
     for d in range(day.day + 1, last + 1):
         candidate = day.replace(day=d)
-        if chinese_calendar.is_workday(candidate):
+        if _workday(candidate):
             return AdjustedDate(candidate, day, True, zh, en)
     for d in range(day.day - 1, 0, -1):
         candidate = day.replace(day=d)
-        if chinese_calendar.is_workday(candidate):
+        if _workday(candidate):
             return AdjustedDate(candidate, day, True, zh, en)
     # A month without a single working day does not occur; keep the date rather than guess.
     return AdjustedDate(due=day, moved_from=None, known=True, holiday_zh=zh, holiday_en=en)
