@@ -786,9 +786,7 @@ def draft_agreement(
         plan_rate = Rate(Decimal(0), RateUnit.ANNUAL, 360)
     waived = p.waiver_total if p.waiver_total > 0 else None
     # typed Any: mypy's attrs plugin cannot type the argument of a `tuple` converter
-    instalments: Any = tuple(
-        Instalment(due=ln.due, amount=ln.amount) for ln in p.schedule
-    )
+    instalments: Any = tuple(Instalment(due=ln.due, amount=ln.amount) for ln in p.schedule)
     return Agreement(
         form=AgreementForm.PAPER,
         loan=lid,
