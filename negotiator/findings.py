@@ -148,6 +148,7 @@ def _lookup(kind: FactKind, name: str) -> Field | None:
 
 
 _RULE_MAPS: dict[int, tuple[RuleSet, dict[str, Rule]]] = {}
+_UNSET = object()
 _PLANS: dict[tuple[int, str], _Plan] = {}
 
 #: (name, field or None) pairs: what a finding shows, reports or records of its fact.
@@ -222,9 +223,8 @@ def build_findings(
             if target_rule is not None:
                 same_kind = target_rule.about == rule.about
                 dropped.add((target, fact_id if same_kind else None))
-    as_json: dict[tuple[str, str], Any] = {}
-    shown_as: dict[tuple[str, str], str] = {}
-    merged_of: dict[str, Mapping[str, Any]] = {}
+    # Per fact id: its values as JSON (data figures and tested fields) and as shown in messages.
+    cache: dict[str, tuple[Mapping[str, Any], dict[str, Any], dict[str, Any], dict[str, str]]] = {}
     kinds = ruleset.kinds
     findings: list[Finding] = []
     for rule, fact_id in fired:
@@ -234,31 +234,29 @@ def build_findings(
             continue
         fact = facts.by_id[fact_id]
         plan = _plan(rule, kinds[rule.about], msg_lang)
-        merged = merged_of.get(fact_id)
-        if merged is None:
-            merged = merged_of[fact_id] = {**fact.values, **fact.extras}
+        entry = cache.get(fact_id)
+        if entry is None:
+            entry = cache[fact_id] = ({**fact.values, **fact.extras}, {}, {}, {})
+        merged, data_json, tested_json, shown_text = entry
         data: dict[str, Any] = {}
         for name, field in plan.data:
-            key = (fact_id, name)
-            if key in as_json:
-                data[name] = as_json[key]
-            else:
-                data[name] = as_json[key] = json_value(field, merged.get(name))
+            value = data_json.get(name, _UNSET)
+            if value is _UNSET:
+                value = data_json[name] = json_value(field, merged.get(name))
+            data[name] = value
         shown: dict[str, str] = {}
         for name, field in plan.shown:
-            key = (fact_id, name)
-            text = shown_as.get(key)
+            text = shown_text.get(name)
             if text is None:
-                text = shown_as[key] = display_value(field, merged.get(name), lang)
+                text = shown_text[name] = display_value(field, merged.get(name), lang)
             shown[name] = text
         values = fact.values
         used: dict[str, Any] = {}
-        for name, field in plan.tested:
-            key = (fact_id, "\0" + name)  # the fact's own value, never an extra of that name
-            if key in as_json:
-                used[name] = as_json[key]
-            else:
-                used[name] = as_json[key] = json_value(field, values.get(name))
+        for name, field in plan.tested:  # the fact's own value, never an extra of that name
+            value = tested_json.get(name, _UNSET)
+            if value is _UNSET:
+                value = tested_json[name] = json_value(field, values.get(name))
+            used[name] = value
         findings.append(
             Finding(
                 code=rule.code,
