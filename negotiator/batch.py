@@ -183,15 +183,11 @@ def evaluate_record(
     return _evaluate(line_no, text, mode, lang)[0]
 
 
-def _dumps(record: dict[str, Any]) -> str:
-    """One compact JSON line (UTF-8 text, not ASCII-escaped).  orjson: a report is about
-    120 kB, and the standard library's encoder took a millisecond of every case."""
-    return orjson.dumps(record).decode()
-
-
 def record_json(line_no: int, text: str, mode: str = "advise", lang: str = "zh-Hans") -> str:
-    """:func:`evaluate_record` serialised as one output line (without the newline)."""
-    return _dumps(evaluate_record(line_no, text, mode, lang))
+    """:func:`evaluate_record` serialised as one output line (without the newline): compact
+    JSON, not ASCII-escaped.  (orjson: a report is about 120 kB, and the standard library's
+    encoder took a millisecond of every case.)"""
+    return orjson.dumps(evaluate_record(line_no, text, mode, lang)).decode()
 
 
 # Task functions run in the workers (module level, so they pickle by reference).
@@ -201,15 +197,17 @@ def _chunk_dicts(items: list[Item], mode: str, lang: str) -> list[dict[str, Any]
     return [_evaluate(n, text, mode, lang)[0] for n, text in items]
 
 
-def _chunk_json(items: list[Item], mode: str, lang: str) -> list[tuple[str, int]]:
+def _chunk_json(items: list[Item], mode: str, lang: str) -> list[tuple[bytes, int]]:
+    """Each line's record as UTF-8 JSON (bytes: they travel back to the parent and into the
+    output file without being decoded and encoded again), with its status."""
     out = []
     for n, text in items:
         record, status = _evaluate(n, text, mode, lang)
         try:
-            out.append((_dumps(record), status))
+            out.append((orjson.dumps(record), status))
         except (TypeError, ValueError) as exc:  # a value JSON cannot hold: a bug, not the input
             problem = "internal error while writing this case's report; please report it"
-            out.append((_dumps(_error(n, "", problem, type(exc).__name__)), _ERROR))
+            out.append((orjson.dumps(_error(n, "", problem, type(exc).__name__)), _ERROR))
     return out
 
 
@@ -220,8 +218,8 @@ def _crash_dict(line_no: int) -> dict[str, Any]:
     return _error(line_no, "", _CRASH_PROBLEM, "WorkerCrash")
 
 
-def _crash_json(line_no: int) -> tuple[str, int]:
-    return _dumps(_crash_dict(line_no)), _ERROR
+def _crash_json(line_no: int) -> tuple[bytes, int]:
+    return orjson.dumps(_crash_dict(line_no)), _ERROR
 
 
 @attrs.frozen
@@ -545,7 +543,7 @@ def run_batch(
             for text, status in _stream(
                 items, _JSON, mode=mode, lang=lang, workers=n, chunk_size=chunk_size
             ):
-                write(text.encode("utf-8"))
+                write(text)
                 write(b"\n")
                 lines += 1
                 if status == _ERROR:

@@ -62,14 +62,14 @@ def _count_lines(block: bytes) -> int:
     return n
 
 
-def _evaluate_block(block: bytes, first_line: int, mode: str, lang: str) -> list[tuple[str, int]]:
+def _evaluate_block(block: bytes, first_line: int, mode: str, lang: str) -> list[tuple[bytes, int]]:
     """Evaluate the lines of one block; ``first_line`` is the number of its first line."""
     lines = _read_lines(io.BytesIO(block), at_start=first_line == 1)
     return _chunk_json(list(enumerate(lines, first_line)), mode, lang)
 
 
-def _texts(results: list[tuple[str, int]]) -> list[str]:
-    return [text for text, _status in results]
+def _texts(results: list[tuple[bytes, int]]) -> list[str]:
+    return [text.decode() for text, _status in results]
 
 
 def _module(name: str) -> Any:
@@ -100,7 +100,7 @@ def _evaluated_blocks(
     blocksize: int | str,
     storage_options: dict[str, Any] | None,
 ) -> list[Any]:
-    """One delayed ``list[(json text, status)]`` per block, in file order."""
+    """One delayed ``list[(UTF-8 JSON, status)]`` per block, in file order."""
     dask = _module("dask")
     delayed = dask.delayed
 
@@ -148,7 +148,7 @@ def _default_client() -> Any:
         return None
 
 
-def _in_order(parts: list[Any], client: Any, window: int) -> Iterator[list[tuple[str, int]]]:
+def _in_order(parts: list[Any], client: Any, window: int) -> Iterator[list[tuple[bytes, int]]]:
     """Compute the blocks with at most ``window`` in flight; yield them in file order."""
     if client is None:
         compute = _module("dask").compute
@@ -204,7 +204,7 @@ def run_file(
         with atomic_open(output) as out:
             for results in _in_order(parts, client, window):
                 for text, status in results:
-                    out.write(text.encode("utf-8"))
+                    out.write(text)
                     out.write(b"\n")
                     lines += 1
                     if status == _ERROR:

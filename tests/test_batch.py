@@ -202,7 +202,7 @@ def test_stopping_early_is_allowed():
     assert [r["line"] for r in first] == [1, 2, 3]
 
 
-def _crashing_chunk(items: list[Any], mode: str, lang: str) -> list[tuple[str, int]]:
+def _crashing_chunk(items: list[Any], mode: str, lang: str) -> list[tuple[bytes, int]]:
     """A task whose worker process dies on any line containing CRASH (as a C crash would)."""
     for _n, text in items:
         if isinstance(text, str) and "CRASH" in text:
