@@ -11,8 +11,8 @@
     python bench/profile_loop.py advise 10 --pyinstrument
 
 The cases are prepared before the loop starts (for ``engine``: their facts), so the profile
-shows only the step named.  ``letter`` renders ``negotiation_request`` (text) from an earlier
-evaluation, as a caller that has already advised does.
+shows only the step named.  ``letter`` renders one ``negotiation_request`` letter (text, to the
+case's first lender) from an earlier evaluation, as a caller that has already advised does.
 """
 
 from __future__ import annotations
@@ -47,7 +47,12 @@ def workload(what: str, n: int) -> tuple[Callable[[Any], Any], list[Any]]:
         return check, cases
     if what == "letter":
         pairs = [(c, evaluate(c)) for c in cases]
-        return lambda p: render_letter("negotiation_request", p[0], evaluation=p[1]), pairs
+
+        def letter(pair: tuple[Any, Any]) -> object:
+            case, ev = pair
+            return render_letter("negotiation_request", case, evaluation=ev, loan=case.loans[0].id)
+
+        return letter, pairs
     raise SystemExit(f"unknown workload {what!r}: engine, advise, check or letter")
 
 
