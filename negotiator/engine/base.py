@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import attrs
 
@@ -30,9 +30,12 @@ MAX_FACTS = 2000
 EngineFact = dict[str, int | bool | str]
 
 
-@attrs.frozen(order=True)
-class Activation:
-    """Rule ``rule`` matched the fact with id ``fact``."""
+class Activation(NamedTuple):
+    """Rule ``rule`` matched the fact with id ``fact``.
+
+    A named tuple rather than an attrs class: an evaluation makes dozens of these, and tuples
+    are built and sorted in C.
+    """
 
     rule: str
     fact: str

@@ -236,7 +236,7 @@ class DurableEvaluator:
             except Exception as exc:
                 raise EngineError(f"the rules engine failed on a case: {exc}") from None
         fired.discard((_SENTINEL_RULE, "__s"))
-        return [Activation(rule, fact) for rule, fact in sorted(fired)]
+        return [Activation._make(pair) for pair in sorted(fired)]
 
 
 def _activation(message: str) -> tuple[str, str]:
@@ -256,7 +256,7 @@ def _activation(message: str) -> tuple[str, str]:
         and end > 0
         and message[end - 1] != "\\"
         and message.startswith('{"')
-        and message.count(_SLOT) == 1
+        and message.find("{", end) < 0  # flat: no second slot or rule after the id
     ):
         return message[2:slot], message[start + 6 : end]
     pairs = [(r, str(f["id"])) for r, slots in json.loads(message).items() for f in slots.values()]

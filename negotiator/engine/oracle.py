@@ -124,4 +124,4 @@ class OracleEvaluator:
                 for rule_id, predicate in rules:
                     if predicate(record):
                         out.add((rule_id, fact_id))
-        return [Activation(rule, fact) for rule, fact in sorted(out)]
+        return [Activation._make(pair) for pair in sorted(out)]
