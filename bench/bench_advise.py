@@ -5,7 +5,10 @@ Cases are loaded and validated before timing (``load_case``); what is timed is
 the durable-rules evaluator.  A breakdown then times each stage of the pipeline on its own
 (the same calls ``negotiator.api.evaluate`` makes), to show where the time goes.
 
-    python bench/bench_advise.py [N_CASES] [ROUNDS]        # default 1000 cases, 3 rounds
+    python bench/bench_advise.py [N_CASES] [ROUNDS] [--no-tune]   # default 1000 cases, 3 rounds
+
+``--no-tune`` keeps glibc's default allocator settings, as a library caller that never calls
+``tune_allocator`` has them.
 """
 
 from __future__ import annotations
@@ -27,15 +30,18 @@ from negotiator.ruleset import load_rules
 
 
 def main(argv: list[str]) -> int:
-    n = int(argv[1]) if len(argv) > 1 else 1000
-    rounds = int(argv[2]) if len(argv) > 2 else 3
+    args = [a for a in argv[1:] if not a.startswith("--")]
+    n = int(args[0]) if args else 1000
+    rounds = int(args[1]) if len(args) > 1 else 3
     lines = corpus_lines(n)
     cases = [load_case(c) for c in corpus_cases(n)]
     rules = load_rules()
-    tune_allocator(len(rules.rules) + 1)  # as the batch workers do (see docs/performance.md)
+    # as the batch workers do (docs/performance.md); --no-tune: as a library caller gets it
+    tuned = "--no-tune" not in argv and tune_allocator(len(rules.rules) + 1)
     engine = default_evaluator("durable")
     print(f"machine: {machine()}")
     print(f"{n} cases, {len(rules.rules)} rules, {rounds} rounds")
+    print(f"allocator thresholds raised (tune_allocator): {'yes' if tuned else 'no'}")
 
     per_call(advise, cases[:100], rounds=1)  # warm-up: caches, templates, the engine
     rows = []
