@@ -426,6 +426,11 @@ def wrap_display(text: str, width: int) -> list[str]:
     text = " ".join(text.split())
     if display_width(text) <= width:  # fits on one line (most table cells)
         return [text]
+    return _wrap_tokens(text, width)
+
+
+def _wrap_tokens(text: str, width: int) -> list[str]:
+    """:func:`wrap_display`'s general case: lay the wrap units out line by line."""
     lines: list[str] = []
     line = ""
     for token in _tokens(text):
