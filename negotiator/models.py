@@ -58,6 +58,7 @@ __all__ = [
     "PartyKind",
     "Rate",
     "RateUnit",
+    "RepaymentMethod",
     "ScheduledPayment",
 ]
 
@@ -87,6 +88,15 @@ class RateUnit(StrEnum):
     DAILY = "daily"
     MONTHLY = "monthly"
     ANNUAL = "annual"
+
+
+class RepaymentMethod(StrEnum):
+    """How the contract repays the principal (还款方式)."""
+
+    EQUAL_INSTALMENT = "equal_instalment"  # 等额本息
+    EQUAL_PRINCIPAL = "equal_principal"  # 等额本金
+    INTEREST_ONLY = "interest_only"  # 先息后本（按月付息、到期还本）
+    BULLET = "bullet"  # 一次还本付息
 
 
 class IncomeStability(StrEnum):
@@ -469,6 +479,15 @@ class Loan:
         default=None, metadata=doc("the contract contains an interest clause")
     )
     term_months: int | None = attrs.field(default=None, validator=positive_int)
+    repayment_method: RepaymentMethod | None = attrs.field(
+        default=None,
+        metadata=doc("还款方式: equal_instalment, equal_principal, interest_only or bullet"),
+    )
+    instalments_paid: int | None = attrs.field(
+        default=None,
+        validator=non_negative_int,
+        metadata=doc("instalments paid in full so far (instead of, or besides, `repaid`)"),
+    )
     fees: tuple[Fee, ...] = attrs.field(default=(), converter=tuple)
     schedule: tuple[ScheduledPayment, ...] = attrs.field(default=(), converter=tuple)
     repaid: Decimal | None = attrs.field(
@@ -481,6 +500,17 @@ class Loan:
     outstanding_interest: Decimal | None = attrs.field(default=None, validator=money)
     overdue_since: dt.date | None = None
     penalty_rate: Rate | None = attrs.field(default=None, metadata=doc("罚息/逾期利率"))
+    penalty_multiple: Decimal | None = attrs.field(
+        default=None,
+        metadata=doc("罚息 as a multiple of the contract rate, e.g. 1.5 for 合同利率上浮50%"),
+    )
+    penalty_adds: bool | None = attrs.field(
+        default=None,
+        metadata=doc(
+            "after default the penalty rate is charged on top of the contract rate (true) "
+            "or instead of it (false); leave out if the contract does not say"
+        ),
+    )
     penalty_interest: Decimal | None = attrs.field(
         default=None, validator=money, metadata=doc("penalty interest accrued so far, yuan")
     )
@@ -494,6 +524,17 @@ class Loan:
         default=False, metadata=doc("interest is charged on unpaid interest (复利/利滚利)")
     )
     collection_contacts: tuple[CollectionContact, ...] = attrs.field(default=(), converter=tuple)
+
+    @penalty_multiple.validator
+    def _check_multiple(self, _a: attrs.Attribute[Any], v: Decimal | None) -> None:
+        if v is not None and (not v.is_finite() or v <= 0 or v > 10):
+            raise FieldError("penalty_multiple", "must be a multiple between 0 and 10, e.g. 1.5")
+
+    @instalments_paid.validator
+    def _check_paid_count(self, _a: attrs.Attribute[Any], v: int | None) -> None:
+        n = len(self.schedule) or self.term_months
+        if v is not None and n is not None and v > n:
+            raise FieldError("instalments_paid", "is more than the number of instalments")
 
     @received.validator
     def _check_received(self, _a: attrs.Attribute[Any], v: Decimal | None) -> None:

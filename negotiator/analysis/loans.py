@@ -53,6 +53,7 @@ from ..calc.cost import (
     annualised_cost_periodic,
     level_payment,
 )
+from ..calc.ledger import LoanLedger, build_ledger
 from ..calc.rates import format_percent, from_annual, to_annual
 from ..calc.upfront import UpfrontResult, upfront_deduction
 from ..errors import CalculationError, InputError
@@ -295,6 +296,8 @@ class LoanAnalysis:
     projection_rate_source: str | None = None  # "penalty_rate" or "contract_rate"
     zhudai_rule_applies: bool = False
     repaid_total: Decimal | None = None
+    #: The loan's ledger: schedule, claimed and lawful balance with provenance (docs/ledger.md).
+    ledger: LoanLedger | None = None
 
     # --- issues for the complaint routing -----------------------------------------------------
 
@@ -388,6 +391,7 @@ class LoanAnalysis:
             "undisclosed_total": self.undisclosed_total,
             "charge_issues": list(self.charge_issues()),
             "collection_issues": list(self.collection_issues()),
+            "ledger": self.ledger.to_json() if self.ledger else None,
         }
 
 
@@ -408,9 +412,11 @@ def analyse_loans(
     )
 
 
-def _owed(loan: Loan) -> Decimal:
-    if loan.outstanding is not None:
-        return loan.outstanding
+def _owed(loan: Loan, ledger: LoanLedger) -> Decimal:
+    """What the lender claims now: the ledger's claimed total (see docs/ledger.md)."""
+    total = ledger.claimed.total.amount
+    if total is not None:
+        return total
     return max(ZERO, loan.principal - (loan.repaid or ZERO))
 
 
@@ -806,11 +812,14 @@ def analyse_loan(loan_id: str, loan: Loan, as_of: dt.date) -> LoanAnalysis:
         or (loan.outstanding_interest or ZERO) > 0
     )
     contacts, days = _contacts(loan)
+    ledger = build_ledger(
+        loan_id, loan, as_of, regime=cap.regime, cap_rate=cap.rate, cap_upper_bound=cap.upper_bound
+    )
     return LoanAnalysis(
         id=loan_id,
         loan=loan,
         overdue_days=overdue,
-        owed=_owed(loan),
+        owed=_owed(loan, ledger),
         regime=cap.regime,
         annual_cost=annual_cost,
         overdue_daily_rate=penalty_daily,
@@ -865,4 +874,5 @@ def analyse_loan(loan_id: str, loan: Loan, as_of: dt.date) -> LoanAnalysis:
             and loan.contract_date >= ZHUDAI_EFFECTIVE
         ),
         repaid_total=repaid_total,
+        ledger=ledger,
     )
