@@ -41,6 +41,7 @@ __all__ = [
     "DocumentKind",
     "EmploymentStatus",
     "EvidenceKind",
+    "ExpectedIncome",
     "Fee",
     "FeeKind",
     "FeeTiming",
@@ -48,6 +49,7 @@ __all__ = [
     "HardshipKind",
     "IncomeStability",
     "Instalment",
+    "IntermediaryPayment",
     "LawsuitStatus",
     "LenderType",
     "Loan",
@@ -369,6 +371,17 @@ class Hardship:
 
 
 @attrs.frozen
+class ExpectedIncome:
+    """Income the borrower expects from a date on (a new job, recovery, benefits ending)."""
+
+    monthly: Decimal = attrs.field(validator=money, metadata=doc("net monthly income, yuan"))
+    since: dt.date = attrs.field(metadata=doc("the first month it arrives"))
+    source: str | None = attrs.field(
+        default=None, validator=text(200), metadata=doc("e.g. 新工作, 病愈复工 (with proof held)")
+    )
+
+
+@attrs.frozen
 class Borrower:
     name: str | None = attrs.field(default=None, validator=text(100), metadata=doc("全名"))
     id_number: str | None = attrs.field(
@@ -401,6 +414,11 @@ class Borrower:
     )
     employment: EmploymentStatus = attrs.field(default=EmploymentStatus.UNKNOWN)
     hardships: tuple[Hardship, ...] = attrs.field(default=(), converter=tuple)
+    expected_income: tuple[ExpectedIncome, ...] = attrs.field(
+        default=(),
+        converter=tuple,
+        metadata=doc("income expected from a later date (so payments can start after recovery)"),
+    )
     documents: tuple[DocumentKind, ...] = attrs.field(
         default=(), converter=tuple, metadata=doc("documents the borrower already holds")
     )
@@ -644,6 +662,26 @@ class NegotiationEvent:
     outcome: Outcome = Outcome.PENDING
 
 
+@attrs.frozen
+class IntermediaryPayment:
+    """Money paid (or demanded) outside an agreement: a deposit, 保证金, fee to an agent, …"""
+
+    amount: Decimal = attrs.field(validator=money, metadata=doc("yuan"))
+    date: dt.date | None = attrs.field(default=None, metadata=doc("when it was paid or asked"))
+    payee: str | None = attrs.field(
+        default=None, validator=text(100), metadata=doc("who received it (name or account)")
+    )
+    purpose: str | None = attrs.field(
+        default=None,
+        validator=text(200),
+        metadata=doc("what it was called: 保证金, 押金, 定金, 前期费用, 服务费, …"),
+    )
+    paid: bool = attrs.field(
+        default=True, metadata=doc("already paid (true) or only demanded (false)")
+    )
+    loan: str | None = attrs.field(default=None, metadata=doc("loan id it concerns, if any"))
+
+
 def _unique_loan_ids(_inst: Any, _a: attrs.Attribute[Any], loans: tuple[Loan, ...]) -> None:
     if not loans:
         raise FieldError("loans", "at least one loan is needed")
@@ -661,6 +699,11 @@ class Case:
     loans: tuple[Loan, ...] = attrs.field(converter=tuple, validator=_unique_loan_ids)
     agreement: Agreement | None = None
     history: tuple[NegotiationEvent, ...] = attrs.field(default=(), converter=tuple)
+    payments_outside: tuple[IntermediaryPayment, ...] = attrs.field(
+        default=(),
+        converter=tuple,
+        metadata=doc("deposits, 保证金 or fees paid or demanded outside any agreement"),
+    )
     lawsuit: LawsuitStatus = attrs.field(
         default=LawsuitStatus.NONE, metadata=doc("none, threatened, filed or judgment")
     )

@@ -168,7 +168,10 @@ def _sum_balance(parts: dict[str, Figure], basis: str, stated_total: Figure | No
             )
         total = Figure(to_fen(amount), prov, basis, bound)
     for name in COMPONENTS:
-        parts.setdefault(name, derived(ZERO, "none"))
+        if stated_total is not None:
+            parts.setdefault(name, unknown("not itemised in the statement"))
+        else:
+            parts.setdefault(name, derived(ZERO, "none"))
     return Balance(total=total, **parts)
 
 
@@ -207,6 +210,7 @@ class Offer:
             "last": str(self.last),
             "total": str(self.total),
             "text": self.text(),
+            "text_en": self.text("en"),
         }
 
 
@@ -399,7 +403,7 @@ def _claimed(
             if prov
             else (
                 derived(sched.paid_total, "instalments_paid × schedule")
-                if sched.paid_from == "instalments_paid"
+                if sched.paid_from in ("instalments_paid", "repaid_in_order")
                 else estimated(sched.paid_total, "instalments due before overdue_since paid")
             )
         )
@@ -462,7 +466,11 @@ def _claimed(
                     overdue_principal.append((p_left, max(0, (as_of - r.due).days)))
         exact_split = sched.method != "stated"
         how = "remaining schedule" if sched.source == "stated" else f"schedule.{sched.method}"
-        maker = derived if sched.paid_from in ("stated", "instalments_paid") else estimated
+        maker = (
+            derived
+            if sched.paid_from in ("stated", "instalments_paid", "repaid_in_order")
+            else estimated
+        )
         if sched.source == "assumed":
             maker = estimated
             how = f"assumed {sched.method} schedule from rate and term"
