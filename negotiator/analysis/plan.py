@@ -69,6 +69,7 @@ __all__ = [
     "Outlook",
     "PlanAnalysis",
     "analyse_plan",
+    "evaluate_offer",
     "months_until",
 ]
 
