@@ -697,13 +697,22 @@ def analyse_loan(loan_id: str, loan: Loan, as_of: dt.date) -> LoanAnalysis:
     else:
         received = max(ZERO, loan.principal - upfront_fees)
     deducted = loan.principal - received
-    upfront: UpfrontResult | None = None
-    if deducted > 0 and received > 0 and loan.term_months and nominal is not None:
-        upfront = upfront_deduction(loan.principal, received, nominal, months=loan.term_months)
 
     # --- cap ----------------------------------------------------------------------------------
     cap = _cap(loan)
     calc_cap = _calc_cap(cap)
+
+    # Interest recognised on the money received runs at the contract rate, never above the cap.
+    upfront: UpfrontResult | None = None
+    if deducted > 0 and received > 0 and loan.term_months and nominal is not None:
+        recognised_rate = nominal if cap.rate is None else min(nominal, cap.rate)
+        upfront = upfront_deduction(
+            loan.principal,
+            received,
+            nominal,
+            months=loan.term_months,
+            recognised_rate=recognised_rate,
+        )
 
     # --- true cost from cash flows ------------------------------------------------------------
     cost: AnnualisedCost | None = None

@@ -73,8 +73,12 @@ def upfront_deduction(
     months: int | None = None,
     days: int | None = None,
     basis: int = DayCount.ACTUAL_365,
+    recognised_rate: Decimal | None = None,
 ) -> UpfrontResult:
     """Recompute a loan whose stated principal exceeds what the borrower received.
+
+    ``recognised_rate`` is the rate the recognised interest runs at on the money received:
+    min(contract rate, the applicable cap) — the contract rate when not given.
 
     Give the term as exactly one of ``months`` or ``days``; ``basis`` (360 or 365, default
     365 = actual days over a 365-day year) is used only with ``days``.  Amounts are rounded to
@@ -106,7 +110,8 @@ def upfront_deduction(
     got = to_fen(received)
     # Multiply first and divide last, so an exact half-fen is not lost to a rounded fraction.
     interest_claimed = to_fen(principal * annual_rate * units / per_year)
-    interest_recognised = to_fen(got * annual_rate * units / per_year)
+    rate_recognised = annual_rate if recognised_rate is None else min(annual_rate, recognised_rate)
+    interest_recognised = to_fen(got * rate_recognised * units / per_year)
     claimed_total = principal + interest_claimed
     owed_total = got + interest_recognised
     return UpfrontResult(
