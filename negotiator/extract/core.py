@@ -263,7 +263,7 @@ def _money_str(value: Decimal) -> str:
 # ---------------------------------------------------------------------------------------------
 
 _ORG = (
-    r"[\u4e00-\u9fffA-Za-z0-9（）()·]{2,40}?"
+    r"[\u4e00-\u9fffA-Za-z0-9（）()·]{2,40}"
     r"(?:股份有限公司|有限责任公司|有限公司|银行|小额贷款公司|消费金融公司|律师事务所|分公司|集团|公司)"
 )
 _PERSON = r"[\u4e00-\u9fff]{1,2}[某\u4e00-\u9fff]{1,2}(?![\u4e00-\u9fff]{2})"
@@ -455,6 +455,8 @@ class _Reader:
         annual: list[tuple[set[Decimal], str]] = []
         for rate, _start in seen:
             v = Decimal(rate["value"])
+            if v == 0:
+                continue  # "不计息" against a stated rate is a terms conflict
             if rate["unit"] == "annual":
                 options = {v}
             elif rate["unit"] == "monthly":
@@ -513,18 +515,19 @@ class _Reader:
             return
         for ex in self.p.schedules:
             m = ex.regex.search(self.text)
-            if m:
-                self._from_phrase(ex.name, m)
+            if m and self._from_phrase(ex.name, m, count_stated):
                 return
 
-    def _from_phrase(self, name: str, m: re.Match[str]) -> None:
+    def _from_phrase(self, name: str, m: re.Match[str], count_stated: int | None) -> bool:
         groups = m.groupdict()
         each = parse_money(groups["each"]) if groups.get("each") else None
         first = parse_money(groups["amount"]) if groups.get("amount") else None
         count = cn_int(groups["count"]) if groups.get("count") else None
         rest = cn_int(groups["rest"]) if groups.get("rest") else None
+        if count is None and "count" not in groups:
+            count = count_stated
         if each is None:
-            return
+            return False
         amounts: list[Decimal]
         if name == "first_then_monthly" and first is not None:
             if rest is not None:
@@ -541,13 +544,13 @@ class _Reader:
                 if total is not None and Decimal(total) == first + each * count:
                     amounts = [first] + [each] * count  # "之后每月…，共N期" counted after the first
             else:
-                return
+                return False
         elif count is not None:
             amounts = [each] * count
         else:
-            return
+            return False
         if not amounts or len(amounts) > 120:
-            return
+            return False
         dues = self._dues(len(amounts))
         items = []
         for i, amount in enumerate(amounts):
@@ -558,6 +561,7 @@ class _Reader:
                 self.put(f"agreement.instalments[{i}].due", item["due"], dues[1], dues[2], CONF_DERIVED)
             items.append(item)
         self.values["agreement.instalments"] = items
+        return True
 
     def _dues(self, n: int) -> tuple[list[dt.date | None], int, int] | None:
         start: dt.date | None = None
@@ -775,12 +779,13 @@ class _Reader:
         t = self.text
         rules = (
             (r"电话|通话|来电|致电", "phone_only", r"记录|笔记|说|讲|称"),
-            (r"电子(?:合同|协议|签)|在线签|线上签|App|APP|确认页|方案详情|点击确认|确认方案", "e_contract", None),
+            (r"电子(?:合同|协议|签)|在线签|线上签", "e_contract", None),
+            (r"协议书|合同书|确认书|协议$|甲方|乙方|签字|盖章", "paper", None),
+            (r"App|APP|确认页|方案详情|点击确认|确认方案", "e_contract", None),
             (r"邮件|Email|email|E-mail", "email", None),
-            (r"协议书|合同书|甲方|乙方|签字|盖章", "paper", None),
         )
         for pat, form, also in rules:
-            m = re.search(pat, t)
+            m = re.search(pat, t, re.M)
             if m and (also is None or re.search(also, t)):
                 if form == "paper" and re.search(r"微信|短信|【", t) and not re.search(r"协议书|合同书", t):
                     continue
@@ -895,7 +900,7 @@ def _party_kind(name: str) -> str:
         return "collection_agency"
     if re.search(r"科技|网络|信息技术|平台", name) and _lender_type(name) is None:
         return "platform"
-    if re.fullmatch(_PERSON, name):
+    if re.fullmatch(_PERSON, name) and not re.search(r"银行|公司|集团", name):
         return "individual"
     return "lender"
 
