@@ -269,6 +269,7 @@ _ORG = (
 _PERSON = r"[\u4e00-\u9fff]{1,2}[某\u4e00-\u9fff]{1,2}(?![\u4e00-\u9fff]{2})"
 _REF = r"[A-Za-z0-9][A-Za-z0-9\-_/]{4,40}"
 _DELIMS = "，,。；;\n"
+_WAIVER = r"减免|免除|豁免|全免|免掉|免去"
 _NOT_NAMES = {"本人", "借款人", "出借人", "甲方", "乙方", "姓名", "签字", "盖章", "签章", "日期"}
 
 
@@ -321,6 +322,7 @@ class _Reader:
     # -- fields --------------------------------------------------------------------------------
 
     def read_fields(self) -> None:
+        claimed: set[int] = set()
         for field in self.p.fields:
             if field.requires is not None and not field.requires.search(self.text):
                 continue
@@ -330,11 +332,15 @@ class _Reader:
                 if got is None:
                     continue
                 value, vstart, vend = got
+                if field.kind == "money" and vend in claimed:
+                    continue  # the figure belongs to an earlier field
                 if field.requires is not None:
                     s, e = self.sentence_at(m.start())
                     if not field.requires.search(self.text[s:e]):
                         continue
                 self.put(field.path, value, m.start(), vend, CONF_LABELLED)
+                if field.kind == "money":
+                    claimed.add(vend)
 
     def value_after(self, kind: str, at: int) -> tuple[Any, int, int] | None:
         text = self.text
@@ -426,7 +432,10 @@ class _Reader:
                         continue
                     self.put(rp.path, {"value": "0", "unit": "annual"}, m.start(), m.end(), CONF_LABELLED)
             for m in rp.labels.finditer(self.text):
-                if rp.path == "agreement.rate" and self._plan_context(m.start()):
+                if rp.path == "agreement.rate" and (
+                    self._plan_context(m.start())
+                    or re.search(r"罚息|逾期", self.text[max(0, m.start() - 8) : m.start()])
+                ):
                     continue
                 window = self.text[m.end() : m.end() + 12]
                 v = value_re.search(window)
@@ -517,6 +526,16 @@ class _Reader:
             m = ex.regex.search(self.text)
             if m and self._from_phrase(ex.name, m, count_stated):
                 return
+        total = self.values.get("agreement.total")
+        if total is not None and any(x.regex.search(self.text) for x in self.p.one_off):
+            for x in self.p.deadline:
+                dm = x.regex.search(self.text)
+                due = parse_date(dm.group("date")) if dm else None
+                if dm is not None and due is not None:
+                    self.put("agreement.instalments[0].due", due, dm.start(), dm.end(), CONF_DERIVED)
+                    self.put("agreement.instalments[0].amount", total, dm.start(), dm.end(), CONF_DERIVED)
+                    self.values["agreement.instalments"] = [{"due": due, "amount": total}]
+                    return
 
     def _from_phrase(self, name: str, m: re.Match[str], count_stated: int | None) -> bool:
         groups = m.groupdict()
@@ -744,7 +763,7 @@ class _Reader:
                 (r"(?:App|APP|app|小程序)内|(?:通过|在|登录)[^，。\n]{0,8}(?:App|APP|app|小程序)", "in_app"),
             ):
                 m = re.search(pat, self.text)
-                if m and re.search(r"还|付|支付|缴", self.text[max(0, m.start() - 12) : m.end() + 12]):
+                if m and re.search(r"还|付|缴|汇|转|打|操作", self.text[max(0, m.start() - 12) : m.end() + 12]):
                     self.put("agreement.repayment_account", kind, m.start(), m.end(), CONF_LABELLED)
                     break
 
@@ -780,7 +799,7 @@ class _Reader:
         rules = (
             (r"电话|通话|来电|致电", "phone_only", r"记录|笔记|说|讲|称"),
             (r"电子(?:合同|协议|签)|在线签|线上签", "e_contract", None),
-            (r"协议书|合同书|确认书|协议$|甲方|乙方|签字|盖章", "paper", None),
+            (r"协议书|合同书|确认书|协议$|合同$|甲方|乙方|签字|盖章", "paper", None),
             (r"App|APP|确认页|方案详情|点击确认|确认方案", "e_contract", None),
             (r"邮件|Email|email|E-mail", "email", None),
         )
@@ -804,8 +823,8 @@ class _Reader:
         self.check_payee()
         self.check_totals()
         self.form()
-        if self.values.get("agreement.waived") is not None or re.search(r"减免|免除|豁免|全免", self.text):
-            m = re.search(r"减免|免除|豁免|全免", self.text)
+        if self.values.get("agreement.waived") is not None or re.search(_WAIVER, self.text):
+            m = re.search(_WAIVER, self.text)
             if m:
                 self.put("agreement.waiver_negotiated", True, m.start(), m.end(), CONF_LABELLED)
         if "agreement.lender.name" in self.values:

@@ -106,6 +106,8 @@ class Patterns:
     schedule_day: tuple[Example, ...]
     schedule_start: tuple[Example, ...]
     instalment_lines: tuple[Example, ...]
+    one_off: tuple[Example, ...]
+    deadline: tuple[Example, ...]
     rates: tuple[RatePattern, ...]
     red_flags: tuple[RedFlag, ...]
 
@@ -127,7 +129,7 @@ def _alt(words: list[str], where: str) -> re.Pattern[str]:
     return _compile("(?:" + "|".join(words) + ")", where)
 
 
-_FILLER = r"[ \t:：为是共计约合总了的]*(?:人民币)?[ \t:：(（]*"
+_FILLER = r"(?:金额|总额|数额)?[ \t:：为是共计约合总了的]*(?:人民币)?[ \t:：(（]*"
 
 
 def _shared_words() -> dict[str, list[str]]:
@@ -194,6 +196,8 @@ def compile_patterns(data: dict[str, Any]) -> Patterns:
         schedule_day=examples("schedule_day"),
         schedule_start=examples("schedule_start"),
         instalment_lines=examples("instalment_line"),
+        one_off=examples("one_off"),
+        deadline=examples("deadline"),
         rates=rates,
         red_flags=tuple(flags),
     )
