@@ -327,6 +327,16 @@ class _Reader:
             if field.requires is not None and not field.requires.search(self.text):
                 continue
             for m in field.regex.finditer(self.text):
+                if field.before:
+                    amount = parse_money(m.group("value"))
+                    if amount is not None and re.search(r"\d", m.group("value")):
+                        self.put(field.path, amount, m.start(), m.end(), CONF_LABELLED)
+                    continue
+                filler = m.group(0)[len(m.group("label")) :]
+                if field.kind in ("org", "person", "person_or_org") and not re.search(
+                    r"[:：\s]", filler
+                ):
+                    continue  # a name follows its label after a colon or a space
                 rest = m.end()
                 got = self.value_after(field.kind, rest)
                 if got is None:
@@ -503,7 +513,9 @@ class _Reader:
                 listed.append((due, amount, m.start(), m.end()))
                 used.append((m.start(), m.end()))
         count_stated = None
-        cm = re.search(r"(?:共|一共|合计|总共|分)\s*(\d+|[一二三四五六七八九十两]+)\s*期", self.text)
+        cm = re.search(
+            r"(?:共|一共|合计|总共|分|分期期数|期数)[:：]?\s*(\d+|[一二三四五六七八九十两]+)\s*期", self.text
+        )
         if cm:
             count_stated = cn_int(cm.group(1))
         if listed:
@@ -797,10 +809,10 @@ class _Reader:
     def form(self) -> None:
         t = self.text
         rules = (
-            (r"电话|通话|来电|致电", "phone_only", r"记录|笔记|说|讲|称"),
+            (r"电话|通话|来电|致电", "phone_only", r"记录|笔记|说|讲|称|同意|协商"),
             (r"电子(?:合同|协议|签)|在线签|线上签", "e_contract", None),
             (r"协议书|合同书|确认书|协议$|合同$|甲方|乙方|签字|盖章", "paper", None),
-            (r"App|APP|确认页|方案详情|点击确认|确认方案", "e_contract", None),
+            (r"App|APP|确认页|方案详情|点击确认|确认方案|方案确认", "e_contract", None),
             (r"邮件|Email|email|E-mail", "email", None),
         )
         for pat, form, also in rules:

@@ -66,6 +66,7 @@ class Field:
     regex: re.Pattern[str]
     requires: re.Pattern[str] | None
     examples: tuple[dict[str, str], ...]
+    before: bool = False
 
 
 @attrs.frozen
@@ -148,7 +149,13 @@ def compile_patterns(data: dict[str, Any]) -> Patterns:
             Field(
                 path=f["path"],
                 kind=f["kind"],
-                regex=_compile(f"(?P<label>{labels}){_FILLER}", where),
+                regex=_compile(
+                    rf"(?P<value>{MONEY})(?P<label>{labels})"
+                    if f.get("before")
+                    else f"(?P<label>{labels}){_FILLER}",
+                    where,
+                ),
+                before=bool(f.get("before")),
                 requires=_compile(f["requires"], where) if f.get("requires") else None,
                 examples=tuple(f.get("examples", ())),
             )
