@@ -36,7 +36,10 @@ def main(argv: list[str]) -> int:
                 print("   ", d)
     precision = correct / extracted if extracted else 1.0
     recall = correct / expected if expected else 1.0
-    print(f"texts: {len(files)}  fields expected: {expected}  extracted: {extracted}  correct: {correct}")
+    print(
+        f"texts: {len(files)}  fields expected: {expected}  extracted: {extracted}  "
+        f"correct: {correct}"
+    )
     print(f"precision: {precision:.1%}  recall: {recall:.1%}")
     print(f"time: {1000 * elapsed / max(1, len(files)):.1f} ms per text (read + extract)")
     return 0

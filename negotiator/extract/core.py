@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from ..money import FEN
-from .patterns import BIG_MONEY, DATE, MONEY, RATE_VALUE, YM, Patterns, load_patterns
+from .patterns import BIG_MONEY, DATE, MONEY, RATE_VALUE, Patterns, load_patterns
 
 __all__ = ["Extraction", "Inconsistency", "Provenance", "RedFlagHit", "extract_agreement"]
 
@@ -341,12 +341,12 @@ class _Reader:
                 got = self.value_after(field.kind, rest)
                 if got is None:
                     continue
-                value, vstart, vend = got
+                value, _vstart, vend = got
                 if field.kind == "money" and vend in claimed:
                     continue  # the figure belongs to an earlier field
                 if field.requires is not None:
-                    s, e = self.sentence_at(m.start())
-                    if not field.requires.search(self.text[s:e]):
+                    s_, e_ = self.sentence_at(m.start())
+                    if not field.requires.search(self.text[s_:e_]):
                         continue
                 self.put(field.path, value, m.start(), vend, CONF_LABELLED)
                 if field.kind == "money":
@@ -358,9 +358,9 @@ class _Reader:
             big = re.compile(BIG_MONEY).match(text, at)
             if big and any(c in big.group(0) for c in "壹贰叁肆伍陆柒捌玖拾"):
                 value = parse_big_money(big.group(0))
-                figures = re.compile(r"\s*[（(]\s*(?:小写)?[:：]?\s*(" + MONEY + r")\s*[)）]").match(
-                    text, big.end()
-                )
+                figures = re.compile(
+                    r"\s*[（(]\s*(?:小写)?[:：]?\s*(" + MONEY + r")\s*[)）]"
+                ).match(text, big.end())
                 if figures:
                     fig = parse_money(figures.group(1))
                     if fig is not None and value is not None and fig != value:
@@ -380,7 +380,7 @@ class _Reader:
             ):
                 return None
             value = parse_money(m.group(0))
-            if value is None or value == 0 and "元" not in m.group(0):
+            if value is None or (value == 0 and "元" not in m.group(0)):
                 return None
             return value, at, m.end()
         if kind == "date":
@@ -390,7 +390,9 @@ class _Reader:
             d = parse_date(m.group(0))
             return (d, at, m.end()) if d else None
         if kind == "days":
-            m = re.compile(r"(\d+|[一二三四五六七八九十两]+)\s*(?:个)?(?:自然|工作)?(?:日|天)").match(text, at)
+            m = re.compile(
+                r"(\d+|[一二三四五六七八九十两]+)\s*(?:个)?(?:自然|工作)?(?:日|天)"
+            ).match(text, at)
             if not m:
                 return None
             n = cn_int(m.group(1))
@@ -407,7 +409,11 @@ class _Reader:
                     return m.group(0), at, m.end()
             if kind != "org":
                 m = re.compile(_PERSON).match(text, at)
-                if m and m.group(0) not in _NOT_NAMES and not m.group(0).startswith(("某某", "____")):
+                if (
+                    m
+                    and m.group(0) not in _NOT_NAMES
+                    and not m.group(0).startswith(("某某", "____"))
+                ):
                     return m.group(0), at, m.end()
                 m = re.compile(r"某某|[\u4e00-\u9fff]某").match(text, at)
                 if m:
@@ -425,7 +431,11 @@ class _Reader:
                 if s.and_words is not None and not s.and_words.search(body):
                     continue
                 clause = self.original[start:end].strip()
-                clause = re.sub(r"^\s*(?:[一二三四五六七八九十]+[、.]|\d+[、.]|第[一二三四五六七八九十\d]+条)\s*", "", clause)
+                clause = re.sub(
+                    r"^\s*(?:[一二三四五六七八九十]+[、.]|\d+[、.]|第[一二三四五六七八九十\d]+条)\s*",
+                    "",
+                    clause,
+                )
                 if clause and len(clause) <= 500:
                     self.put(s.path, clause, start, end, CONF_LABELLED)
                     break
@@ -438,9 +448,11 @@ class _Reader:
             if rp.zero is not None:
                 for m in rp.zero.finditer(self.text):
                     s, e = self.sentence_at(m.start())
-                    if "罚息" in self.text[s:m.start()] and "利息" not in m.group(0):
+                    if "罚息" in self.text[s : m.start()] and "利息" not in m.group(0):
                         continue
-                    self.put(rp.path, {"value": "0", "unit": "annual"}, m.start(), m.end(), CONF_LABELLED)
+                    self.put(
+                        rp.path, {"value": "0", "unit": "annual"}, m.start(), m.end(), CONF_LABELLED
+                    )
             for m in rp.labels.finditer(self.text):
                 if rp.path == "agreement.rate" and (
                     self._plan_context(m.start())
@@ -467,7 +479,9 @@ class _Reader:
 
     def _plan_context(self, index: int) -> bool:
         s, _e = self.sentence_at(index)
-        return bool(re.search(r"分期期间|还款期间|方案期间|协议期间|分期利率", self.text[s:index + 8]))
+        return bool(
+            re.search(r"分期期间|还款期间|方案期间|协议期间|分期利率", self.text[s : index + 8])
+        )
 
     def _rate_conflicts(self, path: str) -> None:
         seen = self.stated.get(path, [])
@@ -508,13 +522,16 @@ class _Reader:
                     continue
                 # a date that is the agreement's signing date or a loan date is not an instalment
                 head = self.text[self.line_starts[self.pos(m.start())[0] - 1] : m.start()]
-                if re.search(r"签|借款日|放款|逾期|日期[:：]?$", head + self.text[m.start() : m.start() + 4]):
+                if re.search(
+                    r"签|借款日|放款|逾期|日期[:：]?$", head + self.text[m.start() : m.start() + 4]
+                ):
                     continue
                 listed.append((due, amount, m.start(), m.end()))
                 used.append((m.start(), m.end()))
         count_stated = None
         cm = re.search(
-            r"(?:共|一共|合计|总共|分|分期期数|期数)[:：]?\s*(\d+|[一二三四五六七八九十两]+)\s*期", self.text
+            r"(?:共|一共|合计|总共|分|分期期数|期数)[:：]?\s*(\d+|[一二三四五六七八九十两]+)\s*期",
+            self.text,
         )
         if cm:
             count_stated = cn_int(cm.group(1))
@@ -522,7 +539,9 @@ class _Reader:
             listed.sort(key=lambda x: x[2])
             for i, (due, amount, s, e) in enumerate(listed):
                 self.put(f"agreement.instalments[{i}].due", due, s, e, CONF_LABELLED)
-                self.put(f"agreement.instalments[{i}].amount", _money_str(amount), s, e, CONF_LABELLED)
+                self.put(
+                    f"agreement.instalments[{i}].amount", _money_str(amount), s, e, CONF_LABELLED
+                )
             self.values["agreement.instalments"] = [
                 {"due": d, "amount": _money_str(a)} for d, a, _s, _e in listed
             ]
@@ -535,8 +554,8 @@ class _Reader:
             self._check_dates([d for d, _a, _s, _e in listed])
             return
         for ex in self.p.schedules:
-            m = ex.regex.search(self.text)
-            if m and self._from_phrase(ex.name, m, count_stated):
+            phrase = ex.regex.search(self.text)
+            if phrase and self._from_phrase(ex.name, phrase, count_stated):
                 return
         total = self.values.get("agreement.total")
         if total is not None and any(x.regex.search(self.text) for x in self.p.one_off):
@@ -544,8 +563,12 @@ class _Reader:
                 dm = x.regex.search(self.text)
                 due = parse_date(dm.group("date")) if dm else None
                 if dm is not None and due is not None:
-                    self.put("agreement.instalments[0].due", due, dm.start(), dm.end(), CONF_DERIVED)
-                    self.put("agreement.instalments[0].amount", total, dm.start(), dm.end(), CONF_DERIVED)
+                    self.put(
+                        "agreement.instalments[0].due", due, dm.start(), dm.end(), CONF_DERIVED
+                    )
+                    self.put(
+                        "agreement.instalments[0].amount", total, dm.start(), dm.end(), CONF_DERIVED
+                    )
                     self.values["agreement.instalments"] = [{"due": due, "amount": total}]
                     return
 
@@ -586,10 +609,18 @@ class _Reader:
         items = []
         for i, amount in enumerate(amounts):
             item: dict[str, Any] = {"amount": _money_str(amount)}
-            self.put(f"agreement.instalments[{i}].amount", item["amount"], m.start(), m.end(), CONF_DERIVED)
+            self.put(
+                f"agreement.instalments[{i}].amount",
+                item["amount"],
+                m.start(),
+                m.end(),
+                CONF_DERIVED,
+            )
             if dues is not None and dues[0][i] is not None:
                 item["due"] = dues[0][i]
-                self.put(f"agreement.instalments[{i}].due", item["due"], dues[1], dues[2], CONF_DERIVED)
+                self.put(
+                    f"agreement.instalments[{i}].due", item["due"], dues[1], dues[2], CONF_DERIVED
+                )
             items.append(item)
         self.values["agreement.instalments"] = items
         return True
@@ -664,8 +695,12 @@ class _Reader:
                 )
 
     def check_amount_words(self) -> None:
-        pat = re.compile(rf"(?P<big>{BIG_MONEY})\s*[（(]\s*(?:小写)?[:：]?\s*(?P<fig>{MONEY})\s*[)）]")
-        pat2 = re.compile(rf"(?P<fig>{MONEY})\s*[（(]\s*(?:大写)?[:：]?\s*(?P<big>{BIG_MONEY})\s*[)）]")
+        pat = re.compile(
+            rf"(?P<big>{BIG_MONEY})\s*[（(]\s*(?:小写)?[:：]?\s*(?P<fig>{MONEY})\s*[)）]"
+        )
+        pat2 = re.compile(
+            rf"(?P<fig>{MONEY})\s*[（(]\s*(?:大写)?[:：]?\s*(?P<big>{BIG_MONEY})\s*[)）]"
+        )
         for p in (pat, pat2):
             for m in p.finditer(self.text):
                 big = parse_big_money(m.group("big"))
@@ -694,40 +729,66 @@ class _Reader:
         items = self.values.get("agreement.instalments")
         total = self.values.get("agreement.total")
         if items and total is not None and all("amount" in i for i in items):
-            s = sum(Decimal(i["amount"]) for i in items)
+            s = sum((Decimal(i["amount"]) for i in items), Decimal(0))
             if s != Decimal(total):
                 self.problem(
                     "schedule_sum",
                     "agreement.total",
-                    f"各期合计 {_money_str(s)} 元，与写明的总额 {_money_str(Decimal(total))} 元不一致",
+                    f"各期合计 {_money_str(s)} 元，"
+                    f"与写明的总额 {_money_str(Decimal(total))} 元不一致",
                 )
         plan = self.values.get("agreement.plan_rate")
-        zeros = [r for r, _s in self.stated.get("agreement.plan_rate", []) if Decimal(r["value"]) == 0]
-        nonzero = [r for r, _s in self.stated.get("agreement.plan_rate", []) if Decimal(r["value"]) > 0]
+        zeros = [
+            r for r, _s in self.stated.get("agreement.plan_rate", []) if Decimal(r["value"]) == 0
+        ]
+        nonzero = [
+            r for r, _s in self.stated.get("agreement.plan_rate", []) if Decimal(r["value"]) > 0
+        ]
         if plan is not None and zeros and nonzero:
             self.problem(
                 "terms_conflict",
                 "agreement.plan_rate",
                 "一处写分期期间不计利息，另一处又写了分期利率",
             )
-        waived_all = re.search(r"(?:全部|所有)罚息(?:予以)?(?:减免|免除)|免除全部罚息|罚息全免", self.text)
+        waived_all = re.search(
+            r"(?:全部|所有)罚息(?:予以)?(?:减免|免除)|免除全部罚息|罚息全免", self.text
+        )
         penalty = self.values.get("agreement.penalty")
-        if waived_all and penalty is not None and Decimal(penalty) > 0 and re.search(
-            r"(?:包含|含)(?:罚息|全部罚息)", self.text
+        if (
+            waived_all
+            and penalty is not None
+            and Decimal(penalty) > 0
+            and re.search(r"(?:包含|含)(?:罚息|全部罚息)", self.text)
         ):
-            self.problem("terms_conflict", "agreement.penalty", "一处写罚息全部免除，另一处应还金额又包含罚息")
+            self.problem(
+                "terms_conflict",
+                "agreement.penalty",
+                "一处写罚息全部免除，另一处应还金额又包含罚息",
+            )
         cures = {v for v, _s in self.stated.get("agreement.cure_days", [])}
         if len(cures) > 1:
-            self.problem("terms_conflict", "agreement.cure_days", f"宽限期写了不同的天数：{sorted(cures)}")
+            self.problem(
+                "terms_conflict", "agreement.cure_days", f"宽限期写了不同的天数：{sorted(cures)}"
+            )
         if re.search(r"不(?:会)?(?:上报|报送)征信", self.text) and re.search(
             r"(?<!不)(?<!不会)(?:如实|正常)?(?:上报|报送)(?:至)?征信", self.text
         ):
-            self.problem("terms_conflict", "agreement.credit_reporting", "一处写不报送征信，另一处又写报送征信")
+            self.problem(
+                "terms_conflict",
+                "agreement.credit_reporting",
+                "一处写不报送征信，另一处又写报送征信",
+            )
         if "agreement.date" in self.values:
             d = self.values["agreement.date"]
-            dues = [i.get("due") for i in self.values.get("agreement.instalments", []) if i.get("due")]
+            dues = [
+                i.get("due") for i in self.values.get("agreement.instalments", []) if i.get("due")
+            ]
             if dues and min(dues) < d:
-                self.problem("date_conflict", "agreement.instalments", f"第一期还款日 {min(dues)} 早于协议日期 {d}")
+                self.problem(
+                    "date_conflict",
+                    "agreement.instalments",
+                    f"第一期还款日 {min(dues)} 早于协议日期 {d}",
+                )
 
     # -- red flags and the payee ---------------------------------------------------------------
 
@@ -772,11 +833,18 @@ class _Reader:
         if "agreement.repayment_account" not in self.values:
             for pat, kind in (
                 (r"对公账户|公司账户|官方(?:指定)?(?:还款)?账户", "official_company"),
-                (r"(?:App|APP|app|小程序)内|(?:通过|在|登录)[^，。\n]{0,8}(?:App|APP|app|小程序)", "in_app"),
+                (
+                    r"(?:App|APP|app|小程序)内|(?:通过|在|登录)[^，。\n]{0,8}(?:App|APP|app|小程序)",
+                    "in_app",
+                ),
             ):
-                m = re.search(pat, self.text)
-                if m and re.search(r"还|付|缴|汇|转|打|操作", self.text[max(0, m.start() - 12) : m.end() + 12]):
-                    self.put("agreement.repayment_account", kind, m.start(), m.end(), CONF_LABELLED)
+                hit = re.search(pat, self.text)
+                if hit and re.search(
+                    r"还|付|缴|汇|转|打|操作", self.text[max(0, hit.start() - 12) : hit.end() + 12]
+                ):
+                    self.put(
+                        "agreement.repayment_account", kind, hit.start(), hit.end(), CONF_LABELLED
+                    )
                     break
 
     def check_payee(self) -> None:
@@ -790,8 +858,17 @@ class _Reader:
                 "钱要付到个人账户（支付宝、微信、个人银行卡或某个人），而不是债权人的对公账户",
             )
         elif holder is not None and re.fullmatch(_PERSON, holder) and not holder.endswith("公司"):
-            self.put("agreement.repayment_account", "personal", *self._where("agreement.account_holder"), CONF_DERIVED)
-            self.problem("payee_not_creditor", "agreement.account_holder", f"收款人 {holder} 是个人，不是债权人")
+            self.put(
+                "agreement.repayment_account",
+                "personal",
+                *self._where("agreement.account_holder"),
+                CONF_DERIVED,
+            )
+            self.problem(
+                "payee_not_creditor",
+                "agreement.account_holder",
+                f"收款人 {holder} 是个人，不是债权人",
+            )
         elif holder is not None and lender is not None and holder != lender:
             self.problem(
                 "payee_not_creditor",
@@ -818,7 +895,11 @@ class _Reader:
         for pat, form, also in rules:
             m = re.search(pat, t, re.M)
             if m and (also is None or re.search(also, t)):
-                if form == "paper" and re.search(r"微信|短信|【", t) and not re.search(r"协议书|合同书", t):
+                if (
+                    form == "paper"
+                    and re.search(r"微信|短信|【", t)
+                    and not re.search(r"协议书|合同书", t)
+                ):
                     continue
                 self.put("agreement.form", form, m.start(), m.end(), CONF_INFERRED)
                 return
@@ -843,7 +924,12 @@ class _Reader:
             name = self.values["agreement.lender.name"]
             kind = _party_kind(name)
             if kind != "lender":
-                self.put("agreement.lender.kind", kind, *self._where("agreement.lender.name"), CONF_DERIVED)
+                self.put(
+                    "agreement.lender.kind",
+                    kind,
+                    *self._where("agreement.lender.name"),
+                    CONF_DERIVED,
+                )
         if "agreement.borrower.name" in self.values:
             self.values.setdefault("agreement.borrower.kind", "individual")
         return self.result()
@@ -888,9 +974,13 @@ class _Reader:
                 loan.pop("lender_name")
                 provenance.pop("loans[0].lender_name")
         for path in list(provenance):
-            if path.startswith("agreement.") and "[" not in path and _get(ordered, path) is None:
-                if path not in ("agreement.form",):
-                    provenance.pop(path)
+            if (
+                path.startswith("agreement.")
+                and "[" not in path
+                and _get(ordered, path) is None
+                and path != "agreement.form"
+            ):
+                provenance.pop(path)
         loans = [loan] if loan else []
         return Extraction(
             agreement=ordered,
@@ -956,7 +1046,9 @@ def _drop_invalid(ex: Extraction) -> Extraction:
                 if key in agreement and key != "form":
                     agreement.pop(key)
                     for p in list(provenance):
-                        if p == f"agreement.{key}" or p.startswith((f"agreement.{key}.", f"agreement.{key}[")):
+                        if p == f"agreement.{key}" or p.startswith(
+                            (f"agreement.{key}.", f"agreement.{key}[")
+                        ):
                             provenance.pop(p)
                     changed = True
             if not changed:
@@ -977,7 +1069,8 @@ def extract_agreement(text: str, *, patterns: Patterns | None = None) -> Extract
     ex = reader.run()
     if "instalments" in ex.agreement or "agreement.instalments" in reader.values:
         ex.agreement["instalments"] = [
-            {k: _plain(v) for k, v in item.items()} for item in reader.values["agreement.instalments"]
+            {k: _plain(v) for k, v in item.items()}
+            for item in reader.values["agreement.instalments"]
         ]
     return _drop_invalid(ex)
 

@@ -92,7 +92,9 @@ def read_source(source: str, stdin: Any = None) -> bytes:
         stream = (stdin or sys.stdin).buffer
         raw = stream.read(MAX_INPUT_BYTES + 1)
         if len(raw) > MAX_INPUT_BYTES:
-            raise InputError("TEXT", f"the input is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
+            raise InputError(
+                "TEXT", f"the input is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB"
+            )
         return bytes(raw)
     path = Path(source)
     if not path.is_file():

@@ -37,7 +37,10 @@ MONEY = (
     r"(?:万元|万|千元|千|元|块钱|块|圆)?"
 )
 #: An amount in capital numerals (大写): 壹万贰仟元整, 伍佰元零伍角.
-BIG_MONEY = r"(?:人民币)?[零壹贰叁肆伍陆柒捌玖拾佰仟萬万亿億]+[元圆](?:[零壹贰叁肆伍陆柒捌玖]角)?(?:[零壹贰叁肆伍陆柒捌玖]分)?整?"
+BIG_MONEY = (
+    r"(?:人民币)?[零壹贰叁肆伍陆柒捌玖拾佰仟萬万亿億]+[元圆]"
+    r"(?:[零壹贰叁肆伍陆柒捌玖]角)?(?:[零壹贰叁肆伍陆柒捌玖]分)?整?"
+)
 #: A full date: 2026年12月15日, 2026-12-15, 2026/12/15, 2026.12.15, 二〇二六年十二月十五日.
 DATE = (
     r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*[年\-/.]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})"
@@ -137,7 +140,9 @@ def _shared_words() -> dict[str, list[str]]:
     """The agreement check's red-flag word list for notes, shared rather than copied."""
     from ..facts.scam import KEYWORDS
 
-    return {code: [re.escape(w) for w in words if not w.isascii()] for code, words in KEYWORDS.items()}
+    return {
+        code: [re.escape(w) for w in words if not w.isascii()] for code, words in KEYWORDS.items()
+    }
 
 
 def compile_patterns(data: dict[str, Any]) -> Patterns:
@@ -194,7 +199,9 @@ def compile_patterns(data: dict[str, Any]) -> Patterns:
     for i, r in enumerate(data.get("red_flag", [])):
         words = list(r["words"]) + [w for w in shared.get(r["code"], []) if w not in r["words"]]
         flags.append(
-            RedFlag(code=r["code"], regex=_alt(words, f"red_flag[{i}]"), examples=tuple(r["examples"]))
+            RedFlag(
+                code=r["code"], regex=_alt(words, f"red_flag[{i}]"), examples=tuple(r["examples"])
+            )
         )
     return Patterns(
         fields=tuple(fields),

@@ -78,9 +78,9 @@ def _pdf(raw: bytes) -> str:
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted:
             try:
-                opened = reader.decrypt("")
+                opened = bool(reader.decrypt(""))
             except Exception:
-                opened = 0
+                opened = False
             if not opened:
                 raise _fail(
                     "the PDF is encrypted with a password; open it, print or save it "
