@@ -447,7 +447,7 @@ class _Reader:
         for rp in self.p.rates:
             if rp.zero is not None:
                 for m in rp.zero.finditer(self.text):
-                    s, e = self.sentence_at(m.start())
+                    s, _e = self.sentence_at(m.start())
                     if "罚息" in self.text[s : m.start()] and "利息" not in m.group(0):
                         continue
                     self.put(
@@ -838,12 +838,11 @@ class _Reader:
                     "in_app",
                 ),
             ):
-                hit = re.search(pat, self.text)
-                if hit and re.search(
-                    r"还|付|缴|汇|转|打|操作", self.text[max(0, hit.start() - 12) : hit.end() + 12]
-                ):
+                acct = re.search(pat, self.text)
+                near = self.text[max(0, acct.start() - 12) : acct.end() + 12] if acct else ""
+                if acct and re.search(r"还|付|缴|汇|转|打|操作", near):
                     self.put(
-                        "agreement.repayment_account", kind, hit.start(), hit.end(), CONF_LABELLED
+                        "agreement.repayment_account", kind, acct.start(), acct.end(), CONF_LABELLED
                     )
                     break
 
