@@ -71,6 +71,18 @@ def test_corpus_text_reads_as_expected(path: Path) -> None:
     assert diffs == []
 
 
+def test_held_out_texts_keep_their_precision() -> None:
+    """Texts never used to tune the patterns: a wrong value is worse than a missing one."""
+    correct = extracted = 0
+    for path in sorted((Path(__file__).parent / "extract_heldout").glob("*.txt")):
+        want = flatten_expected(tomllib.loads(path.with_suffix(".toml").read_text("utf-8")))
+        ex = extract_agreement(read_document(path.read_bytes()))
+        c, e, _w, _d = score(flatten_extraction(ex), want)
+        correct, extracted = correct + c, extracted + e
+    assert extracted > 50
+    assert correct / extracted >= 0.95
+
+
 @pytest.mark.parametrize("path", TEXTS[::7], ids=[p.stem for p in TEXTS[::7]])
 def test_output_contract_loads_as_a_case(path: Path) -> None:
     ex = extract_agreement(read_document(path.read_bytes()))
