@@ -888,7 +888,11 @@ class _Reader:
             (r"电话|通话|来电|致电", "phone_only", r"记录|笔记|说|讲|称|同意|协商"),
             (r"电子(?:合同|协议|签)|在线签|线上签", "e_contract", None),
             (r"协议书|合同书|确认书|协议$|合同$|甲方|乙方|签字|盖章", "paper", None),
-            (r"App|APP|确认页|方案详情|点击确认|确认方案|方案确认", "e_contract", None),
+            (
+                r"App|APP|确认页|方案详情|点击确认|确认方案|方案确认|^\S{0,8}还款方案\s*$",
+                "e_contract",
+                None,
+            ),
             (r"邮件|Email|email|E-mail", "email", None),
         )
         for pat, form, also in rules:
@@ -904,6 +908,20 @@ class _Reader:
                 return
         self.put("agreement.form", "chat", 0, min(len(t), 20), CONF_INFERRED)
 
+    def signature_date(self) -> None:
+        """A date standing alone on a line after the signature block is the agreement's date."""
+        if "agreement.date" in self.values:
+            return
+        sign = re.search(r"签字|盖章|签章|签名", self.text)
+        if sign is None:
+            return
+        for m in re.finditer(rf"(?m)^\s*(?P<date>{DATE})\s*$", self.text[sign.end() :]):
+            d = parse_date(m.group("date"))
+            if d is not None:
+                start = sign.end() + m.start("date")
+                self.put("agreement.date", d, start, sign.end() + m.end("date"), CONF_DERIVED)
+                return
+
     def run(self) -> Extraction:
         self.read_fields()
         self.read_sentences()
@@ -915,6 +933,7 @@ class _Reader:
         self.check_payee()
         self.check_totals()
         self.form()
+        self.signature_date()
         if self.values.get("agreement.waived") is not None or re.search(_WAIVER, self.text):
             m = re.search(_WAIVER, self.text)
             if m:
