@@ -370,7 +370,10 @@ def _schedule(loan: Loan, as_of: dt.date) -> Schedule | None:
     rows = generate(loan.principal, rate, loan.term_months, method)
     dates = due_dates(loan.contract_date, loan.term_months) if loan.contract_date else None
     if dates is not None:
-        rows = [attrs.evolve(r, due=d) for r, d in zip(rows, dates, strict=True)]
+        rows = [
+            Row(r.period, d, r.payment, r.principal, r.interest)
+            for r, d in zip(rows, dates, strict=True)
+        ]
     filled, how = apply_payments(
         rows,
         as_of,

@@ -147,10 +147,16 @@ def generate(
 
 def due_dates(contract_date: dt.date, n: int) -> list[dt.date] | None:
     """Monthly due dates one month after the contract date, or None when a day is ambiguous."""
-    try:
-        return [add_months(contract_date, k) for k in range(1, n + 1)]
-    except (AmbiguousDateError, InputError):
+    day = contract_date.day
+    if day > 28:
+        try:
+            return [add_months(contract_date, k) for k in range(1, n + 1)]
+        except (AmbiguousDateError, InputError):
+            return None
+    index = contract_date.year * 12 + contract_date.month - 1
+    if (index + n) // 12 > 9999:
         return None
+    return [dt.date((index + k) // 12, (index + k) % 12 + 1, day) for k in range(1, n + 1)]
 
 
 def apply_payments(
@@ -203,5 +209,5 @@ def apply_payments(
             status = RowStatus.PART_PAID
         else:
             status = RowStatus.NOT_DUE if r.due is not None else RowStatus.UNKNOWN
-        out.append(attrs.evolve(r, paid=amount, status=status))
+        out.append(Row(r.period, r.due, r.payment, r.principal, r.interest, amount, status))
     return tuple(out), how
