@@ -168,6 +168,14 @@ def offer_schedule(
     return CounterProposal(total, tuple(rows), None, max_months, to_fen(monthly))
 
 
+def _monthly(start: dt.date, n: int) -> list[dt.date]:
+    """``n`` monthly dates from ``start`` (day ≤ 28, so the day exists in every month)."""
+    index = start.year * 12 + start.month - 1
+    if (index + n) // 12 > 9999:
+        return monthly_dates(start, n)  # raises the usual error
+    return [dt.date((index + k) // 12, (index + k) % 12 + 1, start.day) for k in range(n)]
+
+
 def _water_fill(total: int, rooms: list[int]) -> list[int]:
     """Amounts (fen) for ``rooms`` summing to ``total``: level, capped by each room.
 
@@ -175,6 +183,8 @@ def _water_fill(total: int, rooms: list[int]) -> list[int]:
     ``Σ min(room, L) >= total``; months with room < L pay their room, the others share the rest
     by :func:`split_total` (so they pay L or L − 1 fen, the larger amounts last).
     """
+    if min(rooms) == max(rooms):  # every month has the same room: level to the fen
+        return [fen(x) for x in split_total(from_fen(total), len(rooms))]
     lo, hi = 1, max(rooms)
     while lo < hi:
         mid = (lo + hi) // 2
@@ -221,8 +231,14 @@ def propose_schedule(
     if room <= 0:
         return result((), "no_room")
     start = first_due if first_due.day <= 28 else first_due.replace(day=28)
-    dates = monthly_dates(start, max_months)
-    rooms = [max(0, fen(room - others.get((d.year, d.month), ZERO))) for d in dates]
+    dates = _monthly(start, max_months)
+    room_fen = fen(room)
+    rooms = [
+        max(0, room_fen - fen(others[d.year, d.month]))
+        if (d.year, d.month) in others
+        else room_fen
+        for d in dates
+    ]
     running, needed = 0, 0
     for k, r in enumerate(rooms):
         running += r
@@ -236,17 +252,21 @@ def propose_schedule(
     for due, amount, r in zip(dates[:needed], amounts, rooms[:needed], strict=True):
         if amount == 0:
             continue
-        row = CounterRow(number=len(rows) + 1, due=due, amount=from_fen(amount), room=from_fen(r))
+        number, money, month_room = len(rows) + 1, from_fen(amount), from_fen(r)
         if move_off_holidays:
             adj = adjust_due_date(due)
-            row = attrs.evolve(
-                row,
-                due=adj.due,
-                moved_from=adj.moved_from,
-                calendar_known=adj.known,
-                holiday_zh=adj.holiday_zh,
-                holiday_en=adj.holiday_en,
+            row = CounterRow(
+                number,
+                adj.due,
+                money,
+                month_room,
+                adj.moved_from,
+                adj.known,
+                adj.holiday_zh,
+                adj.holiday_en,
             )
+        else:
+            row = CounterRow(number=number, due=due, amount=money, room=month_room)
         rows.append(row)
     return result(tuple(rows), None)
 
