@@ -288,17 +288,36 @@ def money(_inst: Any, attribute: attrs.Attribute[Any], value: Decimal | None) ->
         raise FieldError(attribute.name, problem)
 
 
-def non_negative_int(_inst: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
-    if value is not None and value < 0:
-        raise FieldError(attribute.name, "must not be negative")
+def int_range(low: int, high: int) -> Any:
+    """attrs validator: a whole number from ``low`` to ``high`` (or None).  The bounds are
+    kept on the validator (``.bounds``), so the JSON Schema states exactly the same range."""
+
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
+        if value is None:
+            return
+        if value < low:
+            problem = "must not be negative" if low == 0 else f"must be at least {low}"
+            raise FieldError(attribute.name, problem)
+        if value > high:
+            raise FieldError(attribute.name, f"must be at most {high:,}")
+
+    check.bounds = (low, high)  # type: ignore[attr-defined]
+    return check
 
 
-def positive_int(_inst: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
-    if value is not None and value < 1:
-        raise FieldError(attribute.name, "must be at least 1")
+#: Counts with no natural limit are still bounded: a case is a person's situation, and every
+#: count is turned into work (a month of a schedule, a row of a table).
+MAX_COUNT = 100_000
+#: The longest loan or plan term, in months (50 years), and the most periods a fee may run.
+MAX_TERM_MONTHS = 600
+
+non_negative_int = int_range(0, MAX_COUNT)
+positive_int = int_range(1, MAX_COUNT)
 
 
 def text(max_len: int) -> Any:
+    """attrs validator: non-blank text of at most ``max_len`` characters (``.max_length``)."""
+
     def check(_inst: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
         if value is None:
             return
@@ -307,6 +326,7 @@ def text(max_len: int) -> Any:
         if len(value) > max_len:
             raise FieldError(attribute.name, f"is longer than {max_len} characters")
 
+    check.max_length = max_len  # type: ignore[attr-defined]
     return check
 
 
@@ -385,7 +405,7 @@ class Borrower:
         validator=money,
         metadata=doc("monthly payments on debts not listed as loans here (mortgage, cards), yuan"),
     )
-    dependents: int = attrs.field(default=0, validator=non_negative_int, metadata=doc("人数"))
+    dependents: int = attrs.field(default=0, validator=int_range(0, 30), metadata=doc("人数"))
     savings: Decimal | None = attrs.field(
         default=None, validator=money, metadata=doc("savings and liquid assets, yuan")
     )
@@ -407,7 +427,9 @@ class Fee:
         default=None, metadata=doc("whether the contract disclosed this fee; leave out if unsure")
     )
     periods: int | None = attrs.field(
-        default=None, validator=positive_int, metadata=doc("number of periods a periodic fee runs")
+        default=None,
+        validator=int_range(1, MAX_TERM_MONTHS),
+        metadata=doc("number of periods a periodic fee runs"),
     )
     payee: str | None = attrs.field(
         default=None, validator=text(100), metadata=doc("who collects it (lender, platform, …)")
@@ -468,7 +490,7 @@ class Loan:
     interest_agreed: bool | None = attrs.field(
         default=None, metadata=doc("the contract contains an interest clause")
     )
-    term_months: int | None = attrs.field(default=None, validator=positive_int)
+    term_months: int | None = attrs.field(default=None, validator=int_range(1, MAX_TERM_MONTHS))
     fees: tuple[Fee, ...] = attrs.field(default=(), converter=tuple)
     schedule: tuple[ScheduledPayment, ...] = attrs.field(default=(), converter=tuple)
     repaid: Decimal | None = attrs.field(
@@ -557,7 +579,7 @@ class Agreement:
     )
     breach_clause: str | None = attrs.field(default=None, validator=text(1000))
     cure_days: int | None = attrs.field(
-        default=None, validator=non_negative_int, metadata=doc("grace days before a breach")
+        default=None, validator=int_range(0, 3660), metadata=doc("grace days before a breach")
     )
     allocation_order: str | None = attrs.field(
         default=None, validator=text(300), metadata=doc("order payments are applied in")
@@ -606,12 +628,20 @@ class NegotiationEvent:
 def _unique_loan_ids(_inst: Any, _a: attrs.Attribute[Any], loans: tuple[Loan, ...]) -> None:
     if not loans:
         raise FieldError("loans", "at least one loan is needed")
-    seen: set[str] = set()
-    for loan in loans:
-        if loan.id is not None:
-            if loan.id in seen:
-                raise FieldError("loans", f"loan id {loan.id!r} is used twice")
-            seen.add(loan.id)
+    # Ids after defaults: a loan without an id is "L<its position>", so an explicit "L1" on
+    # another loan would make two loans share an id (and a letter go to the wrong lender).
+    seen: dict[str, int] = {}
+    for i, loan in enumerate(loans):
+        effective = loan.id or f"L{i + 1}"
+        if effective in seen:
+            first = seen[effective]
+            how = "the id" if loans[first].id is not None else "the default id"
+            raise FieldError(
+                f"loans[{i}].id",
+                f"{effective!r} is already {how} of loans[{first}]"
+                + ("" if loan.id is not None else " (give this loan an id of its own)"),
+            )
+        seen[effective] = i
 
 
 @attrs.frozen
