@@ -195,10 +195,11 @@ def _evaluate_unlimited(
                 _ERROR,
             )
         from .api import advise, check
+        from .i18n import check_lang
         from .load import load_case
 
         case = load_case(body)
-        report = (advise if mode == "advise" else check)(case, lang=lang)
+        report = (advise if mode == "advise" else check)(case, lang=check_lang(lang))
         record = {"line": line_no}
         record.update(report.to_json())
         return record, _VIOLATIONS if report.has_violations else _OK

@@ -55,10 +55,16 @@ def _as_of(text: str | None) -> dt.date | None:
         return None
     import datetime
 
+    from .models import check_date
+
     try:
-        return datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(text)
     except ValueError:
         raise InputError("--as-of", "expected a date written YYYY-MM-DD") from None
+    try:
+        return check_date(day)
+    except ValueError as exc:
+        raise InputError("--as-of", str(exc)) from None
 
 
 def _emit(text: str, output: str | None) -> None:

@@ -25,7 +25,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 
 from . import models
 from .errors import InputError
-from .models import Case, FieldError
+from .models import Case, FieldError, check_date
 from .money import private_context
 
 __all__ = [
@@ -107,12 +107,13 @@ def _date(value: object, _t: type) -> dt.date:
     if isinstance(value, dt.datetime):
         raise ValueError("expected a date (YYYY-MM-DD), got a date and time")
     if isinstance(value, dt.date):
-        return value
+        return check_date(value)
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip())
+            day = dt.date.fromisoformat(value.strip())
         except ValueError:
             raise ValueError("expected a date written YYYY-MM-DD") from None
+        return check_date(day)
     raise ValueError(f"expected a date written YYYY-MM-DD, got {_kind(value)}")
 
 
@@ -128,6 +129,7 @@ def _datetime(value: object, _t: type) -> dt.datetime:
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(_BEIJING).replace(tzinfo=None)
+        check_date(value.date())
         return value
     raise ValueError(f"expected a date and time written YYYY-MM-DDTHH:MM, got {_kind(value)}")
 
@@ -433,12 +435,29 @@ def load_case(source: bytes | str | Path | Mapping[str, Any]) -> Case:
                 raise InputError("", "the case file is a folder") from None
             except OSError as exc:
                 raise InputError("", f"cannot read the case file: {exc.strerror}") from None
+        elif isinstance(source, str) and _looks_like_a_file_name(source):
+            raise InputError(
+                "",
+                "a str is read as the case itself, and this looks like a file name: pass "
+                "pathlib.Path(...) to read a file",
+            )
         else:
             raw = source
         data = raw if isinstance(raw, Mapping) else parse_document(raw)
         case = structure(data, Case)
         check_references(case)
         return case
+
+
+def _looks_like_a_file_name(text: str) -> bool:
+    name = text.strip()
+    return (
+        len(name) < 4096
+        and "\n" not in name
+        and "=" not in name
+        and not name.startswith(("{", "["))
+        and name.lower().endswith((".toml", ".json", ".txt"))
+    )
 
 
 def check_references(case: Case) -> None:

@@ -263,6 +263,32 @@ class FieldError(ValueError):
         super().__init__(f"{field}: {problem}")
 
 
+#: Beijing time (UTC+8, no daylight saving): the time zone of every date and time in a case.
+BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+
+def beijing_today() -> dt.date:
+    """Today's date in Beijing: the date of a case that states no ``as_of``, whatever the
+    machine's time zone."""
+    return dt.datetime.now(BEIJING).date()
+
+
+#: The range of every date a case may hold (and of ``as_of``).  It leaves 50 years of room at
+#: both ends for date arithmetic (a 600-month term, a counter-proposal's schedule), so no
+#: calculation can leave the calendar; a date outside it is a typing error.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2999, 12, 31)
+
+
+def check_date(day: dt.date) -> dt.date:
+    """``day`` if it lies in :data:`EARLIEST_DATE` … :data:`LATEST_DATE`, else ValueError."""
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError(
+            f"must be a date from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}"
+        )
+    return day
+
+
 #: Largest amount a case may state; beyond it figures stop being exact in the engine.
 MAX_AMOUNT = Decimal(10) ** 12
 
