@@ -473,7 +473,8 @@ def _workers(workers: int | None) -> int:
         return default_workers()
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise InputError("--workers", "must be a whole number, at least 1")
-    return workers
+    # More processes than cores only add memory (about 37 MB each) and slow the batch down.
+    return min(workers, default_workers())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -63,10 +63,11 @@ _PPM = Decimal(1_000_000)
 
 #: The decimal context every calculation runs in, whatever the calling thread's context is
 #: (an application that lowered ``decimal.getcontext().prec`` must not change our figures).
-#: 50 significant digits hold any amount to the fen up to 10^47 yuan; an operation that is
+#: 28 significant digits (the standard default, so figures do not change with the caller);
+#: rounding to the fen has its own wider context (:func:`to_fen`). An operation that is
 #: invalid, divides by zero or overflows raises instead of returning NaN or Infinity.
 CONTEXT = Context(
-    prec=50,
+    prec=28,
     rounding=ROUND_HALF_EVEN,
     Emax=MAX_EMAX,
     Emin=MIN_EMIN,

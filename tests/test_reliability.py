@@ -562,3 +562,20 @@ def test_the_readme_snippet_runs_from_the_project_root():
 def test_the_public_names_are_exported():
     for name in ("Case", "Report", "Finding", "Evaluation", "Lang", "CaseInput", "LetterKind"):
         assert getattr(negotiator, name) is not None
+
+
+# --- D17, D18 --------------------------------------------------------------------------------
+
+
+def test_workers_are_capped_at_the_cores():
+    from negotiator.batch import _workers, default_workers
+
+    assert _workers(10**8) == default_workers()
+    assert _workers(1) == 1
+
+
+def test_docx_letters_are_byte_identical_across_runs():
+    pytest.importorskip("docx")
+    first = render_letter("negotiation_request", SHORT, fmt="docx")
+    time.sleep(2.1)  # zip timestamps have a resolution of 2 s
+    assert render_letter("negotiation_request", SHORT, fmt="docx") == first
