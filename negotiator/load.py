@@ -139,9 +139,15 @@ def _datetime(value: object, _t: type) -> dt.datetime:
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
 
+#: Longest text any field may hold (fields with their own, smaller limit say so).
+MAX_TEXT = 10_000
+
+
 def _str(value: object, _t: type) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected text, got {_kind(value)}")
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"is longer than {MAX_TEXT:,} characters")
     bad = _BAD_CHARS.search(value)
     if bad is not None:
         char = bad.group()

@@ -670,6 +670,9 @@ def _unique_loan_ids(_inst: Any, _a: attrs.Attribute[Any], loans: tuple[Loan, ..
         seen[effective] = i
 
 
+_unique_loan_ids.min_items = 1  # type: ignore[attr-defined]  # read by negotiator.schema
+
+
 @attrs.frozen
 class Case:
     borrower: Borrower
