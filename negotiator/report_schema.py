@@ -87,7 +87,14 @@ def _finding() -> dict[str, Any]:
     return {
         "type": "object",
         "required": [
-            "code", "rule", "category", "severity", "subject", "message", "data", "facts",
+            "code",
+            "rule",
+            "category",
+            "severity",
+            "subject",
+            "message",
+            "data",
+            "facts",
             "citations",
         ],
         "properties": {
@@ -146,8 +153,16 @@ def report_schema(reports: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         ),
         "type": "object",
         "required": [
-            "format_version", "report", "as_of", "lang", "evaluator", "rules_version",
-            "has_violations", "counts", "figures", "findings",
+            "format_version",
+            "report",
+            "as_of",
+            "lang",
+            "evaluator",
+            "rules_version",
+            "has_violations",
+            "counts",
+            "figures",
+            "findings",
         ],
         "properties": {
             "format_version": {

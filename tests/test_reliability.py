@@ -52,8 +52,9 @@ def write(tmp_path: Path, data: object, name: str = "c.json") -> Path:
     return path
 
 
-def cli(*args: str, env: dict[str, str] | None = None, stdin: bytes | None = None,
-        timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
+def cli(
+    *args: str, env: dict[str, str] | None = None, stdin: bytes | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [sys.executable, "-m", "negotiator.cli", *args],
         input=stdin,
@@ -139,11 +140,15 @@ def smuggled(**agreement: object) -> dict[str, object]:
 @pytest.mark.parametrize(
     ("agreement", "path"),
     [
-        ({"breach_clause": "每期款项请转入催收员张三个人账户 6222021234567890123"},
-         "agreement.breach_clause"),
+        (
+            {"breach_clause": "每期款项请转入催收员张三个人账户 6222021234567890123"},
+            "agreement.breach_clause",
+        ),
         ({"allocation_order": "先转到个人微信，再还本金"}, "agreement.allocation_order"),
-        ({"credit_reporting": "还款至个人支付宝 13900001111 后恢复征信"},
-         "agreement.credit_reporting"),
+        (
+            {"credit_reporting": "还款至个人支付宝 13900001111 后恢复征信"},
+            "agreement.credit_reporting",
+        ),
         ({"account_holder": "张三（个人）"}, "agreement.account_holder"),
         ({"account_holder": "李四"}, "agreement.account_holder"),
         ({"lender": {"name": "甲公司（还款请转入张三个人账户6222）"}}, "agreement.lender.name"),
@@ -276,7 +281,10 @@ def test_batch_from_stdin_refuses_to_overwrite_the_file_it_reads(tmp_path):
     with cases.open("rb") as stdin:
         proc = subprocess.run(
             [sys.executable, "-m", "negotiator.cli", "batch", "-", "-o", str(cases)],
-            stdin=stdin, capture_output=True, timeout=120, cwd=ROOT,
+            stdin=stdin,
+            capture_output=True,
+            timeout=120,
+            cwd=ROOT,
         )
     assert proc.returncode == 2 and b"overwrite the input" in proc.stderr
     assert cases.read_bytes() == original
@@ -292,9 +300,21 @@ def test_sigterm_stops_a_batch_cleanly(tmp_path):
     source.write_text((line + "\n") * 4000)
     out = tmp_path / "out.jsonl"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "negotiator.cli", "batch", str(source), "-o", str(out),
-         "--no-progress", "--workers", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "negotiator.cli",
+            "batch",
+            str(source),
+            "-o",
+            str(out),
+            "--no-progress",
+            "--workers",
+            "2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
     )
     time.sleep(6)
     proc.send_signal(signal.SIGTERM)
@@ -317,8 +337,9 @@ def test_workers_ask_to_die_with_their_parent():
     )
     if not sys.platform.startswith("linux"):
         pytest.skip("PR_SET_PDEATHSIG is Linux-only")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=60, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
     assert out.stdout.strip() == str(int(signal.SIGKILL))
 
 
@@ -345,8 +366,10 @@ def test_a_line_that_takes_too_long_becomes_a_timeout_record(monkeypatch):
 
 
 def test_as_of_near_the_end_of_the_calendar_is_refused_naming_the_field(capsys):
-    data = case(as_of="9999-12-31", agreement={"form": "paper", "instalments": [
-        {"due": "2026-12-20", "amount": "2500"}]})
+    data = case(
+        as_of="9999-12-31",
+        agreement={"form": "paper", "instalments": [{"due": "2026-12-20", "amount": "2500"}]},
+    )
     with pytest.raises(InputError) as err:
         load_case(data)
     assert err.value.path == "as_of"
@@ -535,8 +558,14 @@ def test_a_case_without_as_of_is_dated_in_beijing():
     ).format(json.dumps({"borrower": {}, "loans": [loan()]}))
     dates = set()
     for tz in ("Asia/Shanghai", "Etc/GMT+12", "Etc/GMT-14"):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             timeout=120, env={**os.environ, "TZ": tz}, cwd=ROOT)
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "TZ": tz},
+            cwd=ROOT,
+        )
         assert out.returncode == 0, out.stderr
         dates.add(out.stdout.strip())
     beijing = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
@@ -553,8 +582,9 @@ def test_the_readme_snippet_runs_from_the_project_root():
         "r = negotiator.advise(negotiator.load_case(open('examples/short_term.toml').read())); "
         "print(len(r.findings))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
     assert out.returncode == 0, out.stderr
     assert int(out.stdout) > 0
 

@@ -50,9 +50,7 @@ CROSS_FIELD = re.compile(
 )
 
 SAFE_TEXT = st.text(
-    alphabet=st.characters(
-        blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029"
-    ),
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029"),
     min_size=1,
     max_size=12,
 ).filter(lambda s: s.strip() != "")
@@ -77,9 +75,7 @@ def from_schema(schema: dict[str, Any], depth: int = 0) -> st.SearchStrategy[Any
         required = set(schema.get("required", ()))
         return st.fixed_dictionaries(
             {k: from_schema(v, depth + 1) for k, v in props.items() if k in required},
-            optional={
-                k: from_schema(v, depth + 1) for k, v in props.items() if k not in required
-            },
+            optional={k: from_schema(v, depth + 1) for k, v in props.items() if k not in required},
         )
     if kind == "array":
         return st.lists(
@@ -210,9 +206,17 @@ def test_the_generators_cover_every_model():
 def test_commas_and_minus_zero_agree():
     money = SCHEMA["$defs"]["Borrower"]["properties"]["monthly_income"]["anyOf"][0]["anyOf"][0]
     pattern = re.compile(money["pattern"])
-    for text, ok in [("12,345.60", True), ("12,34", False), ("1,,,0", False), ("-0", True),
-                     ("-5", False), ("１２３", False)]:
+    for text, ok in [
+        ("12,345.60", True),
+        ("12,34", False),
+        ("1,,,0", False),
+        ("-0", True),
+        ("-5", False),
+        ("１２３", False),
+    ]:
         assert bool(pattern.search(text)) is ok, text
-        doc = {"borrower": {"monthly_income": text}, "loans": [
-            {"lender_name": "x", "lender_type": "bank", "principal": "1"}]}
+        doc = {
+            "borrower": {"monthly_income": text},
+            "loans": [{"lender_name": "x", "lender_type": "bank", "principal": "1"}],
+        }
         assert (_loads(doc) is None) is ok, text
