@@ -51,6 +51,7 @@ __all__ = [
     "advise",
     "check",
     "evaluate",
+    "extract_agreement",
     "list_rules",
     "load_case",
     "render_letter",
@@ -89,6 +90,7 @@ __path__ = _source_checkout_path(__path__)
 
 if TYPE_CHECKING:
     from .api import Evaluation, advise, check, evaluate
+    from .extract import extract_agreement
     from .findings import Finding, Report
     from .letters import render_letter
     from .load import load_case
@@ -108,6 +110,7 @@ _LAZY = {
     "advise": "api",
     "check": "api",
     "evaluate": "api",
+    "extract_agreement": "extract",
     "Finding": "findings",
     "Report": "findings",
     "render_letter": "letters",
