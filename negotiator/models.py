@@ -343,6 +343,20 @@ def int_range(low: int, high: int) -> Any:
     return check
 
 
+def up_to_ten(problem: str, *, zero: bool = True) -> Any:
+    """attrs validator: a decimal from 0 (or above 0 when ``zero`` is false) to 10, or None.
+    ``.up_to_ten`` tells the JSON Schema (``True`` when 0 is allowed)."""
+
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
+        if value is None:
+            return
+        if not value.is_finite() or value < 0 or value > 10 or (not zero and value == 0):
+            raise FieldError(attribute.name, problem)
+
+    check.up_to_ten = zero  # type: ignore[attr-defined]
+    return check
+
+
 #: Counts with no natural limit are still bounded: a case is a person's situation, and every
 #: count is turned into work (a month of a schedule, a row of a table).
 MAX_COUNT = 100_000
@@ -568,6 +582,7 @@ class Loan:
     penalty_rate: Rate | None = attrs.field(default=None, metadata=doc("罚息/逾期利率"))
     penalty_multiple: Decimal | None = attrs.field(
         default=None,
+        validator=up_to_ten("must be a multiple between 0 and 10, e.g. 1.5", zero=False),
         metadata=doc("罚息 as a multiple of the contract rate, e.g. 1.5 for 合同利率上浮50%"),
     )
     penalty_adds: bool | None = attrs.field(
@@ -590,11 +605,6 @@ class Loan:
         default=False, metadata=doc("interest is charged on unpaid interest (复利/利滚利)")
     )
     collection_contacts: tuple[CollectionContact, ...] = attrs.field(default=(), converter=tuple)
-
-    @penalty_multiple.validator
-    def _check_multiple(self, _a: attrs.Attribute[Any], v: Decimal | None) -> None:
-        if v is not None and (not v.is_finite() or v <= 0 or v > 10):
-            raise FieldError("penalty_multiple", "must be a multiple between 0 and 10, e.g. 1.5")
 
     @instalments_paid.validator
     def _check_paid_count(self, _a: attrs.Attribute[Any], v: int | None) -> None:

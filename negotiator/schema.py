@@ -171,6 +171,16 @@ def _define(cls: type) -> None:
         if cls is models.Rate and field.name == "value":
             schema = dict(_RATE)
         for v in _validators(field):
+            if hasattr(v, "up_to_ten"):
+                schema = dict(_RATE)
+                if not v.up_to_ten:
+                    schema["not"] = {"pattern": r"^\s*[+-]?0*(\.0*)?\s*$", "type": "string"}
+                    schema["anyOf"] = [
+                        schema["anyOf"][0],
+                        {"type": "number", "exclusiveMinimum": 0, "maximum": 10},
+                    ]
+                schema = {"anyOf": [schema, {"type": "null"}]}
+        for v in _validators(field):
             if hasattr(v, "min_items"):
                 schema = {**schema, "minItems": v.min_items}
         doc = field.metadata.get("doc")

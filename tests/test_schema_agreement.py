@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 import jsonschema
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from negotiator import InputError, load_case, models
@@ -181,7 +181,8 @@ def _loads(doc: dict[str, Any]) -> str | None:
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(from_schema(SCHEMA))
 def test_what_the_schema_allows_the_loader_accepts(doc):
-    assert not list(VALIDATOR.iter_errors(_plain(doc)))
+    # The walker ignores "not" (e.g. "not zero"): keep only what the schema really allows.
+    assume(not list(VALIDATOR.iter_errors(_plain(doc))))
     problem = _loads(doc)
     assert problem is None or CROSS_FIELD.search(problem), problem
 
