@@ -18,7 +18,13 @@ import attrs
 
 from .engine.base import Activation, EngineFacts
 from .facts.schema import FactKind, Field, FieldType
-from .money import CONTEXT, LARGEST_STATED, ROUNDING, format_yuan, stated, to_fen
+from .money import (
+    LARGEST_STATED,
+    at_most_rate_places,
+    format_yuan,
+    stated,
+    to_fen,
+)
 from .ruleset import Citation, Rule, RuleSet
 
 __all__ = ["SEVERITY_ORDER", "Finding", "Report", "build_findings", "display_value", "json_value"]
@@ -97,17 +103,7 @@ def citation_json(c: Citation) -> dict[str, str]:
 #: code keeps the major number; removing or renaming a key, or changing a value's type, raises it.
 FORMAT_VERSION = "1.0"
 
-#: Rates and ratios in JSON carry at most this many decimal places (rounded half-up): 10 places
-#: resolve a daily rate to 10^-10, far finer than any rule or cap compares.
-RATE_PLACES = 10
-_RATE_QUANTUM = Decimal(1).scaleb(-RATE_PLACES)
-
-
-def _rate_places(value: Decimal) -> Decimal:
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent >= -RATE_PLACES:
-        return value
-    return value.quantize(_RATE_QUANTUM, rounding=ROUNDING, context=CONTEXT)
+_rate_places = at_most_rate_places
 
 
 def json_value(field: Field | None, value: Any) -> Any:

@@ -40,8 +40,10 @@ __all__ = [
     "CONTEXT",
     "FEN",
     "LARGEST_STATED",
+    "RATE_PLACES",
     "ROUNDING",
     "ZERO",
+    "at_most_rate_places",
     "fen",
     "format_yuan",
     "from_fen",
@@ -101,6 +103,20 @@ def in_private_context(func: Callable[_P, _R]) -> Callable[_P, _R]:
             return func(*args, **kwargs)
 
     return wrapper
+
+
+#: Decimal places of rates and ratios in reports (half-up): 10 places resolve a daily rate to
+#: 10^-10, far finer than any rule or cap compares.
+RATE_PLACES = 10
+_RATE_QUANTUM = Decimal(1).scaleb(-RATE_PLACES)
+
+
+def at_most_rate_places(value: Decimal) -> Decimal:
+    """``value`` with at most :data:`RATE_PLACES` decimal places (half-up)."""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent >= -RATE_PLACES:
+        return value
+    return value.quantize(_RATE_QUANTUM, rounding=ROUNDING, context=CONTEXT)
 
 
 def stated(amount: Decimal) -> str:

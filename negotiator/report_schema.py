@@ -22,7 +22,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .findings import FORMAT_VERSION, RATE_PLACES
+from .findings import FORMAT_VERSION
+from .money import RATE_PLACES
 
 __all__ = ["corpus_reports", "findings_data_markdown", "infer", "report_schema"]
 
