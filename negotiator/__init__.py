@@ -2,6 +2,8 @@
 
 Typical use::
 
+    from pathlib import Path
+
     import negotiator
 
     case = negotiator.load_case(Path("examples/short_term.toml"))
@@ -31,12 +33,20 @@ from .errors import (
 __all__ = [
     "AmbiguousDateError",
     "CalculationError",
+    "Case",
+    "CaseInput",
     "EngineError",
+    "Evaluation",
+    "EvaluatorName",
     "Finding",
+    "Format",
     "InputError",
+    "Lang",
+    "LetterKind",
     "NegotiatorError",
     "Report",
     "RuleFileError",
+    "TextFormat",
     "__version__",
     "advise",
     "check",
@@ -50,15 +60,53 @@ __all__ = [
 
 __version__ = "0.1.0"
 
+
+def _source_checkout_path(path: list[str]) -> list[str]:
+    """``__path__`` for a package imported from a source checkout rather than its install.
+
+    In the checkout, ``negotiator/`` sits beside ``rules/`` and ``templates/`` (installed as
+    ``negotiator.rules`` and ``negotiator.templates``), and the compiled rules engine may exist
+    only in the installed copy.  So a program run from the project root (where Python finds
+    ``./negotiator`` first) uses the installed copy's modules when there is one, and the
+    checkout's ``rules/`` and ``templates/`` otherwise.
+    """
+    import os
+    import sys
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    root = os.path.dirname(here)
+    if os.path.isdir(os.path.join(here, "rules")) or not os.path.isfile(
+        os.path.join(root, "rules", "strategy.toml")
+    ):
+        return path  # an installed copy, or not this project's checkout
+    for entry in sys.path:
+        candidate = os.path.join(os.path.abspath(entry or os.curdir), "negotiator")
+        if candidate != here and os.path.isfile(os.path.join(candidate, "rules", "strategy.toml")):
+            return [candidate, *path]
+    return [*path, root]
+
+
+__path__ = _source_checkout_path(__path__)
+
 if TYPE_CHECKING:
-    from .api import advise, check, evaluate
+    from .api import Evaluation, advise, check, evaluate
     from .extract import extract_agreement
     from .findings import Finding, Report
     from .letters import render_letter
     from .load import load_case
+    from .models import Case
+    from .options import CaseInput, EvaluatorName, Format, Lang, LetterKind, TextFormat
     from .rules_api import list_rules, show_rule
 
 _LAZY = {
+    "Case": "models",
+    "CaseInput": "options",
+    "Evaluation": "api",
+    "EvaluatorName": "options",
+    "Format": "options",
+    "Lang": "options",
+    "LetterKind": "options",
+    "TextFormat": "options",
     "advise": "api",
     "check": "api",
     "evaluate": "api",

@@ -10,11 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
-from collections.abc import Mapping
 from functools import cache
 from importlib import metadata
-from pathlib import Path
-from typing import Any
 
 import attrs
 
@@ -25,7 +22,9 @@ from .facts import derive_facts
 from .findings import Finding, Report, build_findings
 from .i18n import check_lang, to_traditional
 from .load import load_case
-from .models import Case
+from .models import Case, check_date
+from .money import in_private_context
+from .options import CaseInput, EvaluatorName, Lang
 from .ruleset import RuleSet, load_rules
 
 __all__ = [
@@ -73,8 +72,30 @@ def rules_version() -> str:
     return f"{version()}+{digest.hexdigest()[:12]}"
 
 
-def _as_case(case: Case | Mapping[str, Any] | str | bytes | Path) -> Case:
+def _as_case(case: CaseInput) -> Case:
     return case if isinstance(case, Case) else load_case(case)
+
+
+def _as_of(as_of: object) -> dt.date | None:
+    """The ``as_of`` argument checked: None or a date in the range a case may use."""
+    if as_of is None:
+        return None
+    if isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
+        raise InputError("as_of", "expected a datetime.date (or None for today in Beijing)")
+    try:
+        return check_date(as_of)
+    except ValueError as exc:
+        raise InputError("as_of", str(exc)) from None
+
+
+def _engine(evaluator: object) -> Evaluator:
+    if isinstance(evaluator, str):
+        if evaluator not in ("durable", "oracle"):
+            raise InputError("evaluator", "must be 'durable' or 'oracle' (or an Evaluator)")
+        return default_evaluator(evaluator)
+    if not callable(getattr(evaluator, "evaluate", None)):
+        raise InputError("evaluator", "must be 'durable' or 'oracle' (or an Evaluator)")
+    return evaluator  # type: ignore[return-value]
 
 
 def check_rules(rules: RuleSet) -> RuleSet:
@@ -99,20 +120,22 @@ def _check_setup(name: str) -> tuple[RuleSet, Evaluator]:
         return setup
 
 
+@in_private_context
 def evaluate(
-    case: Case | Mapping[str, Any] | str | bytes | Path,
+    case: CaseInput,
     *,
-    lang: str = "zh-Hans",
+    lang: Lang = "zh-Hans",
     as_of: dt.date | None = None,
-    evaluator: Evaluator | str = "durable",
+    evaluator: Evaluator | EvaluatorName = "durable",
     ruleset: RuleSet | None = None,
 ) -> Evaluation:
     """Run the whole pipeline and return every finding (all categories)."""
     check_lang(lang)
+    day = _as_of(as_of)
+    engine = _engine(evaluator)
     model = _as_case(case)
     rules = ruleset or load_rules()
-    engine = default_evaluator(evaluator) if isinstance(evaluator, str) else evaluator
-    return _evaluate(model, lang, as_of, engine, rules, None)
+    return _evaluate(model, lang, day, engine, rules, None)
 
 
 def _evaluate(
@@ -152,12 +175,13 @@ def _report(
     )
 
 
+@in_private_context
 def advise(
-    case: Case | Mapping[str, Any] | str | bytes | Path,
+    case: CaseInput,
     *,
-    lang: str = "zh-Hans",
+    lang: Lang = "zh-Hans",
     as_of: dt.date | None = None,
-    evaluator: Evaluator | str = "durable",
+    evaluator: Evaluator | EvaluatorName = "durable",
 ) -> Report:
     """Advise on a case: checklist, situation, ranked strategies, legality, consequences."""
     ev = evaluate(case, lang=lang, as_of=as_of, evaluator=evaluator)
@@ -165,12 +189,13 @@ def advise(
     return _report("advice", ev, lang, name, ev.findings)
 
 
+@in_private_context
 def check(
-    case: Case | Mapping[str, Any] | str | bytes | Path,
+    case: CaseInput,
     *,
-    lang: str = "zh-Hans",
+    lang: Lang = "zh-Hans",
     as_of: dt.date | None = None,
-    evaluator: Evaluator | str = "durable",
+    evaluator: Evaluator | EvaluatorName = "durable",
 ) -> Report:
     """Check the case's proposed agreement: completeness, consistency, affordability, red flags.
 
@@ -179,12 +204,13 @@ def check(
     cheaper; an evaluator object given by the caller evaluates its own rules.
     """
     check_lang(lang)
+    as_of = _as_of(as_of)
+    _engine(evaluator)
     model = _as_case(case)
     if model.agreement is None:
         raise InputError("agreement", "the case has no proposed agreement to check")
+    name: str
     if isinstance(evaluator, str):
-        if evaluator not in ("durable", "oracle"):
-            default_evaluator(evaluator)  # raises the usual error for an unknown name
         rules, engine = _check_setup(evaluator)
         name = evaluator
     else:

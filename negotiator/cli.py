@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -30,8 +31,8 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 70
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        raise InputError("usage", message)
+        # One line, like every other error (the usage is one --help away).
+        raise InputError("usage", f"{message} (see {self.prog} --help)")
 
 
 def _read_case(source: str) -> Any:
@@ -40,7 +41,9 @@ def _read_case(source: str) -> Any:
     from .load import load_case
 
     if source == "-":
-        return load_case(sys.stdin.buffer.read())
+        from .load import read_limited
+
+        return load_case(read_limited(sys.stdin.buffer, "standard input"))
     path = Path(source)
     if not path.is_file():
         raise InputError("CASE", f"no such file: {source}")
@@ -52,10 +55,16 @@ def _as_of(text: str | None) -> dt.date | None:
         return None
     import datetime
 
+    from .models import check_date
+
     try:
-        return datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(text)
     except ValueError:
         raise InputError("--as-of", "expected a date written YYYY-MM-DD") from None
+    try:
+        return check_date(day)
+    except ValueError as exc:
+        raise InputError("--as-of", str(exc)) from None
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -260,7 +269,33 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     return run_batch_cli(args)
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: the same clean-up, then exit 143."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    import signal
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stdout_cannot_show(exc: UnicodeEncodeError) -> bool:
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    return encoding != "utf8" and exc.encoding.lower().replace("-", "") == encoding
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = _build_parser()
         args = parser.parse_args(argv)
@@ -285,8 +320,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except BrokenPipeError:
         return EXIT_OK
+    except _Terminated:
+        return 143
     except KeyboardInterrupt:
         return 130
+    except UnicodeEncodeError as exc:
+        if not _stdout_cannot_show(exc):
+            print(
+                f"negotiator: internal error ({type(exc).__name__}); please report it",
+                file=sys.stderr,
+            )
+            return EXIT_INTERNAL
+        print(
+            f"negotiator: error: standard output uses the {sys.stdout.encoding} encoding, which "
+            "cannot show this text: use a UTF-8 terminal (or PYTHONUTF8=1), or write to a file "
+            "with -o FILE",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
     except Exception as exc:  # a bug: one line, no personal data, no traceback
         print(
             f"negotiator: internal error ({type(exc).__name__}); please report it",

@@ -351,4 +351,24 @@ def html_to_docx(html: str) -> bytes:
     _ = _FONT_SANS
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    return _reproducible(buffer.getvalue())
+
+
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def _reproducible(package: bytes) -> bytes:
+    """The same package with every member dated 1980-01-01 in a fixed order, so the same letter
+    gives the same bytes on every run (python-docx stamps the current time on each member)."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(
+        out, "w", zipfile.ZIP_DEFLATED
+    ) as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            dst.writestr(member, src.read(info.filename))
+    return out.getvalue()

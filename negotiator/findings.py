@@ -18,7 +18,13 @@ import attrs
 
 from .engine.base import Activation, EngineFacts
 from .facts.schema import FactKind, Field, FieldType
-from .money import format_yuan, to_fen
+from .money import (
+    LARGEST_STATED,
+    at_most_rate_places,
+    format_yuan,
+    stated,
+    to_fen,
+)
 from .ruleset import Citation, Rule, RuleSet
 
 __all__ = ["SEVERITY_ORDER", "Finding", "Report", "build_findings", "display_value", "json_value"]
@@ -93,6 +99,13 @@ def citation_json(c: Citation) -> dict[str, str]:
     return dict(entry[1])
 
 
+#: The version of the report's JSON shape (docs/report.schema.json).  Adding a key or a finding
+#: code keeps the major number; removing or renaming a key, or changing a value's type, raises it.
+FORMAT_VERSION = "1.0"
+
+_rate_places = at_most_rate_places
+
+
 def json_value(field: Field | None, value: Any) -> Any:
     """A value as it appears in JSON ``data``: money and rates as decimal strings."""
     t = type(value)
@@ -105,12 +118,17 @@ def json_value(field: Field | None, value: Any) -> Any:
     if isinstance(value, bool | int | str):
         return value
     if isinstance(value, Decimal):
+        if not value.is_finite() or abs(value) >= LARGEST_STATED:
+            return stated(value)  # no real figure: scientific notation, never an error
         if field is None:
             exponent = value.as_tuple().exponent
             if isinstance(exponent, int) and exponent < -2:
-                return str(value)  # an untyped figure finer than the fen is a rate: keep it exact
+                # an untyped figure finer than the fen is a rate or ratio: RATE_PLACES places
+                return str(_rate_places(value))
         elif field.type is FieldType.RATE:
-            return str(value.normalize()) if value == value.to_integral() else str(value)
+            if value == value.to_integral():
+                return str(value.normalize())
+            return str(_rate_places(value))
         return str(to_fen(value))
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -316,6 +334,7 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "format_version": FORMAT_VERSION,
             "report": self.kind,
             "as_of": self.as_of.isoformat(),
             "lang": self.lang,

@@ -9,19 +9,23 @@ apart in substance.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from .options import Lang
 
 __all__ = ["LANGS", "base_lang", "check_lang", "to_traditional"]
 
 LANGS = ("zh-Hans", "zh-Hant", "en")
 
 
-def check_lang(lang: str) -> str:
+def check_lang(lang: str) -> Lang:
+    """``lang`` if it is one of :data:`LANGS` (raises :class:`InputError` on ``lang``)."""
     if lang not in LANGS:
-        raise InputError("--lang", f"must be one of {', '.join(LANGS)}")
-    return lang
+        raise InputError("lang", f"must be one of {', '.join(LANGS)}")
+    return cast("Lang", lang)
 
 
 def base_lang(lang: str) -> str:

@@ -57,6 +57,7 @@ from .models import (
     PartyKind,
     Rate,
     RateUnit,
+    beijing_today,
 )
 from .money import FEN, ZERO, to_fen
 from .ruleset import Citation
@@ -366,7 +367,7 @@ def mask_phone(value: str | None) -> str | None:
 
 
 def letter_date(case: Case, analysis: CaseAnalysis, as_of: dt.date | None) -> dt.date:
-    return as_of or analysis.as_of or case.as_of or dt.date.today()
+    return as_of or analysis.as_of or case.as_of or beijing_today()
 
 
 def _loan_index(analysis: CaseAnalysis, loan_id: str) -> int:
@@ -598,7 +599,11 @@ def target_loans(
 
 def refuse_unsafe_payment(case: Case, loan_id: str, analysis: CaseAnalysis) -> None:
     """Raise :class:`InputError` when the case's agreement for this loan would have the
-    borrower pay a personal account or a deposit: no letter restates such terms."""
+    borrower pay a personal account or a deposit: no letter restates such terms.  That
+    includes free text or an account holder that routes payment to a person or a payment app
+    (:func:`negotiator.facts.scam.personal_payment_field`)."""
+    from .facts.scam import personal_payment_field
+
     ag = case.agreement
     if ag is None or not _agreement_is_for(analysis, loan_id):
         return
@@ -609,6 +614,15 @@ def refuse_unsafe_payment(case: Case, loan_id: str, analysis: CaseAnalysis) -> N
             "a document that tells you to pay there. Legitimate lenders are repaid only into "
             "their company account or through their official app: verify with the lender's "
             "official hotline and report the request (see the complaint letter)",
+        )
+    smuggled = personal_payment_field(case)
+    if smuggled is not None:
+        raise InputError(
+            smuggled,
+            "the agreement's text or payee routes payment to a person or a payment app "
+            "(a personal account, WeChat or Alipay); negotiator will not write a document that "
+            "restates it. Legitimate lenders are repaid only into their company account or "
+            "through their official app: verify with the lender's official hotline",
         )
     if ag.deposit_required is not None and ag.deposit_required > 0:
         raise InputError(

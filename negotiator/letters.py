@@ -35,7 +35,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import attrs
 import jinja2
@@ -46,6 +46,8 @@ from .findings import Finding, Report
 from .i18n import base_lang, check_lang, to_traditional
 from .letter_kinds import FORMATS, LETTER_KINDS
 from .models import Case
+from .money import private_context
+from .options import CaseInput, Format, Lang, LetterKind, TextFormat
 from .render import MissingValueError, letter_environment, user_environment
 
 if TYPE_CHECKING:
@@ -101,24 +103,77 @@ def _render(env: jinja2.Environment, name: str, context: dict[str, Any], user: b
         where = getattr(exc, "filename", None) or name
         line = getattr(exc, "lineno", None)
         at = f"{where}, line {line}" if line else where
-        what = "missing value" if isinstance(exc, MissingValueError) else type(exc).__name__
-        detail = getattr(exc, "message", None) or str(exc)
-        raise InputError("--templates", f"{at}: {what}: {detail}") from None
+        if isinstance(exc, MissingValueError | jinja2.TemplateSyntaxError):
+            # These name a variable or quote the template, never the case's data.
+            what = "missing value" if isinstance(exc, MissingValueError) else type(exc).__name__
+            detail = getattr(exc, "message", None) or str(exc)
+            raise InputError("--templates", f"{at}: {what}: {detail}") from None
+        # Any other error's message may quote a value (an ID number): give its type only.
+        raise InputError("--templates", f"{at}: {type(exc).__name__}") from None
+
+
+@overload
+def render_letter(
+    kind: LetterKind,
+    case: CaseInput,
+    *,
+    lang: Lang = ...,
+    fmt: TextFormat = ...,
+    as_of: dt.date | None = ...,
+    templates: Path | None = ...,
+    loan: str | None = ...,
+    findings: Sequence[Finding] | None = ...,
+    evaluation: Evaluation | None = ...,
+) -> str: ...
+
+
+@overload
+def render_letter(
+    kind: LetterKind,
+    case: CaseInput,
+    *,
+    lang: Lang = ...,
+    fmt: Literal["docx"],
+    as_of: dt.date | None = ...,
+    templates: Path | None = ...,
+    loan: str | None = ...,
+    findings: Sequence[Finding] | None = ...,
+    evaluation: Evaluation | None = ...,
+) -> bytes: ...
+
+
+@overload
+def render_letter(
+    kind: LetterKind,
+    case: CaseInput,
+    *,
+    lang: Lang = ...,
+    fmt: Format,
+    as_of: dt.date | None = ...,
+    templates: Path | None = ...,
+    loan: str | None = ...,
+    findings: Sequence[Finding] | None = ...,
+    evaluation: Evaluation | None = ...,
+) -> str | bytes: ...
 
 
 def render_letter(
-    kind: str,
-    case: Case,
+    kind: LetterKind,
+    case: CaseInput,
     *,
-    lang: str = "zh-Hans",
-    fmt: str = "text",
+    lang: Lang = "zh-Hans",
+    fmt: Format = "text",
     as_of: dt.date | None = None,
-    templates: Path | None = None,
+    templates: Path | str | None = None,
     loan: str | None = None,
     findings: Sequence[Finding] | None = None,
     evaluation: Evaluation | None = None,
 ) -> str | bytes:
     """Render the document ``kind`` (one of :data:`LETTER_KINDS`) for ``case``.
+
+    ``case`` is anything :func:`negotiator.advise` accepts (a :class:`Case`, a mapping, TOML
+    or JSON text or bytes, a :class:`~pathlib.Path`).  ``templates`` is a folder (a path or a
+    string naming one) whose templates replace the packaged ones.
 
     Returns text for ``text``, ``markdown`` and ``html``, bytes for ``docx``.  ``loan`` picks
     one loan (by id) for the per-lender letters.
@@ -134,7 +189,41 @@ def render_letter(
     Raises :class:`InputError` for an unknown kind, language or format, an unsafe payment
     instruction, a complaint without facts, or a problem in a user's template.
     """
+    with private_context():
+        return _render_letter(
+            kind,
+            case,
+            lang=lang,
+            fmt=fmt,
+            as_of=as_of,
+            templates=templates,
+            loan=loan,
+            findings=findings,
+            evaluation=evaluation,
+        )
+
+
+def _render_letter(
+    kind: str,
+    case_input: CaseInput,
+    *,
+    lang: str,
+    fmt: str,
+    as_of: dt.date | None,
+    templates: Path | str | None,
+    loan: str | None,
+    findings: Sequence[Finding] | None,
+    evaluation: Evaluation | None,
+) -> str | bytes:
+    from .api import _as_case, _as_of
+
     _check(kind, lang, fmt)
+    as_of = _as_of(as_of)
+    if templates is not None and not isinstance(templates, Path):
+        if not isinstance(templates, str):
+            raise InputError("templates", "expected a folder (a pathlib.Path or a str)")
+        templates = Path(templates)
+    case = _as_case(case_input)
     if evaluation is not None:
         _check_evaluation(evaluation, case, as_of)
     if kind == "action_plan":
@@ -147,7 +236,7 @@ def render_letter(
     if evaluation is None:
         from .api import evaluate
 
-        evaluation = evaluate(case, lang=base_lang(lang), as_of=as_of)
+        evaluation = evaluate(case, lang=check_lang(base_lang(lang)), as_of=as_of)
     analysis = evaluation.analysis
     found = tuple(findings) if findings is not None else evaluation.findings
     base_fmt = "html" if fmt == "docx" else fmt
@@ -161,7 +250,7 @@ def render_letter(
     contexts = LetterContexts(kind, case, analysis, found, lang=tongue, fmt=base_fmt, as_of=as_of)
     bodies = []
     for loan_id in ids:
-        body = _render(env, name, contexts.context(loan_id), user)
+        body = _render(env, name, _masked(kind, contexts.context(loan_id)), user)
         bodies.append(Markup(body) if base_fmt != "text" else body)
     doc = _render(
         env,
@@ -184,6 +273,15 @@ def render_letter(
 
         return html_to_docx(doc)
     return doc
+
+
+def _masked(kind: str, context: dict[str, Any]) -> dict[str, Any]:
+    """Only the agreement draft, which a party signs, may print the full identity number: every
+    other letter's context carries the masked one in its place (a user's template included)."""
+    sender = context.get("sender")
+    if kind == "agreement_draft" or sender is None or not hasattr(sender, "id_full"):
+        return context
+    return {**context, "sender": attrs.evolve(sender, id_full=sender.id_masked)}
 
 
 def _check_evaluation(evaluation: Evaluation, case: Case, as_of: dt.date | None) -> None:
@@ -211,7 +309,7 @@ def _action_plan(
     if evaluation is None:
         from .api import advise
 
-        report = advise(case, lang=lang, as_of=as_of)
+        report = advise(case, lang=check_lang(lang), as_of=as_of)
     else:
         report = _advice(evaluation, lang)
     if findings is not None:

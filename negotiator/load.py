@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import tomllib
 import typing
 from collections.abc import Mapping
@@ -24,29 +25,81 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 
 from . import models
 from .errors import InputError
-from .models import Case, FieldError
+from .models import Case, FieldError, check_date
+from .money import private_context
 
-__all__ = ["load_case", "parse_document", "structure", "unstructure"]
+__all__ = [
+    "check_references",
+    "load_case",
+    "parse_document",
+    "read_limited",
+    "structure",
+    "unstructure",
+]
 
 T = TypeVar("T")
 
 MAX_DOCUMENT_BYTES = 5_000_000
 
 
+# Commas are allowed only as thousands separators ("12,345.67"): "12,34" is refused, not read
+# as 1234.
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
+#: Largest number of decimal places a float from a ``dict`` may carry (see :func:`_decimal`).
+FLOAT_PLACES = 2
+
+
 def _decimal(value: object, _t: type) -> Decimal:
-    if isinstance(value, bool | float):
-        raise ValueError("write numbers as decimals in the file, or as strings (not floats)")
-    if isinstance(value, Decimal):
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {_kind(value)}")
+    if isinstance(value, float):
+        d = _from_float(value)
+    elif isinstance(value, Decimal):
         d = value
-    elif isinstance(value, int | str):
-        try:
-            d = Decimal(str(value).strip().replace(",", ""))
-        except InvalidOperation:
-            raise ValueError("is not a number") from None
+    elif isinstance(value, int):
+        d = Decimal(value)
+    elif isinstance(value, str):
+        d = _from_text(value)
     else:
         raise ValueError(f"expected a number, got {_kind(value)}")
     if not d.is_finite():
         raise ValueError("must be a finite number")
+    if d.is_zero() and d.is_signed():
+        d = d.copy_abs()  # "-0" is zero
+    return d
+
+
+def _from_text(value: str) -> Decimal:
+    text = value.strip()
+    if not text.isascii():
+        raise ValueError("write numbers with the digits 0-9 (not full-width or other digits)")
+    if "," in text:
+        if not _GROUPED.fullmatch(text):
+            raise ValueError("commas may only separate thousands, as in 12,345.67")
+        text = text.replace(",", "")
+    if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", text):
+        raise ValueError("is not a number written as digits, e.g. 1234.56")
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
+        raise ValueError("is not a number") from None
+
+
+def _from_float(value: float) -> Decimal:
+    """A float from a ``dict`` (e.g. ``json.loads`` output) is accepted when its shortest
+    decimal form (``repr``) has at most :data:`FLOAT_PLACES` decimal places: 6500.5 and 19.99
+    are exactly what the sender wrote.  A float such as 0.0005 (a rate) is refused, because
+    the binary value is not that decimal: pass rates as strings or ``Decimal``, or decode JSON
+    with ``json.loads(body, parse_float=decimal.Decimal)``."""
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError("must be a finite number")
+    d = Decimal(repr(value))
+    exponent = d.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent < -FLOAT_PLACES:
+        raise ValueError(
+            f"a float with more than {FLOAT_PLACES} decimal places is not exact: pass it as a "
+            "string or Decimal (e.g. json.loads(text, parse_float=decimal.Decimal))"
+        )
     return d
 
 
@@ -54,12 +107,13 @@ def _date(value: object, _t: type) -> dt.date:
     if isinstance(value, dt.datetime):
         raise ValueError("expected a date (YYYY-MM-DD), got a date and time")
     if isinstance(value, dt.date):
-        return value
+        return check_date(value)
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip())
+            day = dt.date.fromisoformat(value.strip())
         except ValueError:
             raise ValueError("expected a date written YYYY-MM-DD") from None
+        return check_date(day)
     raise ValueError(f"expected a date written YYYY-MM-DD, got {_kind(value)}")
 
 
@@ -75,15 +129,33 @@ def _datetime(value: object, _t: type) -> dt.datetime:
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(_BEIJING).replace(tzinfo=None)
+        check_date(value.date())
         return value
     raise ValueError(f"expected a date and time written YYYY-MM-DDTHH:MM, got {_kind(value)}")
+
+
+# C0 control characters other than tab, line feed and carriage return, and lone surrogates:
+# neither can be printed, written to a UTF-8 file or put in a DOCX letter.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+#: Longest text any field may hold (fields with their own, smaller limit say so).
+MAX_TEXT = 10_000
 
 
 def _str(value: object, _t: type) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected text, got {_kind(value)}")
-    if "\x00" in value:
-        raise ValueError("contains a NUL character")
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"is longer than {MAX_TEXT:,} characters")
+    bad = _BAD_CHARS.search(value)
+    if bad is not None:
+        char = bad.group()
+        if char == "\x00":
+            raise ValueError("contains a NUL character")
+        if "\ud800" <= char <= "\udfff":
+            raise ValueError("contains a lone surrogate (\\ud800-\\udfff), which is not text")
+        raise ValueError(f"contains the control character U+{ord(char):04X}")
     return value
 
 
@@ -110,9 +182,14 @@ def _enum(value: object, t: type[Enum]) -> Enum:
         except ValueError:
             pass
     allowed = ", ".join(str(m.value) for m in t)
-    if not isinstance(value, str):
-        raise ValueError(f"expected one of: {allowed}")
-    raise ValueError(f"{value[:40]!r} is not one of: {allowed}")
+    if isinstance(value, str) and _SAFE_WORD.fullmatch(value):
+        raise ValueError(f"{value!r} is not one of: {allowed}")
+    # Anything else is not echoed: it could be a phone or ID number typed in the wrong place.
+    raise ValueError(f"expected one of: {allowed}")
+
+
+#: Input echoed in an error message must look like a field name or option word.
+_SAFE_WORD = re.compile(r"[A-Za-z_][A-Za-z_-]{0,29}")
 
 
 def _kind(value: object) -> str:
@@ -157,7 +234,10 @@ def _collect(exc: BaseException, path: str, out: list[tuple[str, str]]) -> None:
     """Walk a cattrs error tree into (path, problem) pairs."""
     if isinstance(exc, ForbiddenExtraKeysError):
         for key in sorted(exc.extra_fields):
-            out.append((_join(path, key), "unknown field (check the spelling)"))
+            if _SAFE_WORD.fullmatch(key):
+                out.append((_join(path, key), "unknown field (check the spelling)"))
+            else:  # not echoed: a key may be personal data typed in the wrong place
+                out.append((path, "has a field whose name is not a known field name"))
         return
     if isinstance(exc, ClassValidationError | IterableValidationError):
         for sub in exc.exceptions:
@@ -242,38 +322,102 @@ def _drop_none(value: Any) -> Any:
     return value
 
 
+#: The deepest dotted key or table header a TOML case may use.  The case format needs 4 levels;
+#: tomllib takes time and memory quadratic in the number of parts of one key (a 40 kB key of
+#: 20,000 parts took 5.6 s and 1.6 GB), so longer keys are refused before parsing.
+MAX_KEY_PARTS = 32
+# A key (before "=") or a table header; its dots are counted whatever quotes they are in.
+_KEY_LINE = re.compile(r"^[ \t]*(\[\[?[^\]\n]*|[^=\n\"'#\[{]+?)(?==|\]|$)", re.MULTILINE)
+
+
+def _too_big(text: str) -> bool:
+    # Characters never outnumber UTF-8 bytes; count bytes only when it could matter.
+    if len(text) > MAX_DOCUMENT_BYTES:
+        return True
+    return len(text) * 4 > MAX_DOCUMENT_BYTES and len(text.encode("utf-8", "surrogatepass")) > (
+        MAX_DOCUMENT_BYTES
+    )
+
+
+def _check_toml_keys(text: str) -> None:
+    for match in _KEY_LINE.finditer(text):
+        if match.group(1).count(".") >= MAX_KEY_PARTS:
+            line = text.count("\n", 0, match.start()) + 1
+            raise InputError("", f"line {line}: a key with more than {MAX_KEY_PARTS} dotted parts")
+
+
 def parse_document(raw: bytes | str) -> dict[str, Any]:
-    """Parse TOML or JSON (told apart by content) into plain data with exact decimals."""
-    if isinstance(raw, bytes):
+    """Parse TOML or JSON (told apart by content) into plain data with exact decimals.
+
+    A document starting with ``{`` is JSON.  One starting with ``[`` is JSON if it parses as
+    JSON, and TOML otherwise (a TOML file may begin with a table header such as
+    ``[borrower]``); anything else is TOML.
+    """
+    if isinstance(raw, bytes | bytearray | memoryview):
+        raw = bytes(raw)
         if len(raw) > MAX_DOCUMENT_BYTES:
             raise InputError("", "the case file is larger than 5 MB")
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise InputError("", "the case file is not UTF-8 text") from None
+    elif isinstance(raw, str):
+        if _too_big(raw):
+            raise InputError("", "the case is larger than 5 MB")
+        text = raw.removeprefix("\ufeff")
     else:
-        text = raw
+        raise InputError("", f"expected a case as text, bytes, a path or a table, got {_kind(raw)}")
     if "\x00" in text:
         raise InputError("", "the case file contains NUL bytes; is it a binary file?")
     stripped = text.lstrip()
-    if stripped.startswith("{") or stripped.startswith("["):
+    if stripped.startswith("{"):
+        return _parse_json(text)
+    if stripped.startswith("["):
         try:
-            data = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                "", f"not valid JSON (line {exc.lineno}, column {exc.colno})"
-            ) from None
-        except (ValueError, RecursionError) as exc:
-            raise InputError("", f"not valid JSON: {exc}") from None
-        if not isinstance(data, dict):
-            raise InputError("", "a JSON case must be an object {…}")
-        return data
+            return _parse_json(text)
+        except InputError as json_error:
+            try:
+                return _parse_toml(text)
+            except InputError:
+                if (
+                    stripped[1:].lstrip().startswith(("{", "[", "]", '"'))
+                    or stripped[1:].lstrip()[:1].isdigit()
+                ):
+                    raise json_error from None
+                raise
+    return _parse_toml(text)
+
+
+def _parse_json(text: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError("", f"not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise InputError("", "the case file is nested too deeply") from None
+    except ValueError as exc:
+        raise InputError("", f"not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise InputError("", "a JSON case must be an object {…}")
+    return data
+
+
+def _parse_toml(text: str) -> dict[str, Any]:
+    _check_toml_keys(text)
     try:
         return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise InputError("", f"not valid TOML or JSON: {exc}") from None
     except RecursionError:
         raise InputError("", "the case file is nested too deeply") from None
+
+
+def read_limited(handle: typing.BinaryIO, what: str = "the case file") -> bytes:
+    """Read at most :data:`MAX_DOCUMENT_BYTES` + 1 bytes; refuse anything longer unread."""
+    data = handle.read(MAX_DOCUMENT_BYTES + 1)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise InputError("", f"{what} is larger than 5 MB")
+    return data
 
 
 def _no_constant(name: str) -> Any:
@@ -284,17 +428,62 @@ def load_case(source: bytes | str | Path | Mapping[str, Any]) -> Case:
     """Load and validate a case from a path, TOML/JSON text or bytes, or a plain dict.
 
     A :class:`str` is read as the document itself; pass a :class:`pathlib.Path` for a file.
-    Raises :class:`~negotiator.errors.InputError` on any problem.
+    Every check :func:`negotiator.advise` makes of the input is made here, including the
+    references between parts of the case (``agreement.loan``, ``history[].loan``).  Raises
+    :class:`~negotiator.errors.InputError` on any problem.
     """
-    if isinstance(source, Path):
-        try:
-            raw: bytes | str | Mapping[str, Any] = source.read_bytes()
-        except OSError as exc:
-            raise InputError("", f"cannot read the case file: {exc.strerror}") from None
-    else:
-        raw = source
-    data = raw if isinstance(raw, Mapping) else parse_document(raw)
-    return structure(data, Case)
+    with private_context():
+        if isinstance(source, Path):
+            try:
+                with source.open("rb") as handle:
+                    raw: bytes | str | Mapping[str, Any] = read_limited(handle)
+            except IsADirectoryError:
+                raise InputError("", "the case file is a folder") from None
+            except OSError as exc:
+                raise InputError("", f"cannot read the case file: {exc.strerror}") from None
+        elif isinstance(source, str) and _looks_like_a_file_name(source):
+            raise InputError(
+                "",
+                "a str is read as the case itself, and this looks like a file name: pass "
+                "pathlib.Path(...) to read a file",
+            )
+        else:
+            raw = source
+        data = raw if isinstance(raw, Mapping) else parse_document(raw)
+        case = structure(data, Case)
+        check_references(case)
+        return case
+
+
+def _looks_like_a_file_name(text: str) -> bool:
+    name = text.strip()
+    return (
+        len(name) < 4096
+        and "\n" not in name
+        and "=" not in name
+        and not name.startswith(("{", "["))
+        and name.lower().endswith((".toml", ".json", ".txt"))
+    )
+
+
+def check_references(case: Case) -> None:
+    """The checks that need the whole case: every loan a part names exists."""
+    ids = case.loan_ids()
+    agreement = case.agreement
+    if agreement is not None:
+        if agreement.loan is not None and agreement.loan not in ids:
+            raise InputError(
+                "agreement.loan", f"names no loan of the case (loans: {', '.join(ids)})"
+            )
+        if agreement.loan is None and len(ids) > 1:
+            raise InputError(
+                "agreement.loan", "the case has several loans: say which one it settles"
+            )
+    for i, event in enumerate(case.history):
+        if event.loan is not None and event.loan not in ids:
+            raise InputError(
+                f"history[{i}].loan", f"names no loan of the case (loans: {', '.join(ids)})"
+            )
 
 
 # Keep mypy aware of typing use for hooks above.

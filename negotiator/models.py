@@ -275,6 +275,32 @@ class FieldError(ValueError):
         super().__init__(f"{field}: {problem}")
 
 
+#: Beijing time (UTC+8, no daylight saving): the time zone of every date and time in a case.
+BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+
+def beijing_today() -> dt.date:
+    """Today's date in Beijing: the date of a case that states no ``as_of``, whatever the
+    machine's time zone."""
+    return dt.datetime.now(BEIJING).date()
+
+
+#: The range of every date a case may hold (and of ``as_of``).  It leaves 50 years of room at
+#: both ends for date arithmetic (a 600-month term, a counter-proposal's schedule), so no
+#: calculation can leave the calendar; a date outside it is a typing error.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2999, 12, 31)
+
+
+def check_date(day: dt.date) -> dt.date:
+    """``day`` if it lies in :data:`EARLIEST_DATE` … :data:`LATEST_DATE`, else ValueError."""
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError(
+            f"must be a date from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}"
+        )
+    return day
+
+
 #: Largest amount a case may state; beyond it figures stop being exact in the engine.
 MAX_AMOUNT = Decimal(10) ** 12
 
@@ -300,17 +326,50 @@ def money(_inst: Any, attribute: attrs.Attribute[Any], value: Decimal | None) ->
         raise FieldError(attribute.name, problem)
 
 
-def non_negative_int(_inst: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
-    if value is not None and value < 0:
-        raise FieldError(attribute.name, "must not be negative")
+def int_range(low: int, high: int) -> Any:
+    """attrs validator: a whole number from ``low`` to ``high`` (or None).  The bounds are
+    kept on the validator (``.bounds``), so the JSON Schema states exactly the same range."""
+
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
+        if value is None:
+            return
+        if value < low:
+            problem = "must not be negative" if low == 0 else f"must be at least {low}"
+            raise FieldError(attribute.name, problem)
+        if value > high:
+            raise FieldError(attribute.name, f"must be at most {high:,}")
+
+    check.bounds = (low, high)  # type: ignore[attr-defined]
+    return check
 
 
-def positive_int(_inst: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
-    if value is not None and value < 1:
-        raise FieldError(attribute.name, "must be at least 1")
+def up_to_ten(problem: str, *, zero: bool = True) -> Any:
+    """attrs validator: a decimal from 0 (or above 0 when ``zero`` is false) to 10, or None.
+    ``.up_to_ten`` tells the JSON Schema (``True`` when 0 is allowed)."""
+
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
+        if value is None:
+            return
+        if not value.is_finite() or value < 0 or value > 10 or (not zero and value == 0):
+            raise FieldError(attribute.name, problem)
+
+    check.up_to_ten = zero  # type: ignore[attr-defined]
+    return check
+
+
+#: Counts with no natural limit are still bounded: a case is a person's situation, and every
+#: count is turned into work (a month of a schedule, a row of a table).
+MAX_COUNT = 100_000
+#: The longest loan or plan term, in months (50 years), and the most periods a fee may run.
+MAX_TERM_MONTHS = 600
+
+non_negative_int = int_range(0, MAX_COUNT)
+positive_int = int_range(1, MAX_COUNT)
 
 
 def text(max_len: int) -> Any:
+    """attrs validator: non-blank text of at most ``max_len`` characters (``.max_length``)."""
+
     def check(_inst: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
         if value is None:
             return
@@ -319,6 +378,7 @@ def text(max_len: int) -> Any:
         if len(value) > max_len:
             raise FieldError(attribute.name, f"is longer than {max_len} characters")
 
+    check.max_length = max_len  # type: ignore[attr-defined]
     return check
 
 
@@ -408,7 +468,7 @@ class Borrower:
         validator=money,
         metadata=doc("monthly payments on debts not listed as loans here (mortgage, cards), yuan"),
     )
-    dependents: int = attrs.field(default=0, validator=non_negative_int, metadata=doc("人数"))
+    dependents: int = attrs.field(default=0, validator=int_range(0, 30), metadata=doc("人数"))
     savings: Decimal | None = attrs.field(
         default=None, validator=money, metadata=doc("savings and liquid assets, yuan")
     )
@@ -435,7 +495,9 @@ class Fee:
         default=None, metadata=doc("whether the contract disclosed this fee; leave out if unsure")
     )
     periods: int | None = attrs.field(
-        default=None, validator=positive_int, metadata=doc("number of periods a periodic fee runs")
+        default=None,
+        validator=int_range(1, MAX_TERM_MONTHS),
+        metadata=doc("number of periods a periodic fee runs"),
     )
     payee: str | None = attrs.field(
         default=None, validator=text(100), metadata=doc("who collects it (lender, platform, …)")
@@ -496,14 +558,14 @@ class Loan:
     interest_agreed: bool | None = attrs.field(
         default=None, metadata=doc("the contract contains an interest clause")
     )
-    term_months: int | None = attrs.field(default=None, validator=positive_int)
+    term_months: int | None = attrs.field(default=None, validator=int_range(1, MAX_TERM_MONTHS))
     repayment_method: RepaymentMethod | None = attrs.field(
         default=None,
         metadata=doc("还款方式: equal_instalment, equal_principal, interest_only or bullet"),
     )
     instalments_paid: int | None = attrs.field(
         default=None,
-        validator=non_negative_int,
+        validator=int_range(0, MAX_TERM_MONTHS),
         metadata=doc("instalments paid in full so far (instead of, or besides, `repaid`)"),
     )
     fees: tuple[Fee, ...] = attrs.field(default=(), converter=tuple)
@@ -520,6 +582,7 @@ class Loan:
     penalty_rate: Rate | None = attrs.field(default=None, metadata=doc("罚息/逾期利率"))
     penalty_multiple: Decimal | None = attrs.field(
         default=None,
+        validator=up_to_ten("must be a multiple between 0 and 10, e.g. 1.5", zero=False),
         metadata=doc("罚息 as a multiple of the contract rate, e.g. 1.5 for 合同利率上浮50%"),
     )
     penalty_adds: bool | None = attrs.field(
@@ -542,11 +605,6 @@ class Loan:
         default=False, metadata=doc("interest is charged on unpaid interest (复利/利滚利)")
     )
     collection_contacts: tuple[CollectionContact, ...] = attrs.field(default=(), converter=tuple)
-
-    @penalty_multiple.validator
-    def _check_multiple(self, _a: attrs.Attribute[Any], v: Decimal | None) -> None:
-        if v is not None and (not v.is_finite() or v <= 0 or v > 10):
-            raise FieldError("penalty_multiple", "must be a multiple between 0 and 10, e.g. 1.5")
 
     @instalments_paid.validator
     def _check_paid_count(self, _a: attrs.Attribute[Any], v: int | None) -> None:
@@ -616,7 +674,7 @@ class Agreement:
     )
     breach_clause: str | None = attrs.field(default=None, validator=text(1000))
     cure_days: int | None = attrs.field(
-        default=None, validator=non_negative_int, metadata=doc("grace days before a breach")
+        default=None, validator=int_range(0, 3660), metadata=doc("grace days before a breach")
     )
     allocation_order: str | None = attrs.field(
         default=None, validator=text(300), metadata=doc("order payments are applied in")
@@ -685,12 +743,23 @@ class IntermediaryPayment:
 def _unique_loan_ids(_inst: Any, _a: attrs.Attribute[Any], loans: tuple[Loan, ...]) -> None:
     if not loans:
         raise FieldError("loans", "at least one loan is needed")
-    seen: set[str] = set()
-    for loan in loans:
-        if loan.id is not None:
-            if loan.id in seen:
-                raise FieldError("loans", f"loan id {loan.id!r} is used twice")
-            seen.add(loan.id)
+    # Ids after defaults: a loan without an id is "L<its position>", so an explicit "L1" on
+    # another loan would make two loans share an id (and a letter go to the wrong lender).
+    seen: dict[str, int] = {}
+    for i, loan in enumerate(loans):
+        effective = loan.id or f"L{i + 1}"
+        if effective in seen:
+            first = seen[effective]
+            how = "the id" if loans[first].id is not None else "the default id"
+            raise FieldError(
+                f"loans[{i}].id",
+                f"{effective!r} is already {how} of loans[{first}]"
+                + ("" if loan.id is not None else " (give this loan an id of its own)"),
+            )
+        seen[effective] = i
+
+
+_unique_loan_ids.min_items = 1  # type: ignore[attr-defined]  # read by negotiator.schema
 
 
 @attrs.frozen

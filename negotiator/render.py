@@ -51,6 +51,7 @@ A user's own template folder is rendered in Jinja2's sandbox.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -626,6 +627,25 @@ def letter_environment(fmt: str) -> jinja2.Environment:
     return _configure(env)
 
 
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """A user's template folder, confined to itself: a template that is (or passes through) a
+    symbolic link leading out of the folder is not found, so a downloaded template pack cannot
+    put another file the user can read (``~/.ssh/id_rsa``) into a letter."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self._root = os.path.realpath(folder)
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = os.path.realpath(filename)
+        if os.path.commonpath([real, self._root]) != self._root:
+            raise jinja2.TemplateNotFound(template)
+        return source, filename, uptodate
+
+
 def user_environment(folder: Path, fmt: str | None = None) -> jinja2.Environment:
     """An environment over a user's template folder, sandboxed; falls back to packaged ones.
 
@@ -633,7 +653,7 @@ def user_environment(folder: Path, fmt: str | None = None) -> jinja2.Environment
     no ``None``); without, like :func:`environment`.
     """
     env = jinja2.sandbox.SandboxedEnvironment(
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(folder)), _packaged_loader()]),
+        loader=jinja2.ChoiceLoader([_ConfinedLoader(folder), _packaged_loader()]),
         **_options(fmt),
     )
     return _configure(env)

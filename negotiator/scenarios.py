@@ -28,11 +28,15 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
 from .errors import InputError, RuleFileError
+from .i18n import check_lang
+
+if TYPE_CHECKING:
+    from .options import EvaluatorName
 
 __all__ = ["Scenario", "load_scenarios", "run_scenario"]
 
@@ -87,6 +91,12 @@ def load_scenarios() -> list[Scenario]:
     return out
 
 
+def _engine_name(name: str) -> EvaluatorName:
+    if name not in ("durable", "oracle"):
+        raise InputError("evaluator", "must be 'durable' or 'oracle'")
+    return cast("EvaluatorName", name)
+
+
 def run_scenario(scenario: Scenario, evaluator: str = "durable") -> tuple[list[str], Any]:
     """Evaluate one scenario; return (problems, evaluation).  No problems means it passed."""
     from .api import evaluate
@@ -96,7 +106,7 @@ def run_scenario(scenario: Scenario, evaluator: str = "durable") -> tuple[list[s
         case = load_case(scenario.case)
     except InputError as exc:
         return [f"{scenario.file}: {scenario.name}: case does not load: {exc}"], None
-    ev = evaluate(case, lang=scenario.lang, evaluator=evaluator)
+    ev = evaluate(case, lang=check_lang(scenario.lang), evaluator=_engine_name(evaluator))
     fired = {f.rule for f in ev.findings}
     # Rules removed by an explicit override still count as "fired" for `fires` checks only when
     # the engine matched them; the findings list is what users see, so test against findings.

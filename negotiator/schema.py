@@ -25,28 +25,84 @@ __all__ = ["case_schema"]
 
 _DEFS: dict[str, dict[str, Any]] = {}
 
+# Digits 0-9 only; commas only between groups of three; "-0" is read as zero.
+_UNSIGNED = r"([0-9]+|[0-9]{1,3}(,[0-9]{3})+)"
+# Amounts: below one trillion (12 digits), or exactly one trillion (models.MAX_AMOUNT).
+_UPTO_TRILLION = r"([0-9]{1,12}|[0-9]{1,3}(,[0-9]{3}){0,3})"
+_TRILLION = r"(1000000000000|1,000,000,000,000)"
 _AMOUNT = {
-    "description": "an amount in yuan, at most to the fen",
+    "description": (
+        "an amount in yuan, at most to the fen, from 0 to 1,000,000,000,000 (as a string, or as "
+        "a JSON number with at most 2 decimal places)"
+    ),
     "anyOf": [
-        {"type": "string", "pattern": r"^\s*[0-9][0-9,]*(\.[0-9]{1,2})?\s*$"},
-        {"type": "number", "minimum": 0, "multipleOf": 0.01},
+        {
+            "type": "string",
+            "pattern": rf"^\s*(\+?{_UPTO_TRILLION}(\.[0-9]{{1,2}})?|\+?{_TRILLION}(\.0{{1,2}})?"
+            rf"|-0(\.0{{1,2}})?)\s*$",
+        },
+        {"type": "number", "minimum": 0, "maximum": 10**12},
     ],
 }
 _DECIMAL = {
     "description": "an exact decimal number",
-    "anyOf": [{"type": "string", "pattern": r"^\s*-?[0-9]+(\.[0-9]+)?\s*$"}, {"type": "number"}],
+    "anyOf": [
+        {"type": "string", "pattern": rf"^\s*[+-]?{_UNSIGNED}(\.[0-9]+)?\s*$"},
+        {"type": "number"},
+    ],
 }
-_DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+# A rate as a fraction per unit: 0 to 10 (24 % is 0.24).
+_RATE = {
+    "description": "a fraction per unit from 0 to 10, e.g. 0.0005 (24 % is written 0.24)",
+    "anyOf": [
+        {
+            "type": "string",
+            "pattern": r"^\s*(\+?(10(\.0+)?|[0-9](\.[0-9]+)?|\.[0-9]+)|-0(\.0+)?)\s*$",
+        },
+        {"type": "number", "minimum": 0, "maximum": 10},
+    ],
+}
+# Years 1900-2999 (models.EARLIEST_DATE / LATEST_DATE); the calendar check is the loader's.
+_YEAR = r"(19[0-9]{2}|2[0-9]{3})"
+_DATE = {
+    "type": "string",
+    "format": "date",
+    "pattern": rf"^\s*{_YEAR}-[0-9]{{2}}-[0-9]{{2}}\s*$",
+    "description": "a date YYYY-MM-DD from 1900-01-01 to 2999-12-31",
+}
 _DATETIME = {
     "type": "string",
-    "format": "date-time",
-    "pattern": r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}",
-    "description": "local date and time (Beijing), e.g. 2026-11-03T22:40",
+    "pattern": (
+        rf"^\s*{_YEAR}-[0-9]{{2}}-[0-9]{{2}}([T ][0-9]{{2}}:[0-9]{{2}}"
+        r"(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?\s*$"
+    ),
+    "description": (
+        "local date and time (Beijing), e.g. 2026-11-03T22:40; a date alone means midnight; an "
+        "offset is converted to Beijing time"
+    ),
 }
+# Text: not blank, no C0 control character other than tab, line feed, carriage return.
+_TEXT_CHARS = "^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+
+
+def _validators(field: attrs.Attribute[Any] | None) -> list[Any]:
+    """The field's validators, with attrs' ``and_`` combination unpacked."""
+    if field is None or field.validator is None:
+        return []
+    found = [field.validator]
+    out = []
+    while found:
+        v = found.pop(0)
+        inner = getattr(v, "_validators", None)
+        if inner is not None:
+            found.extend(inner)
+        else:
+            out.append(v)
+    return out
 
 
 def _is_money(field: attrs.Attribute[Any]) -> bool:
-    return field.validator is models.money
+    return models.money in _validators(field)
 
 
 def _type_schema(tp: Any, field: attrs.Attribute[Any] | None) -> dict[str, Any]:
@@ -54,13 +110,20 @@ def _type_schema(tp: Any, field: attrs.Attribute[Any] | None) -> dict[str, Any]:
     args = typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
         non_none = [a for a in args if a is not type(None)]
-        if len(non_none) == 1:
-            return _type_schema(non_none[0], field)
-        return {"anyOf": [_type_schema(a, field) for a in non_none]}
+        inner = (
+            _type_schema(non_none[0], field)
+            if len(non_none) == 1
+            else {"anyOf": [_type_schema(a, field) for a in non_none]}
+        )
+        if type(None) in args:  # an optional field may be given as JSON null (= left out)
+            return {"anyOf": [inner, {"type": "null"}]}
+        return inner
     if origin is tuple:
         return {"type": "array", "items": _type_schema(args[0], None)}
     if tp is Decimal:
-        return dict(_AMOUNT) if field is not None and _is_money(field) else dict(_DECIMAL)
+        if field is not None and _is_money(field):
+            return dict(_AMOUNT)
+        return dict(_DECIMAL)
     if tp is dt.datetime:
         return dict(_DATETIME)
     if tp is dt.date:
@@ -68,9 +131,25 @@ def _type_schema(tp: Any, field: attrs.Attribute[Any] | None) -> dict[str, Any]:
     if tp is bool:
         return {"type": "boolean"}
     if tp is int:
-        return {"type": "integer"}
+        low, high = -(10**12), 10**12
+        for v in _validators(field):
+            if hasattr(v, "bounds"):
+                low, high = v.bounds
+        out: dict[str, Any] = {"type": "integer", "minimum": low, "maximum": high}
+        if field is not None and field.name == "basis":
+            out = {"type": "integer", "enum": [360, 365]}
+        return out
     if tp is str:
-        return {"type": "string", "minLength": 1}
+        text: dict[str, Any] = {
+            "type": "string",
+            "minLength": 1,
+            "allOf": [{"pattern": "\\S"}, {"pattern": _TEXT_CHARS}],
+        }
+        text["maxLength"] = 10_000  # negotiator.load.MAX_TEXT
+        for v in _validators(field):
+            if hasattr(v, "max_length"):
+                text["maxLength"] = v.max_length
+        return text
     if isinstance(tp, type) and issubclass(tp, Enum):
         return {"type": "string", "enum": [m.value for m in tp]}
     if attrs.has(tp):
@@ -89,6 +168,21 @@ def _define(cls: type) -> None:
     required: list[str] = []
     for field in attrs.fields(cls):
         schema = _type_schema(hints[field.name], field)
+        if cls is models.Rate and field.name == "value":
+            schema = dict(_RATE)
+        for v in _validators(field):
+            if hasattr(v, "up_to_ten"):
+                schema = dict(_RATE)
+                if not v.up_to_ten:
+                    schema["not"] = {"pattern": r"^\s*[+-]?0*(\.0*)?\s*$", "type": "string"}
+                    schema["anyOf"] = [
+                        schema["anyOf"][0],
+                        {"type": "number", "exclusiveMinimum": 0, "maximum": 10},
+                    ]
+                schema = {"anyOf": [schema, {"type": "null"}]}
+        for v in _validators(field):
+            if hasattr(v, "min_items"):
+                schema = {**schema, "minItems": v.min_items}
         doc = field.metadata.get("doc")
         if doc:
             schema = {**schema, "description": doc}

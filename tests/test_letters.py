@@ -257,7 +257,7 @@ def test_minimal_case_marks_each_missing_fact() -> None:
 def test_unknown_kind_language_and_format_are_input_errors() -> None:
     with pytest.raises(InputError, match="unknown letter kind"):
         render_letter("love_letter", full_case())
-    with pytest.raises(InputError, match="--lang"):
+    with pytest.raises(InputError, match="lang: must be one of"):
         render_letter("negotiation_request", full_case(), lang="fr")
     with pytest.raises(InputError, match="--format"):
         render_letter("negotiation_request", full_case(), fmt="pdf")

@@ -59,11 +59,18 @@ def test_numbers_are_exact_decimals_never_floats():
     assert case.loans[0].rate.value == Decimal("0.0005")
 
 
-def test_python_floats_are_refused_with_the_path():
-    bad = {**MINIMAL, "borrower": {"monthly_income": 5000.5}}
+def test_python_floats_at_two_places_are_read_as_the_decimal_written():
+    case = load_case({**MINIMAL, "borrower": {"monthly_income": 5000.5, "savings": 19.99}})
+    assert case.borrower.monthly_income == Decimal("5000.5")
+    assert case.borrower.savings == Decimal("19.99")
+
+
+def test_python_floats_finer_than_two_places_are_refused_with_the_path():
+    loan = {**MINIMAL["loans"][0], "rate": {"value": 0.0005, "unit": "daily"}}
     with pytest.raises(InputError) as info:
-        load_case(bad)
-    assert info.value.path == "borrower.monthly_income"
+        load_case({**MINIMAL, "loans": [loan]})
+    assert info.value.path == "loans[0].rate.value"
+    assert "parse_float=decimal.Decimal" in info.value.problem
 
 
 @pytest.mark.parametrize(

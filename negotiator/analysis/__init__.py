@@ -13,7 +13,7 @@ import datetime as dt
 
 import attrs
 
-from ..models import Case
+from ..models import Case, beijing_today
 from ..params import Parameters, load_parameters
 from .agreement import AgreementAnalysis, analyse_agreement
 from .budget import BudgetAnalysis, analyse_budget
@@ -39,7 +39,7 @@ def analyse(
     case: Case, *, as_of: dt.date | None = None, params: Parameters | None = None
 ) -> CaseAnalysis:
     """Compute every figure for ``case`` as of ``as_of`` (default: the case's date, or today)."""
-    day = as_of or case.as_of or dt.date.today()
+    day = as_of or case.as_of or beijing_today()
     p = params or load_parameters()
     ids = tuple(case.loan_ids())
     budget = analyse_budget(case, day, p)

@@ -378,9 +378,7 @@ class LoanAnalysis:
             "annual_cost_percent": _pct(self.annual_cost),
             "annual_cost_basis": self.annual_cost_basis,
             "projected_extra": {str(k): v for k, v in self.projected_extra.items()},
-            "overdue_daily_rate": (
-                str(self.overdue_daily_rate) if self.overdue_daily_rate is not None else None
-            ),
+            "overdue_daily_rate": self.overdue_daily_rate,
             "nominal_rate_percent": _pct(self.nominal_rate),
             "charged_rate_percent": _pct(self.charged_rate),
             "penalty_rate_percent": _pct(self.penalty_rate),

@@ -31,7 +31,7 @@ import attrs
 from negotiator.calc.rates import to_annual
 from negotiator.calc.schedule import Row, RowStatus, Schedule, apply_payments, due_dates, generate
 from negotiator.models import FeeKind, FeeTiming, Loan, Rate, RateUnit, RepaymentMethod
-from negotiator.money import ZERO, to_fen
+from negotiator.money import ZERO, at_most_rate_places, to_fen
 
 __all__ = [
     "EXCESS_THRESHOLD",
@@ -90,7 +90,7 @@ class Figure:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "amount": None if self.amount is None else str(self.amount),
+            "amount": None if self.amount is None else str(at_most_rate_places(self.amount)),
             "provenance": self.provenance.value,
             "basis": self.basis,
             "bound": None if self.bound is None else self.bound.value,

@@ -40,11 +40,11 @@ import threading
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-import durable_rules_engine as _dre
 import orjson
 
 from ..errors import EngineError
 from ..ruleset import All, Any_, Condition, RuleSet, Test, load_rules
+from . import _durable_rules_engine as _dre  # the engine, built from vendor/durable_rules
 from .base import SENTINEL_KIND, Activation, EngineFact, EngineFacts, fields_read
 
 __all__ = ["DurableEvaluator", "allocator_thresholds", "compile_rules", "tune_allocator"]

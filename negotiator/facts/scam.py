@@ -17,11 +17,19 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..analysis import CaseAnalysis
-from ..models import AccountKind, Conduct
+from ..models import AccountKind, Case, Conduct
 from ..money import ZERO
 from .schema import Fact, FactKind, choice, extra, flag
 
-__all__ = ["KEYWORDS", "KINDS", "RED_FLAGS", "derive"]
+__all__ = [
+    "KEYWORDS",
+    "KINDS",
+    "RED_FLAGS",
+    "derive",
+    "holder_is_a_person",
+    "personal_payment_field",
+    "routes_money_to_a_person",
+]
 
 FLAGS = ("personal_account", "deposit", "verification_code", "debt_agent")
 
@@ -128,6 +136,102 @@ def _mentions(text: str | None) -> set[str]:
     return found
 
 
+#: Payment apps and personal wallets: text that sends money "to" one of these routes it to a
+#: person, not to the lender's company account.
+PAYMENT_APPS = ("微信", "支付宝", "财付通", "wechat", "weixin", "alipay")
+#: Words that say money is to be moved (转入, 打款, 还款至 …), matched after removing spaces.
+TRANSFER_WORDS = (
+    "转",
+    "汇",
+    "打款",
+    "打到",
+    "付到",
+    "付至",
+    "还到",
+    "还至",
+    "还款至",
+    "存入",
+    "transfer",
+    "pay",
+    "send",
+)
+#: Words an organisation's name contains; an account holder without any is taken for a person.
+ORGANISATION_WORDS = (
+    "公司",
+    "银行",
+    "集团",
+    "金融",
+    "小贷",
+    "贷款",
+    "信托",
+    "支付",
+    "有限",
+    "合伙",
+    "中心",
+    "分行",
+    "支行",
+    "营业部",
+    "事务所",
+    "ltd",
+    "co.",
+    "bank",
+    "inc",
+    "llc",
+    "limited",
+    "corporation",
+    "company",
+    "trust",
+    "finance",
+)
+_PERSONAL_WORDS = ("个人", "私人", "本人", "personal", "private")
+
+
+def routes_money_to_a_person(text: str | None) -> bool:
+    """Whether free text tells the borrower to pay a personal account or a payment app."""
+    if not text:
+        return False
+    squashed = "".join(text.split()).lower()
+    if "personal_account" in _mentions(text):
+        return True
+    return any(app in squashed for app in PAYMENT_APPS) and any(
+        w in squashed for w in TRANSFER_WORDS
+    )
+
+
+def holder_is_a_person(holder: str | None) -> bool:
+    """Whether the named account holder is a person (or says it is personal)."""
+    if not holder:
+        return False
+    squashed = "".join(holder.split()).lower()
+    if any(w in squashed for w in _PERSONAL_WORDS) or routes_money_to_a_person(holder):
+        return True
+    return not any(w in squashed for w in ORGANISATION_WORDS)
+
+
+def personal_payment_field(case: Case) -> str | None:
+    """The field path of the agreement that routes payment to a person or a payment app
+    (its text, its account holder, or the lender's name it gives), or None."""
+    g = case.agreement
+    if g is None:
+        return None
+    if g.repayment_account is AccountKind.PERSONAL:
+        return "agreement.repayment_account"
+    if holder_is_a_person(g.account_holder):
+        return "agreement.account_holder"
+    texts = {
+        "agreement.breach_clause": g.breach_clause,
+        "agreement.allocation_order": g.allocation_order,
+        "agreement.credit_reporting": g.credit_reporting,
+        "agreement.lender.name": g.lender.name,
+    }
+    for i, loan in enumerate(case.loans):
+        texts[f"loans[{i}].lender_name"] = loan.lender_name
+    for path, text in texts.items():
+        if routes_money_to_a_person(text):
+            return path
+    return None
+
+
 def _fact(
     source: str, hits: Mapping[str, list[dt.date]], extras: dict[str, Any], *, paid: bool = False
 ) -> Fact:
@@ -148,7 +252,7 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
     g = case.agreement
     if g is not None:
         flags = {
-            "personal_account": g.repayment_account is AccountKind.PERSONAL,
+            "personal_account": personal_payment_field(case) is not None,
             "deposit": g.deposit_required is not None and g.deposit_required > 0,
             "verification_code": g.verification_code_requested,
             "debt_agent": g.intermediary is not None

@@ -1,0 +1,51 @@
+"""The closed sets of option values, as ``Literal`` types for type checkers.
+
+``mypy --strict`` then refuses ``advise(case, lang="fr")`` or ``render_letter("lettre", …)``
+before the program runs; at run time the same values are checked and a wrong one raises
+:class:`~negotiator.errors.InputError`.  A test keeps these in step with the tuples the code
+checks against (``LANGS``, ``LETTER_KINDS``, ``FORMATS``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal, TypeAlias
+
+from .models import Case
+
+__all__ = [
+    "CaseInput",
+    "EvaluatorName",
+    "Format",
+    "Lang",
+    "LetterKind",
+    "Mode",
+    "TextFormat",
+]
+
+#: Output languages: Simplified Chinese, Traditional Chinese, English.
+Lang: TypeAlias = Literal["zh-Hans", "zh-Hant", "en"]
+#: The two evaluators of the rules (identical findings).
+EvaluatorName: TypeAlias = Literal["durable", "oracle"]
+#: Formats :func:`negotiator.render_letter` returns as text.
+TextFormat: TypeAlias = Literal["text", "markdown", "html"]
+#: Every letter format (``docx`` is bytes).
+Format: TypeAlias = Literal["text", "markdown", "html", "docx"]
+#: What a batch line is evaluated for.
+Mode: TypeAlias = Literal["advise", "check"]
+#: Every document :func:`negotiator.render_letter` can produce.
+LetterKind: TypeAlias = Literal[
+    "negotiation_request",
+    "hardship_statement",
+    "agreement_draft",
+    "waiver_request",
+    "written_confirmation",
+    "complaint",
+    "credit_objection",
+    "negotiation_log",
+    "action_plan",
+]
+#: What every public operation accepts as a case: a loaded :class:`~negotiator.models.Case`,
+#: a mapping (e.g. from ``json.loads``), TOML or JSON text, the bytes of a file, or a path.
+CaseInput: TypeAlias = Case | Mapping[str, Any] | str | bytes | Path
