@@ -21,8 +21,8 @@ from markupsafe import escape
 
 from negotiator.analysis import analyse
 from negotiator.api import check
+from negotiator.documents import draft_agreement
 from negotiator.errors import InputError
-from negotiator.letter_context import draft_agreement
 from negotiator.letters import LETTER_KINDS, render_letter
 from negotiator.models import (
     Borrower,
