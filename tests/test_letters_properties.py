@@ -192,7 +192,10 @@ def _render(kind: str, case: Case, lang: str, fmt: str) -> str | None:
     try:
         out = render_letter(kind, case, lang=lang, fmt=fmt)
     except InputError as exc:
-        assert kind == "complaint", str(exc)
+        # a complaint needs facts; no credit objection to a private lender (no 征信 reporting)
+        assert kind == "complaint" or (
+            kind == "credit_objection" and case.loans[0].lender_type is LenderType.PRIVATE
+        ), str(exc)
         return None
     assert isinstance(out, str)
     return out

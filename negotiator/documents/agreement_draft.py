@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from ..analysis import CaseAnalysis
+from ..findings import Finding
 from ..models import (
     AccountKind,
     Agreement,
     AgreementForm,
     Case,
     Instalment,
+    LenderType,
     Party,
     PartyKind,
     Rate,
     RateUnit,
 )
+from .mode import letter_mode
 from .proposal import agreement_is_for, build_proposal, refuse_unsafe_payment
 from .selection import target_loans
 from .views import letter_date, loan_index
@@ -47,6 +51,7 @@ def draft_agreement(
     *,
     lang: str = "zh-Hans",
     as_of: dt.date | None = None,
+    findings: Sequence[Finding] | None = None,
 ) -> Agreement:
     """The instalment agreement the draft proposes, as an :class:`Agreement`.
 
@@ -54,6 +59,12 @@ def draft_agreement(
     blocks it provides (``borrower_signed``/``lender_signed`` are True): the agreement check
     then judges its contents.  Values the case lacks stay ``None`` — the rendered draft shows
     a fill-in blank there and the check reports them as missing.
+
+    When the lender's total is disputed (:func:`~negotiator.documents.mode.letter_mode`: a fee,
+    cap or 砍头息 finding, or an excess the analysis computes), the draft confirms no amount:
+    the balance, the breakdown, the total and the schedule are left for the parties to fill in
+    after checking, so that signing it never admits the disputed total.  For a private lender
+    the clauses speak of no app, no 公章 and no credit reporting.
     """
     base = "en" if lang == "en" else "zh-Hans"
     day = letter_date(case, analysis, as_of)
@@ -73,8 +84,21 @@ def draft_agreement(
     if plan_rate is None:
         plan_rate = Rate(Decimal(0), RateUnit.ANNUAL, 360)
     waived = p.waiver_total if p.waiver_total > 0 else None
+    mode = letter_mode(case, analysis, findings, lid)
+    private = loan.lender_type is LenderType.PRIVATE
     # typed Any: mypy's attrs plugin cannot type the argument of a `tuple` converter
     instalments: Any = tuple(Instalment(due=ln.due, amount=ln.amount) for ln in p.schedule)
+    remaining, total = p.debt, p.to_repay
+    parts = (
+        loan.outstanding_principal,
+        loan.outstanding_interest,
+        loan.penalty_interest,
+        loan.late_fees,
+    )
+    if mode.disputed and not p.from_agreement:
+        remaining = total = waived = None
+        parts = (None, None, None, None)
+        instalments = ()
     return Agreement(
         form=AgreementForm.PAPER,
         loan=lid,
@@ -88,20 +112,20 @@ def draft_agreement(
         loan_amount=loan.principal,
         rate=loan.rate,
         repaid=loan.repaid,
-        remaining=p.debt,
-        total=p.to_repay,
-        principal=loan.outstanding_principal,
-        interest=loan.outstanding_interest,
-        penalty=loan.penalty_interest,
-        fees=loan.late_fees,
+        remaining=remaining,
+        total=total,
+        principal=parts[0],
+        interest=parts[1],
+        penalty=parts[2],
+        fees=parts[3],
         waiver_negotiated=waived is not None,
         waived=waived,
         instalments=instalments,
         plan_rate=plan_rate,
-        breach_clause=clauses["breach"].format(cure_days=cure),
+        breach_clause=clauses["breach_private" if private else "breach"].format(cure_days=cure),
         cure_days=cure,
         allocation_order=clauses["allocation"],
-        credit_reporting=clauses["credit_reporting"],
+        credit_reporting=None if private else clauses["credit_reporting"],
         repayment_account=account,
         account_holder=loan.lender_name,
         borrower_signed=True,

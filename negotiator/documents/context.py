@@ -15,6 +15,7 @@ from .agreement_draft import draft_agreement
 from .complaint import COMPLAINT_CATEGORIES, complaint_view
 from .confirmation import confirmation_view
 from .enclosures import enclosures
+from .mode import letter_mode
 from .negotiation_log import log_rows
 from .proposal import build_proposal, refuse_unsafe_payment
 from .selection import PAYMENT_KINDS
@@ -122,6 +123,8 @@ class LetterContexts:
             "debts": common["debts"],
         }
         serious: tuple[Finding, ...] = common["serious"]
+        mode = letter_mode(case, analysis, serious, loan_id)
+        ctx["mode"] = mode
         if loan_id is not None:
             if kind in PAYMENT_KINDS:
                 refuse_unsafe_payment(case, loan_id, analysis)
@@ -130,10 +133,16 @@ class LetterContexts:
             ctx["fee_findings"] = finding_views(serious, loan_id, ("fee",))
             ctx["strategies"] = common["strategies"]
         if kind == "agreement_draft" and loan_id is not None:
-            ctx["draft"] = draft_agreement(case, analysis, loan_id, lang=base, as_of=day)
+            ctx["draft"] = draft_agreement(
+                case, analysis, loan_id, lang=base, as_of=day, findings=serious
+            )
             ctx["hardship_kinds"] = tuple(dict.fromkeys(h.kind for h in ctx["hardships"]))
         elif kind == "written_confirmation" and loan_id is not None:
-            ctx["confirmation"] = confirmation_view(case, analysis, loan_id, self.lang)
+            conf = confirmation_view(case, analysis, loan_id, self.lang)
+            ctx["confirmation"] = conf
+            if conf.reached_on is not None and conf.reached_on > day:
+                # a confirmation is dated on or after the talk it confirms
+                ctx["date"] = conf.reached_on
         elif kind == "complaint" and loan_id is not None:
             ctx["complaint"] = complaint_view(case, analysis, loan_id, serious)
         elif kind == "negotiation_log":

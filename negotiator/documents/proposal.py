@@ -17,7 +17,10 @@ from ..counter import propose_schedule
 from ..errors import InputError
 from ..models import (
     AccountKind,
+    Agreement,
     Case,
+    LenderType,
+    Loan,
 )
 from ..money import ZERO, to_fen
 from .views import loan_index
@@ -70,7 +73,8 @@ def refuse_unsafe_payment(case: Case, loan_id: str, analysis: CaseAnalysis) -> N
     ag = case.agreement
     if ag is None or not agreement_is_for(analysis, loan_id):
         return
-    if ag.repayment_account is AccountKind.PERSONAL:
+    loan = case.loans[loan_index(analysis, loan_id)]
+    if ag.repayment_account is AccountKind.PERSONAL and not _lenders_own_account(loan, ag):
         raise InputError(
             "agreement.repayment_account",
             "the agreement asks for payment into a personal account; negotiator will not write "
@@ -85,6 +89,19 @@ def refuse_unsafe_payment(case: Case, loan_id: str, analysis: CaseAnalysis) -> N
             "negotiator will not write a document confirming it. Verify with the lender's "
             "official hotline before paying anything",
         )
+
+
+def _lenders_own_account(loan: Loan, ag: Agreement) -> bool:
+    """A private lender is repaid into his own account: that is normal, not a scam sign.  Only
+    a payee who is not the lender is refused."""
+    if loan.lender_type is not LenderType.PRIVATE:
+        return False
+    holder = (ag.account_holder or "").strip()
+    if not holder:
+        return True
+    name = loan.lender_name
+    core = name.split("（")[0].split("(")[0].strip()
+    return bool(holder == name) or holder.split("（")[0].split("(")[0].strip() == core
 
 
 def agreement_is_for(analysis: CaseAnalysis, loan_id: str) -> bool:

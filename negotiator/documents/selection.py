@@ -10,6 +10,7 @@ from ..findings import Finding
 from ..letter_kinds import LETTER_KINDS
 from ..models import (
     Case,
+    LenderType,
 )
 from .complaint import COMPLAINT_CATEGORIES, NO_REGULATOR, collection_problem, complaint_routes
 from .views import finding_views, loan_index
@@ -38,6 +39,8 @@ def target_loans(
     kinds, every loan still owed (all loans if none is).
     """
     ids = list(analysis.loan_ids)
+    if kind == "credit_objection":
+        return _credit_objection_loans(case, analysis, loan)
     if loan is not None:
         loan_index(analysis, loan)
         ids = [loan]
@@ -65,3 +68,27 @@ def target_loans(
         )
     owed = [la.id for la in analysis.loans if la.owed > 0]
     return owed or ids
+
+
+_NO_CREDIT_REPORT = (
+    "a private lender does not report to the credit reference system (征信), so there is no "
+    "credit record of this loan to object to"
+)
+
+
+def _credit_objection_loans(case: Case, analysis: CaseAnalysis, loan: str | None) -> list[str]:
+    """Credit objections go only to lenders that report to 征信: never to a private lender."""
+    if loan is not None:
+        i = loan_index(analysis, loan)
+        if case.loans[i].lender_type is LenderType.PRIVATE:
+            raise InputError("loan", _NO_CREDIT_REPORT)
+        return [loan]
+    reporting = [
+        la.id
+        for la, ln in zip(analysis.loans, case.loans, strict=True)
+        if ln.lender_type is not LenderType.PRIVATE
+    ]
+    if not reporting:
+        raise InputError("credit_objection", _NO_CREDIT_REPORT)
+    owed = [i for i in reporting if analysis.loans[loan_index(analysis, i)].owed > 0]
+    return owed or reporting

@@ -332,7 +332,7 @@ def budget_view(case: Case, analysis: CaseAnalysis) -> BudgetView:
     )
 
 
-def _about_loan(f: Finding, loan_id: str) -> bool:
+def about_loan(f: Finding, loan_id: str) -> bool:
     s = f.subject
     return s == loan_id or any(s.startswith(loan_id + sep) for sep in (".", "/", "#", "[", ":"))
 
@@ -348,7 +348,7 @@ def finding_views(
     for f in findings:
         if f.category not in wanted or f.severity not in SERIOUS:
             continue
-        if loan_id is not None and not _about_loan(f, loan_id):
+        if loan_id is not None and not about_loan(f, loan_id):
             continue
         laws = tuple(c for c in f.citations if c.law)
         out.append(
