@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 import attrs
 
@@ -12,11 +13,13 @@ from ..analysis.loans import THREAT_CONDUCT
 from ..errors import InputError
 from ..findings import Finding
 from ..models import (
+    AccountKind,
     Case,
     ContactTarget,
     LenderType,
     Loan,
 )
+from .proposal import agreement_is_for, lenders_own_account
 from .views import ContactView, EventView, finding_views, loan_index, loan_view
 
 #: Conduct that is a matter for the police (刑法 293之一; 治安管理处罚法 42): call 110.  The
@@ -46,6 +49,10 @@ class ComplaintView:
     timeline: tuple[TimelineItem, ...]
     fee_issue: bool
     collection_issue: bool
+    unlicensed: bool = False  # a lender of unknown type: possibly lending without a licence
+    payment_demand: str | None = None  # "personal_account" / "deposit" demanded by an agreement
+    payee: str | None = None
+    deposit: Decimal | None = None
 
 
 def collection_problem(loan: Loan) -> bool:
@@ -63,7 +70,9 @@ _REGULATOR: Mapping[LenderType, str | None] = {
     LenderType.CONSUMER_FINANCE: "nfra_12378",
     LenderType.BANK_VIA_PLATFORM: "nfra_12378",
     LenderType.MICROLOAN: "local_finance",
-    LenderType.OTHER: "pboc_12363",
+    # a lender of unknown type may be lending without a licence: the local financial regulator
+    # deals with illegal lending (the central bank's 12363 is for credit-record matters only)
+    LenderType.OTHER: "local_finance",
     LenderType.PRIVATE: None,
 }
 
@@ -88,8 +97,6 @@ def complaint_routes(case: Case, loan: Loan) -> list[str]:
         routes.append("nifa")
     if case.agreement is not None and case.agreement.intermediary:
         routes.append("samr_12315")
-    if regulator == "local_finance":
-        routes.append("pboc_12363")
     return list(dict.fromkeys(routes))
 
 
@@ -125,6 +132,7 @@ def complaint_view(
     timeline.extend(TimelineItem(e.date, None, "event", event=e) for e in view.events)
     order = {"contract": 0, "overdue": 1, "event": 2, "contact": 3}
     timeline.sort(key=lambda t: (t.date, t.time or dt.time(0), order[t.kind]))
+    demand, payee, deposit = _payment_demand(case, analysis, loan_id)
     collectors = tuple(dict.fromkeys(c.collector for c in loan.collection_contacts if c.collector))
     return ComplaintView(
         channel=routes[0],
@@ -135,4 +143,23 @@ def complaint_view(
         timeline=tuple(timeline),
         fee_issue=fee_issue,
         collection_issue=collection_issue,
+        unlicensed=loan.lender_type is LenderType.OTHER,
+        payment_demand=demand,
+        payee=payee,
+        deposit=deposit,
     )
+
+
+def _payment_demand(
+    case: Case, analysis: CaseAnalysis, loan_id: str
+) -> tuple[str | None, str | None, Decimal | None]:
+    """A demand in the case's agreement to pay someone other than the lender, or a deposit."""
+    ag = case.agreement
+    if ag is None or not agreement_is_for(analysis, loan_id):
+        return None, None, None
+    loan = case.loans[loan_index(analysis, loan_id)]
+    if ag.deposit_required is not None and ag.deposit_required > 0:
+        return "deposit", ag.account_holder, ag.deposit_required
+    if ag.repayment_account is AccountKind.PERSONAL and not lenders_own_account(loan, ag):
+        return "personal_account", ag.account_holder, None
+    return None, None, None

@@ -74,7 +74,7 @@ def refuse_unsafe_payment(case: Case, loan_id: str, analysis: CaseAnalysis) -> N
     if ag is None or not agreement_is_for(analysis, loan_id):
         return
     loan = case.loans[loan_index(analysis, loan_id)]
-    if ag.repayment_account is AccountKind.PERSONAL and not _lenders_own_account(loan, ag):
+    if ag.repayment_account is AccountKind.PERSONAL and not lenders_own_account(loan, ag):
         raise InputError(
             "agreement.repayment_account",
             "the agreement asks for payment into a personal account; negotiator will not write "
@@ -91,7 +91,7 @@ def refuse_unsafe_payment(case: Case, loan_id: str, analysis: CaseAnalysis) -> N
         )
 
 
-def _lenders_own_account(loan: Loan, ag: Agreement) -> bool:
+def lenders_own_account(loan: Loan, ag: Agreement) -> bool:
     """A private lender is repaid into his own account: that is normal, not a scam sign.  Only
     a payee who is not the lender is refused."""
     if loan.lender_type is not LenderType.PRIVATE:
