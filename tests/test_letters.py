@@ -461,7 +461,7 @@ def test_complaint_about_an_unknown_lender_goes_to_the_local_regulator() -> None
     out = render_letter("complaint", _loan(full_case(), lender_type=LenderType.OTHER))
     assert isinstance(out, str)
     assert "致：【请填写：省、市】地方金融管理局" in out
-    assert "中国人民银行" not in out
+    assert "致：中国人民银行" not in out
 
 
 def test_complaint_about_threats_goes_to_the_police() -> None:
