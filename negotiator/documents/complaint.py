@@ -132,7 +132,7 @@ def complaint_view(
     timeline.extend(TimelineItem(e.date, None, "event", event=e) for e in view.events)
     order = {"contract": 0, "overdue": 1, "event": 2, "contact": 3}
     timeline.sort(key=lambda t: (t.date, t.time or dt.time(0), order[t.kind]))
-    demand, payee, deposit = _payment_demand(case, analysis, loan_id)
+    demand, payee, deposit = payment_demand(case, analysis, loan_id)
     collectors = tuple(dict.fromkeys(c.collector for c in loan.collection_contacts if c.collector))
     return ComplaintView(
         channel=routes[0],
@@ -150,7 +150,7 @@ def complaint_view(
     )
 
 
-def _payment_demand(
+def payment_demand(
     case: Case, analysis: CaseAnalysis, loan_id: str
 ) -> tuple[str | None, str | None, Decimal | None]:
     """A demand in the case's agreement to pay someone other than the lender, or a deposit."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import attrs
 
@@ -13,11 +14,12 @@ from ..models import (
     AgreementForm,
     Case,
     ContactChannel,
+    LenderType,
     NegotiationEventKind,
     Outcome,
 )
 from .proposal import agreement_is_for
-from .views import RateView, events_for, rate_view
+from .views import RateView, events_for, loan_index, rate_view
 
 
 @attrs.frozen
@@ -62,7 +64,11 @@ def confirmation_view(
     reached = ag.date if ag is not None and ag.date is not None else (last.date if last else None)
     index = 1 if lang == "en" else 0
     keys = [r.key for r in x.requests] if x is not None else list(_ALL_TERMS)
-    requests = tuple(REQUEST_TEXTS[k][index] for k in dict.fromkeys(keys))
+    private = case.loans[loan_index(analysis, loan_id)].lender_type is LenderType.PRIVATE
+    texts = {**REQUEST_TEXTS, **_PRIVATE_TEXTS} if private else REQUEST_TEXTS
+    requests = tuple(
+        texts[k][index] for k in dict.fromkeys(keys) if not (private and k in _NOT_PRIVATE)
+    )
     return ConfirmationView(
         reached_on=reached,
         channel=channel,
@@ -89,3 +95,26 @@ _ALL_TERMS = (
     "payment_channel",
     "lender_signature",
 )
+
+
+#: Requests that do not apply to an individual lender: individuals report nothing to 征信, and
+#: repaying a private lender into his own account is normal (a payee who is not the lender is
+#: refused before any letter is written).
+_NOT_PRIVATE = frozenset({"credit_reporting", "official_account"})
+
+#: The requests worded for an individual lender: no 公章, App or company account.
+_PRIVATE_TEXTS: Mapping[str, tuple[str, str]] = {
+    "lender_name": (
+        "请写明出借人的姓名（与身份证一致）。",
+        "Please state the lender's full name as on the identity card.",
+    ),
+    "lender_signature": (
+        "请出借人在协议上签字。",
+        "Please sign the agreement.",
+    ),
+    "payment_channel": (
+        "请写明还款账户：出借人本人名下的银行账户（户名、开户银行、账号）。",
+        "Please state the repayment account: a bank account in the lender's own name (holder, "
+        "bank, number).",
+    ),
+}

@@ -12,7 +12,13 @@ from ..models import (
     Case,
     LenderType,
 )
-from .complaint import COMPLAINT_CATEGORIES, NO_REGULATOR, collection_problem, complaint_routes
+from .complaint import (
+    COMPLAINT_CATEGORIES,
+    NO_REGULATOR,
+    collection_problem,
+    complaint_routes,
+    payment_demand,
+)
 from .views import finding_views, loan_index
 
 #: Letter kinds written to one lender about one loan (one letter per loan): every kind but the
@@ -54,7 +60,11 @@ def target_loans(
             (i, ln)
             for i, ln in zip(analysis.loan_ids, case.loans, strict=True)
             if i in ids
-            and (finding_views(findings, i, COMPLAINT_CATEGORIES) or collection_problem(ln))
+            and (
+                finding_views(findings, i, COMPLAINT_CATEGORIES)
+                or collection_problem(ln)
+                or payment_demand(case, analysis, i)[0] is not None
+            )
         ]
         chosen = [i for i, ln in problems if complaint_routes(case, ln)]
         if chosen:
