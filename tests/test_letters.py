@@ -604,7 +604,7 @@ def test_one_letter_per_lender_unless_one_loan_is_chosen() -> None:
     assert one.count("协商还款申请书") == 1 and "致：某某银行股份有限公司" in one
     assert "按各笔欠款金额的比例分配" in one
     html = render_letter("negotiation_request", two_loans(), fmt="html")
-    assert isinstance(html, str) and html.count('<article class="letter">') == 2
+    assert isinstance(html, str) and html.count('<article class="letter negotiation_request">') == 2
     with pytest.raises(InputError, match="no loan 'L9'"):
         render_letter("negotiation_request", two_loans(), loan="L9")
 

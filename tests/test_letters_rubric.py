@@ -203,3 +203,12 @@ def test_private_lender_is_addressed_by_name_in_english() -> None:
     text = _render("negotiation_request", _variant(True, False, False, False), "en")
     assert text is not None
     assert "Dear 孙某," in text and "Sir or Madam" not in text
+
+
+def test_traditional_chinese_writes_sign_as_qian_with_the_hand_radical() -> None:
+    from negotiator.i18n import to_traditional
+
+    assert to_traditional("单独签协议，为了照着核对，标签") == "單獨簽協議，為了照著核對，標籤"
+    text = render_letter("agreement_draft", _variant(False, False, False, False), lang="zh-Hant")
+    assert isinstance(text, str)
+    assert "簽字" in text and "籤" not in text and "爲" not in text
