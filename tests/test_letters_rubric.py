@@ -212,3 +212,21 @@ def test_traditional_chinese_writes_sign_as_qian_with_the_hand_radical() -> None
     text = render_letter("agreement_draft", _variant(False, False, False, False), lang="zh-Hant")
     assert isinstance(text, str)
     assert "簽字" in text and "籤" not in text and "爲" not in text
+
+
+def test_letter_figures_equal_the_ledgers_lawful_proposal() -> None:
+    """multi_lender L3 (private, 砍头息, above 4×LPR): the letters propose the plan's total, which
+    stops at the ledger's lawful balance, never the lender's claimed 9,800."""
+    from negotiator.api import evaluate
+    from negotiator.render import amount_full
+
+    case = load_case(EXAMPLES / "multi_lender.toml")
+    offer = next(o for o in evaluate(case).analysis.plan.offers if o.loan_id == "L3")
+    assert offer.capped_at_lawful
+    total = amount_full(offer.proposal_total)
+    assert total is not None
+    for kind in ("agreement_draft", "negotiation_request"):
+        text = render_letter(kind, case, loan="L3")
+        assert isinstance(text, str)
+        assert total in text, kind
+        assert "尚欠甲方款项合计9,800.00元" not in text

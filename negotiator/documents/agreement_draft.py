@@ -95,7 +95,10 @@ def draft_agreement(
         loan.penalty_interest,
         loan.late_fees,
     )
-    if mode.disputed and not p.from_agreement:
+    # the plan's offer already stops at the lawful balance (the ledger): the draft may propose
+    # it; otherwise a disputed total is left for the parties to fill in after checking
+    lawful = any(w.kind == "above_legal_cap" for w in p.waiver)
+    if mode.disputed and not p.from_agreement and not lawful:
         remaining = total = waived = None
         parts = (None, None, None, None)
         instalments = ()
