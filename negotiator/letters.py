@@ -11,8 +11,8 @@ formats through the building blocks of ``templates/base/<format>.j2``:
 * ``docx`` — the HTML rendered into a Word document (needs the ``negotiator[docx]`` extra).
 
 A letter concerns one lender: for a case with several loans, one letter is written per loan
-(see :func:`negotiator.letter_context.target_loans`), each starting on a new page, unless
-``loan`` names one.  The numbers come from the analysis (:mod:`negotiator.letter_context`);
+(see :func:`negotiator.documents.target_loans`), each starting on a new page, unless
+``loan`` names one.  The numbers come from the analysis (:mod:`negotiator.documents`);
 the templates only print them.
 
 Safety rules the rendering enforces:
@@ -231,7 +231,7 @@ def _render_letter(
             case, lang=lang, fmt=fmt, as_of=as_of, evaluation=evaluation, findings=findings
         )
 
-    from .letter_context import LOAN_KINDS, LetterContexts, target_loans
+    from .documents import LOAN_KINDS, LetterContexts, target_loans
 
     if evaluation is None:
         from .api import evaluate

@@ -446,14 +446,22 @@ def test_complaint_goes_to_nfra_for_a_consumer_finance_company() -> None:
     out = render_letter("complaint", full_case())
     assert isinstance(out, str)
     assert "致：国家金融监督管理总局【请填写：省、市】监管局" in out
-    assert "中国互联网金融协会" in out  # collection by an online lender: NIFA too
+    # the other channels are listed in the action plan, not in the letter to one regulator
+    assert "中国互联网金融协会" not in out
 
 
 def test_complaint_goes_to_the_local_regulator_for_a_microloan_company() -> None:
     out = render_letter("complaint", _loan(full_case(), lender_type=LenderType.MICROLOAN))
     assert isinstance(out, str)
     assert "致：【请填写：省、市】地方金融管理局" in out
-    assert "12363" in out
+    assert "12363" not in out  # the central bank's line is for credit-record matters
+
+
+def test_complaint_about_an_unknown_lender_goes_to_the_local_regulator() -> None:
+    out = render_letter("complaint", _loan(full_case(), lender_type=LenderType.OTHER))
+    assert isinstance(out, str)
+    assert "致：【请填写：省、市】地方金融管理局" in out
+    assert "致：中国人民银行" not in out
 
 
 def test_complaint_about_threats_goes_to_the_police() -> None:
@@ -596,7 +604,7 @@ def test_one_letter_per_lender_unless_one_loan_is_chosen() -> None:
     assert one.count("协商还款申请书") == 1 and "致：某某银行股份有限公司" in one
     assert "按各笔欠款金额的比例分配" in one
     html = render_letter("negotiation_request", two_loans(), fmt="html")
-    assert isinstance(html, str) and html.count('<article class="letter">') == 2
+    assert isinstance(html, str) and html.count('<article class="letter negotiation_request">') == 2
     with pytest.raises(InputError, match="no loan 'L9'"):
         render_letter("negotiation_request", two_loans(), loan="L9")
 

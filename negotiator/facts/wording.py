@@ -149,7 +149,7 @@ _GAPS: Mapping[str, tuple[str, str]] = {
     ),
     "contacts_without_evidence": (
         "{loan}（{lender}）有{count}次催收联系没有录音或截图",
-        "{count} collection contacts on {loan} ({lender}) without a recording or screenshot",
+        "collection contacts on {loan} ({lender}) without a recording or screenshot: {count}",
     ),
 }
 

@@ -1,0 +1,32 @@
+"""The documents a borrower sends or keeps: one module per document, each building the context
+its template prints.
+
+Templates speak; they never compute.  Every figure a document quotes is prepared here from the
+case, the analysis and the findings; a value the case does not hold stays ``None`` and the
+template shows a fill-in blank for it.
+
+* :mod:`.views` — plain views of the borrower, the loans, the budget, hardships and findings;
+* :mod:`.selection` — which loans a letter is written about (one letter per loan);
+* :mod:`.proposal` — what the borrower offers one lender;
+* :mod:`.agreement_draft` — the draft agreement, as the model the check judges;
+* :mod:`.confirmation`, :mod:`.complaint`, :mod:`.negotiation_log`, :mod:`.enclosures`;
+* :mod:`.context` — the context of one letter, assembled from the above.
+"""
+
+from __future__ import annotations
+
+from .agreement_draft import CURE_DAYS, draft_agreement
+from .context import LetterContexts, build_context
+from .proposal import refuse_unsafe_payment
+from .selection import LOAN_KINDS, PAYMENT_KINDS, target_loans
+
+__all__ = [
+    "CURE_DAYS",
+    "LOAN_KINDS",
+    "PAYMENT_KINDS",
+    "LetterContexts",
+    "build_context",
+    "draft_agreement",
+    "refuse_unsafe_payment",
+    "target_loans",
+]
