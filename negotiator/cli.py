@@ -225,6 +225,21 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     return run_batch_cli(args)
 
 
+def _lang_of(argv: Sequence[str] | None) -> str:
+    """The --lang of the command line (for error messages, even when parsing failed)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    for i, arg in enumerate(args):
+        if arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        elif arg == "--lang" and i + 1 < len(args):
+            value = args[i + 1]
+        else:
+            continue
+        if value in ("zh-Hans", "zh-Hant", "en"):
+            return value
+    return "zh-Hans"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = _build_parser()
@@ -242,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         }[args.command]
         return handler(args)
     except InputError as exc:
-        print(f"negotiator: error: {exc}", file=sys.stderr)
+        print(f"negotiator: error: {exc.describe(_lang_of(argv))}", file=sys.stderr)
         return EXIT_INPUT
     except NegotiatorError as exc:
         print(f"negotiator: error: {exc}", file=sys.stderr)

@@ -294,7 +294,14 @@ def load_case(source: bytes | str | Path | Mapping[str, Any]) -> Case:
     else:
         raw = source
     data = raw if isinstance(raw, Mapping) else parse_document(raw)
-    return structure(data, Case)
+    from .natural import canonicalise  # natural spellings → canonical values (docs/case-format.md)
+
+    data, originals = canonicalise(data)
+    try:
+        return structure(data, Case)
+    except InputError as exc:
+        exc.originals = originals
+        raise
 
 
 # Keep mypy aware of typing use for hooks above.
