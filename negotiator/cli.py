@@ -122,6 +122,15 @@ def _build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the JSON Schema of the case format")
 
+    p = sub.add_parser(
+        "interview", parents=[common], help="build a case by answering questions, then advise"
+    )
+    p.add_argument("-o", "--output", default="case.toml", help="the case file to write")
+
+    p = sub.add_parser("serve", parents=[common], help="the interview as a local web app")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: local)")
+    p.add_argument("--port", type=int, default=8000)
+
     p = sub.add_parser("batch", help="evaluate a JSON-lines file of cases on all cores")
     p.add_argument("input", metavar="INPUT.jsonl")
     p.add_argument("-o", "--output", required=True, metavar="OUTPUT.jsonl")
@@ -219,6 +228,34 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_interview(args: argparse.Namespace) -> int:
+    from .api import advise
+    from .interview import run_terminal
+    from .letters import render_action_plan
+
+    def read() -> str | None:
+        line = sys.stdin.readline()
+        return line.rstrip("\n") if line else None
+
+    def write(text: str) -> None:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+
+    case = run_terminal(read, write, output=args.output, lang=args.lang)
+    if case is None:
+        return EXIT_OK
+    report = advise(case, lang=args.lang)
+    write(render_action_plan(case, report))
+    return EXIT_VIOLATIONS if report.has_violations else EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .web import serve
+
+    serve(host=args.host, port=args.port, lang=args.lang)
+    return EXIT_OK
+
+
 def _cmd_batch(args: argparse.Namespace) -> int:
     from .batch import run_batch_cli
 
@@ -254,6 +291,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "rules": _cmd_rules,
             "schema": _cmd_schema,
             "batch": _cmd_batch,
+            "interview": _cmd_interview,
+            "serve": _cmd_serve,
         }[args.command]
         return handler(args)
     except InputError as exc:
