@@ -277,6 +277,10 @@ class Interview:
         self.unknown: list[str] = []
         self.meta: dict[str, Any] = {}
         self.originals: dict[str, str] = {}
+        if self.data.get("loans"):
+            self.meta["loan_count"] = len(self.data["loans"])
+        if self.data.get("agreement"):
+            self.meta["has_agreement"] = True
 
     # -- persistence ---------------------------------------------------------------------------
     def to_json(self) -> str:
@@ -360,8 +364,25 @@ class Interview:
             self.unknown.append(q.key)
         else:
             _set(self.data, q.key, value)
+            try:
+                self._validate(q.key)
+            except InputError:
+                _unset(self.data, q.key)
+                raise
             self.originals[q.key] = text
         self.asked.append(q.key)
+
+    def _validate(self, key: str) -> None:
+        """Check an answer against the model (e.g. received ≤ principal, term ≥ 1 month)."""
+        from .load import load_case
+
+        try:
+            load_case(self.case_data())
+        except InputError as exc:
+            mine = [(p, m) for p, m in exc.errors
+                    if p == key or p.startswith(key + ".") or p.startswith(key + "[")]
+            if mine:
+                raise InputError(mine[0][0], mine[0][1], errors=mine) from None
 
     def _read(self, q: Question, text: str) -> Any:
         kind = q.kind

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import tomllib
 import typing
 from collections.abc import Mapping
@@ -256,7 +257,8 @@ def parse_document(raw: bytes | str) -> dict[str, Any]:
     if "\x00" in text:
         raise InputError("", "the case file contains NUL bytes; is it a binary file?")
     stripped = text.lstrip()
-    if stripped.startswith("{") or stripped.startswith("["):
+    # "[" opens a JSON array but also a TOML table header such as "[borrower]".
+    if stripped.startswith("{") or (stripped.startswith("[") and not _TOML_HEADER.match(stripped)):
         try:
             data = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
         except json.JSONDecodeError as exc:
@@ -274,6 +276,9 @@ def parse_document(raw: bytes | str) -> dict[str, Any]:
         raise InputError("", f"not valid TOML or JSON: {exc}") from None
     except RecursionError:
         raise InputError("", "the case file is nested too deeply") from None
+
+
+_TOML_HEADER = re.compile(r"\[\[?\s*[A-Za-z_\"'][^\]\n]*\]\]?[ \t]*(#.*)?\r?\n")
 
 
 def _no_constant(name: str) -> Any:

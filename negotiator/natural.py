@@ -5,8 +5,8 @@ A volunteer copying a contract writes ``rate = "年化18%"``, ``principal = "1.2
 walks plain case data against the model types and rewrites every value it recognises into the
 canonical form (``{value = "0.18", unit = "annual"}``, ``"12000"``, ``"2025-11-10"``,
 ``"microloan"``); anything it does not recognise is left exactly as written, so the loader's
-validation reports it with the field path.  The original spelling of every rewritten value is
-kept (path → original) for messages.
+validation reports it with the field path.  What was written at every path read as text is
+kept (path → original) so that messages can quote it back.
 
 Accepted spellings (docs/case-format.md has the full table):
 
@@ -282,8 +282,10 @@ def _cn_number(s: str) -> Decimal | None:
 
 _MONEY_PREFIX = re.compile(r"^(人民币|RMB|CNY|¥|￥)\s*", re.IGNORECASE)
 _MONEY_SUFFIX = re.compile(r"\s*(元整|元正|元|圆整|圆|块钱|块|整|RMB|CNY)$", re.IGNORECASE)
-_JIAO_FEN = re.compile(r"^(?P<yuan>.*?)[元圆](?:(?P<jiao>[零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖])角)?"
-                       r"(?:(?P<fen>[零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖])分)?$")
+_D = "[零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖]"
+_JIAO_FEN = re.compile(
+    rf"^(?:(?P<yuan>.+?)[元圆])?零?(?:(?P<jiao>{_D})角)?零?(?:(?P<fen>{_D})分)?[整正]?$"
+)
 _SCALE = {"万": Decimal(10_000), "萬": Decimal(10_000), "亿": Decimal(100_000_000),
           "千": Decimal(1000)}
 
@@ -295,7 +297,7 @@ def parse_money(text: str) -> Decimal | None:
     if not s:
         return None
     m = _JIAO_FEN.match(s)
-    if m and (m.group("jiao") or m.group("fen")):
+    if m and (m.group("jiao") or m.group("fen")) and not re.search(r"\d", m.group(0)[-2:]):
         yuan = _number(m.group("yuan")) if m.group("yuan") else Decimal(0)
         if yuan is None:
             return None
@@ -319,9 +321,10 @@ def parse_money(text: str) -> Decimal | None:
 def _cn_digit(c: str | None) -> int:
     if not c:
         return 0
-    return "零一二三四五六七八九".find(c) if c in "零一二三四五六七八九" else (
-        "〇壹贰叁肆伍陆柒捌玖".find(c) if c != "两" else 2
-    )
+    for digits in ("零一二三四五六七八九", "〇壹贰叁肆伍陆柒捌玖"):
+        if c in digits:
+            return digits.index(c)
+    return 2  # 两
 
 
 _COUNTER = re.compile(r"\s*(个月|期|人|个|次|天|日|名|笔)$")
@@ -533,8 +536,8 @@ def _value(value: Any, t: Any, path: str, originals: dict[str, str]) -> Any:
             return _walk_table(value, t, path, originals)
         if t is models.Rate and isinstance(value, str):
             rate = parse_rate(value)
+            originals[path] = value
             if rate is not None:
-                originals[path] = value
                 return rate
         return value
     if not isinstance(value, str):
@@ -558,10 +561,10 @@ def _value(value: Any, t: Any, path: str, originals: dict[str, str]) -> Any:
         new = parse_int(value)
     elif t is bool:
         new = parse_bool(value)
-    if new is None or new == value:
-        return value
-    originals[path] = value
-    return new
+    if t is str:
+        return value  # free text (and personal data) is never copied
+    originals[path] = value  # what was written, for messages (read or not)
+    return value if new is None else new
 
 
 def _penalty_multiple(loan: dict[str, Any], path: str, originals: dict[str, str]) -> None:

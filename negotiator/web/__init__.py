@@ -229,8 +229,7 @@ def create_app(
             return page("index.html.j2", None, chosen=s.lang, expired=False,
                         problems=exc.describe(s.lang)), 400
         s.interview = Interview(unstructure(case))
-        s.interview.meta["loan_count"] = len(case.loans)
-        s.interview.meta["has_agreement"] = case.agreement is not None
+        s.interview.meta.setdefault("has_agreement", case.agreement is not None)
         return start_session(s)
 
     @app.route("/question", methods=["GET", "POST"])
