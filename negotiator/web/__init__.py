@@ -151,7 +151,7 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = max_bytes
     app.config["MAX_FORM_MEMORY_SIZE"] = max_bytes
     app.jinja_env.autoescape = True
-    sessions = store or SessionStore(idle_seconds=idle_minutes * 60, max_sessions=max_sessions)
+    sessions = store if store is not None else SessionStore(idle_seconds=idle_minutes * 60, max_sessions=max_sessions)
     app.extensions["negotiator_sessions"] = sessions
     default_lang = lang
 
