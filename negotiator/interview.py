@@ -24,6 +24,7 @@ and a web session can keep it.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import types
 import typing
@@ -43,79 +44,187 @@ __all__ = ["CHECKLIST_FIELDS", "Interview", "Question", "rules_needing"]
 #: Fields the preparation checklist reports when missing (analysis/checklist.py gap words).
 CHECKLIST_FIELDS: frozenset[str] = frozenset(
     {
-        "outstanding", "rate", "penalty_rate", "penalty_interest", "late_fees",
-        "monthly_income", "essential_expenses", "other_debt_payments", "savings",
-        "income_stability", "documents", "hardships", "overdue_since",
+        "outstanding",
+        "rate",
+        "penalty_rate",
+        "penalty_interest",
+        "late_fees",
+        "monthly_income",
+        "essential_expenses",
+        "other_debt_payments",
+        "savings",
+        "income_stability",
+        "documents",
+        "hardships",
+        "overdue_since",
     }
 )
 
 #: Personal data is never asked: letters leave a blank to fill in by hand.
-_NEVER_ASK = frozenset({"id_number", "phone", "email", "address", "name", "id", "uscc",
-                        "collection_contacts", "fees", "schedule", "history", "borrower",
-                        "lender", "loans", "agreement", "as_of"})
+_NEVER_ASK = frozenset(
+    {
+        "id_number",
+        "phone",
+        "email",
+        "address",
+        "name",
+        "id",
+        "uscc",
+        "collection_contacts",
+        "fees",
+        "schedule",
+        "history",
+        "borrower",
+        "lender",
+        "loans",
+        "agreement",
+        "as_of",
+    }
+)
 
 _PROMPTS: dict[str, tuple[str, str]] = {
-    "monthly_income": ("您现在每月到手收入大约多少元？", "What is your monthly take-home income (yuan)?"),
-    "essential_expenses": ("每月必要开支（房租、吃饭、交通、孩子上学、看病）大约多少元？",
-                           "Monthly essential expenses (rent, food, transport, school, medicine)?"),
-    "other_debt_payments": ("每月还要还的其他债务（房贷、信用卡等）多少元？没有就填 0。",
-                            "Monthly payments on other debts (mortgage, cards)? 0 if none."),
+    "monthly_income": (
+        "您现在每月到手收入大约多少元？",
+        "What is your monthly take-home income (yuan)?",
+    ),
+    "essential_expenses": (
+        "每月必要开支（房租、吃饭、交通、孩子上学、看病）大约多少元？",
+        "Monthly essential expenses (rent, food, transport, school, medicine)?",
+    ),
+    "other_debt_payments": (
+        "每月还要还的其他债务（房贷、信用卡等）多少元？没有就填 0。",
+        "Monthly payments on other debts (mortgage, cards)? 0 if none.",
+    ),
     "savings": ("现有存款和能变现的资产大约多少元？", "Savings and liquid assets (yuan)?"),
-    "income_stability": ("收入稳定吗？（稳定 / 不稳定 / 无收入）", "Is the income stable? (stable / unstable / none)"),
-    "employment": ("现在的工作状况？（在职 / 个体 / 失业 / 退休 / 学生）",
-                   "Employment? (employed / self_employed / unemployed / retired / student)"),
+    "income_stability": (
+        "收入稳定吗？（稳定 / 不稳定 / 无收入）",
+        "Is the income stable? (stable / unstable / none)",
+    ),
+    "employment": (
+        "现在的工作状况？（在职 / 个体 / 失业 / 退休 / 学生）",
+        "Employment? (employed / self_employed / unemployed / retired / student)",
+    ),
     "dependents": ("需要您抚养或赡养的有几人？", "How many people depend on you?"),
-    "documents": ("您手上已有哪些材料？（可多选，用顿号分开：借款合同、还款记录、收入证明、银行流水、征信报告、聊天记录）",
-                  "Which documents do you hold? (comma-separated)"),
-    "hardships": ("遇到了什么困难？（失业、疾病、降薪、家庭变故、经营失败、自然灾害、其他；没有就答“没有”）",
-                  "What hardship happened? (unemployment, illness, income_drop, …; or none)"),
-    "lender_name": ("第 {n} 笔借款：合同上的贷款人（出借方）叫什么？", "Loan {n}: the lender's name in the contract?"),
-    "lender_type": ("第 {n} 笔：贷款人是哪一类？（银行 / 消费金融公司 / 小额贷款公司 / 助贷 / 个人）",
-                    "Loan {n}: what kind of lender? (bank / consumer_finance / microloan / bank_via_platform / private)"),
-    "principal": ("第 {n} 笔：合同借款本金多少元？（可写 1.2万、12,000元）", "Loan {n}: contract principal (yuan)?"),
-    "received": ("第 {n} 笔：实际到手多少元？（被先扣了钱就写到手的数）", "Loan {n}: how much did you actually receive?"),
-    "rate": ("第 {n} 笔：合同利率是多少？（如 年化18%、月息1.5%、日利率万分之五）",
-             "Loan {n}: the contract rate? (e.g. 18%, 月息1.5%, 日利率万分之五)"),
-    "interest_agreed": ("第 {n} 笔：合同里写了利息条款吗？（是 / 否）", "Loan {n}: does the contract state interest? (yes / no)"),
+    "documents": (
+        "您手上已有哪些材料？（可多选，用顿号分开：借款合同、还款记录、收入证明、银行流水、征信报告、聊天记录）",
+        "Which documents do you hold? (comma-separated)",
+    ),
+    "hardships": (
+        "遇到了什么困难？（失业、疾病、降薪、家庭变故、经营失败、自然灾害、其他；没有就答“没有”）",
+        "What hardship happened? (unemployment, illness, income_drop, …; or none)",
+    ),
+    "lender_name": (
+        "第 {n} 笔借款：合同上的贷款人（出借方）叫什么？",
+        "Loan {n}: the lender's name in the contract?",
+    ),
+    "lender_type": (
+        "第 {n} 笔：贷款人是哪一类？（银行 / 消费金融公司 / 小额贷款公司 / 助贷 / 个人）",
+        "Loan {n}: what kind of lender? "
+        "(bank / consumer_finance / microloan / bank_via_platform / private)",
+    ),
+    "principal": (
+        "第 {n} 笔：合同借款本金多少元？（可写 1.2万、12,000元）",
+        "Loan {n}: contract principal (yuan)?",
+    ),
+    "received": (
+        "第 {n} 笔：实际到手多少元？（被先扣了钱就写到手的数）",
+        "Loan {n}: how much did you actually receive?",
+    ),
+    "rate": (
+        "第 {n} 笔：合同利率是多少？（如 年化18%、月息1.5%、日利率万分之五）",
+        "Loan {n}: the contract rate? (e.g. 18%, 月息1.5%, 日利率万分之五)",
+    ),
+    "interest_agreed": (
+        "第 {n} 笔：合同里写了利息条款吗？（是 / 否）",
+        "Loan {n}: does the contract state interest? (yes / no)",
+    ),
     "term_months": ("第 {n} 笔：借款期限几个月？", "Loan {n}: term in months?"),
     "repaid": ("第 {n} 笔：到现在一共已还多少元？", "Loan {n}: total repaid so far?"),
-    "outstanding": ("第 {n} 笔：对方现在说您还欠多少元？", "Loan {n}: what does the lender say you owe now?"),
-    "overdue_since": ("第 {n} 笔：从哪天开始逾期？（如 2026年9月8日；没有逾期答“没有”）",
-                      "Loan {n}: overdue since which date? (or none)"),
-    "penalty_rate": ("第 {n} 笔：逾期罚息利率是多少？（如 日息0.05%，或 合同利率的1.5倍）",
-                     "Loan {n}: the penalty rate? (e.g. 日息0.05% or 合同利率的1.5倍)"),
-    "penalty_interest": ("第 {n} 笔：到现在已计收的罚息多少元？", "Loan {n}: penalty interest charged so far?"),
+    "outstanding": (
+        "第 {n} 笔：对方现在说您还欠多少元？",
+        "Loan {n}: what does the lender say you owe now?",
+    ),
+    "overdue_since": (
+        "第 {n} 笔：从哪天开始逾期？（如 2026年9月8日；没有逾期答“没有”）",
+        "Loan {n}: overdue since which date? (or none)",
+    ),
+    "penalty_rate": (
+        "第 {n} 笔：逾期罚息利率是多少？（如 日息0.05%，或 合同利率的1.5倍）",
+        "Loan {n}: the penalty rate? (e.g. 日息0.05% or 合同利率的1.5倍)",
+    ),
+    "penalty_interest": (
+        "第 {n} 笔：到现在已计收的罚息多少元？",
+        "Loan {n}: penalty interest charged so far?",
+    ),
     "late_fees": ("第 {n} 笔：已收的滞纳金、违约金多少元？", "Loan {n}: late fees charged so far?"),
-    "compound_interest": ("第 {n} 笔：对方有没有对没还的利息再收利息（利滚利）？（是 / 否）",
-                          "Loan {n}: is interest charged on unpaid interest? (yes / no)"),
-    "has_agreement": ("对方有没有给您一份还款协议或分期方案？（是 / 否）",
-                      "Has the lender proposed a repayment agreement or plan? (yes / no)"),
-    "agreement.form": ("这份方案是什么形式？（纸质 / 电子合同 / 邮件 / 聊天 / 仅电话）",
-             "In what form? (paper / e_contract / email / chat / phone_only)"),
+    "compound_interest": (
+        "第 {n} 笔：对方有没有对没还的利息再收利息（利滚利）？（是 / 否）",
+        "Loan {n}: is interest charged on unpaid interest? (yes / no)",
+    ),
+    "has_agreement": (
+        "对方有没有给您一份还款协议或分期方案？（是 / 否）",
+        "Has the lender proposed a repayment agreement or plan? (yes / no)",
+    ),
+    "agreement.form": (
+        "这份方案是什么形式？（纸质 / 电子合同 / 邮件 / 聊天 / 仅电话）",
+        "In what form? (paper / e_contract / email / chat / phone_only)",
+    ),
     "agreement.total": ("方案里一共还要还多少元？", "The total still to pay under the plan?"),
-    "agreement.instalments": ("方案怎么分期？按“每期金额×期数，首期日期”写，如：2000×13，2026年1月6日",
-                    "The instalments, as amount×count, first date, e.g. 2000×13, 2026-01-06"),
-    "agreement.repayment_account": ("方案要求把钱还到哪里？（对公账户 / App内 / 个人账户 / 不知道）",
-                          "Where must payments go? (official_company / in_app / personal / unknown)"),
+    "agreement.instalments": (
+        "方案怎么分期？按“每期金额×期数，首期日期”写，如：2000×13，2026年1月6日",
+        "The instalments, as amount×count, first date, e.g. 2000×13, 2026-01-06",
+    ),
+    "agreement.repayment_account": (
+        "方案要求把钱还到哪里？（对公账户 / App内 / 个人账户 / 不知道）",
+        "Where must payments go? (official_company / in_app / personal / unknown)",
+    ),
     "agreement.account_holder": ("收款账户的户名是什么？", "Whose name is the account in?"),
-    "agreement.waiver_negotiated": ("双方谈过减免吗？（是 / 否）", "Was a waiver discussed? (yes / no)"),
+    "agreement.waiver_negotiated": (
+        "双方谈过减免吗？（是 / 否）",
+        "Was a waiver discussed? (yes / no)",
+    ),
     "agreement.waived": ("减免了多少元？", "How much was waived?"),
-    "agreement.cure_days": ("逾期几天内补上不算违约？（宽限期天数）", "Grace days before a breach?"),
+    "agreement.cure_days": (
+        "逾期几天内补上不算违约？（宽限期天数）",
+        "Grace days before a breach?",
+    ),
     "agreement.borrower_signed": ("您签了吗？（是 / 否）", "Have you signed it? (yes / no)"),
-    "agreement.lender_signed": ("对方盖章或签字了吗？（是 / 否）", "Has the lender signed? (yes / no)"),
-    "agreement.rate": ("方案里写的原合同利率是多少？", "The original contract rate the plan states?"),
+    "agreement.lender_signed": (
+        "对方盖章或签字了吗？（是 / 否）",
+        "Has the lender signed? (yes / no)",
+    ),
+    "agreement.rate": (
+        "方案里写的原合同利率是多少？",
+        "The original contract rate the plan states?",
+    ),
     "agreement.repaid": ("方案里写的已还金额是多少元？", "The amount repaid the plan states?"),
     "agreement.principal": ("方案里剩余本金是多少元？", "The principal part of the plan's total?"),
     "agreement.loan_amount": ("方案里写的借款金额是多少元？", "The loan amount the plan states?"),
-    "agreement.plan_rate": ("分期期间还收利息吗？利率多少？（不收就写 0%）", "Interest during the plan? (0% if none)"),
+    "agreement.plan_rate": (
+        "分期期间还收利息吗？利率多少？（不收就写 0%）",
+        "Interest during the plan? (0% if none)",
+    ),
     "agreement.date": ("方案是哪天给的或签的？", "The date of the plan?"),
-    "agreement.third_party_contact_consent": ("方案里有没有允许对方联系您的亲友、同事？（是 / 否）",
-                                              "Does it let the lender contact your relatives or contacts? (yes / no)"),
-    "agreement.excludes_borrower_rights": ("方案里有没有排除您提出异议、起诉等权利的条款？（是 / 否）",
-                                           "Does it exclude your right to object or sue? (yes / no)"),
-    "agreement.breach_clause": ("方案里违约怎么处理？（照抄原文）", "What does it say about a breach? (copy it)"),
-    "agreement.loan": ("这份方案是针对第几笔借款的？（填序号，如 1）", "Which loan does the plan settle? (its number, e.g. 1)"),
-    "lawsuit": ("对方起诉了吗？（没有 / 扬言起诉 / 已起诉 / 已判决）", "Has the lender sued? (none / threatened / filed / judgment)"),
+    "agreement.third_party_contact_consent": (
+        "方案里有没有允许对方联系您的亲友、同事？（是 / 否）",
+        "Does it let the lender contact your relatives or contacts? (yes / no)",
+    ),
+    "agreement.excludes_borrower_rights": (
+        "方案里有没有排除您提出异议、起诉等权利的条款？（是 / 否）",
+        "Does it exclude your right to object or sue? (yes / no)",
+    ),
+    "agreement.breach_clause": (
+        "方案里违约怎么处理？（照抄原文）",
+        "What does it say about a breach? (copy it)",
+    ),
+    "agreement.loan": (
+        "这份方案是针对第几笔借款的？（填序号，如 1）",
+        "Which loan does the plan settle? (its number, e.g. 1)",
+    ),
+    "lawsuit": (
+        "对方起诉了吗？（没有 / 扬言起诉 / 已起诉 / 已判决）",
+        "Has the lender sued? (none / threatened / filed / judgment)",
+    ),
     "loan_count": ("您一共有几笔逾期或要协商的借款？", "How many loans do you need to negotiate?"),
 }
 
@@ -175,9 +284,8 @@ class Question:
 
     def prompt(self, lang: str = "zh-Hans") -> str:
         section = "agreement." if self.key.startswith("agreement.") else ""
-        zh, en = _PROMPTS.get(section + self.name) or (
-            (None, None) if section else _PROMPTS.get(self.name, (None, None)))
-        text = en if lang == "en" else zh
+        pair = _PROMPTS.get(section + self.name) or (None if section else _PROMPTS.get(self.name))
+        text = (pair[1] if lang == "en" else pair[0]) if pair else None
         if text is None:
             text = self._fallback(lang)
         text = text.replace("{n}", str((self.loan or 0) + 1))
@@ -189,15 +297,27 @@ class Question:
 
     def _fallback(self, lang: str) -> str:
         meta: dict[str, Any] = {}
-        owner = models.Loan if self.loan is not None else (
-            models.Agreement if self.key.startswith("agreement.") else models.Borrower)
+        owner = (
+            models.Loan
+            if self.loan is not None
+            else (models.Agreement if self.key.startswith("agreement.") else models.Borrower)
+        )
         for f in attrs.fields(owner):
             if f.name == self.name:
                 meta = dict(f.metadata)
         doc = meta.get("doc", self.name.replace("_", " "))
-        prefix = (f"第 {(self.loan or 0) + 1} 笔：" if lang != "en" else f"Loan {(self.loan or 0) + 1}: ") \
-            if self.loan is not None else ""
-        return f"{prefix}{doc}（{self.name}）？" if lang != "en" else f"{prefix}{doc} ({self.name})?"
+        prefix = (
+            (
+                f"第 {(self.loan or 0) + 1} 笔："
+                if lang != "en"
+                else f"Loan {(self.loan or 0) + 1}: "
+            )
+            if self.loan is not None
+            else ""
+        )
+        return (
+            f"{prefix}{doc}（{self.name}）？" if lang != "en" else f"{prefix}{doc} ({self.name})?"
+        )
 
     def why(self, lang: str = "zh-Hans") -> str:
         """Why this is asked: the checklist item and the rules it serves."""
@@ -205,18 +325,31 @@ class Question:
 
         reasons: list[str] = []
         if self.required:
-            reasons.append("没有这一项就无法分析这笔借款。" if lang != "en"
-                           else "Without it the case cannot be analysed.")
+            reasons.append(
+                "没有这一项就无法分析这笔借款。"
+                if lang != "en"
+                else "Without it the case cannot be analysed."
+            )
         if self.name in CHECKLIST_FIELDS:
-            reasons.append("准备清单需要它：协商前要把这项弄清楚。" if lang != "en"
-                           else "The preparation checklist needs it before you negotiate.")
+            reasons.append(
+                "准备清单需要它：协商前要把这项弄清楚。"
+                if lang != "en"
+                else "The preparation checklist needs it before you negotiate."
+            )
         for rule_id in rules_needing(self.name)[:3]:
             rule = show_rule(rule_id)
             label = rule.title.get("en" if lang == "en" else "zh-Hans") or rule.code
-            reasons.append(f"规则 {rule.id}（{label}）要用到它。" if lang != "en"
-                           else f"Rule {rule.id} ({label}) uses it.")
+            reasons.append(
+                f"规则 {rule.id}（{label}）要用到它。"
+                if lang != "en"
+                else f"Rule {rule.id} ({label}) uses it."
+            )
         if not reasons:
-            reasons.append("它让计划和信件更准确。" if lang != "en" else "It makes the plan and letters more exact.")
+            reasons.append(
+                "它让计划和信件更准确。"
+                if lang != "en"
+                else "It makes the plan and letters more exact."
+            )
         return "\n".join(reasons)
 
 
@@ -244,8 +377,12 @@ def _kind_of(t: Any) -> tuple[str, type[Enum] | None]:
 
 
 def _needed(name: str) -> bool:
-    return (name in CHECKLIST_FIELDS or bool(rules_needing(name)) or name in _PROMPTS
-            or f"agreement.{name}" in _PROMPTS)
+    return (
+        name in CHECKLIST_FIELDS
+        or bool(rules_needing(name))
+        or name in _PROMPTS
+        or f"agreement.{name}" in _PROMPTS
+    )
 
 
 def _fields(cls: type, prefix: str, loan: int | None) -> Iterator[Question]:
@@ -258,9 +395,9 @@ def _fields(cls: type, prefix: str, loan: int | None) -> Iterator[Question]:
         kind, enum = _kind_of(t)
         if f.name == "instalments":
             kind = "instalments"
-        if kind in ("other", "list", "text") and not (f.name == "hardships"):
-            if not (kind == "text" and (required or f.name == "account_holder")):
-                continue
+        free_text_asked = kind == "text" and (required or f.name == "account_holder")
+        if kind in ("other", "list", "text") and f.name != "hardships" and not free_text_asked:
+            continue
         if f.name == "hardships":
             kind, enum = "hardship", models.HardshipKind
         if not required and not _needed(f.name):
@@ -284,9 +421,17 @@ class Interview:
 
     # -- persistence ---------------------------------------------------------------------------
     def to_json(self) -> str:
-        return json.dumps({"data": self.data, "asked": self.asked, "unknown": self.unknown,
-                           "originals": self.originals,
-                           "meta": self.meta}, ensure_ascii=False, default=str)
+        return json.dumps(
+            {
+                "data": self.data,
+                "asked": self.asked,
+                "unknown": self.unknown,
+                "originals": self.originals,
+                "meta": self.meta,
+            },
+            ensure_ascii=False,
+            default=str,
+        )
 
     @classmethod
     def from_json(cls, text: str) -> Interview:
@@ -315,7 +460,8 @@ class Interview:
                 if q.required:
                     continue
                 if q.name in ("penalty_rate", "penalty_interest", "late_fees") and not loan.get(
-                    "overdue_since"):
+                    "overdue_since"
+                ):
                     continue
                 yield Question(q.key, q.name, q.kind, False, q.enum, i)
         yield Question("has_agreement", "has_agreement", "bool", False)
@@ -379,8 +525,11 @@ class Interview:
         try:
             load_case(self.case_data())
         except InputError as exc:
-            mine = [(p, m) for p, m in exc.errors
-                    if p == key or p.startswith(key + ".") or p.startswith(key + "[")]
+            mine = [
+                (p, m)
+                for p, m in exc.errors
+                if p == key or p.startswith(key + ".") or p.startswith(key + "[")
+            ]
             if mine:
                 raise InputError(mine[0][0], mine[0][1], errors=mine) from None
 
@@ -407,8 +556,10 @@ class Interview:
                 factor = natural.parse_multiple(text)
                 base = self.data["loans"][q.loan].get("rate")
                 if factor is not None and isinstance(base, dict):
-                    return {"value": format((Decimal(base["value"]) * factor).normalize(), "f"),
-                            "unit": base["unit"]}
+                    return {
+                        "value": format((Decimal(base["value"]) * factor).normalize(), "f"),
+                        "unit": base["unit"],
+                    }
             if r is None:
                 raise InputError(q.key, "looks like a percentage: write 24 % as 0.24")
             return r
@@ -462,7 +613,7 @@ class Interview:
 
     # -- the result ----------------------------------------------------------------------------
     def case_data(self) -> dict[str, Any]:
-        data = json.loads(json.dumps(self.data))
+        data: dict[str, Any] = json.loads(json.dumps(self.data))
         if not self.meta.get("has_agreement"):
             data.pop("agreement", None)
         data.setdefault("borrower", {})
@@ -477,7 +628,8 @@ class Interview:
             if q is None:
                 continue
             shown = self.originals.get(key) or _show(
-                self.meta.get(key) if key in self.meta else _get(self.data, key))
+                self.meta.get(key) if key in self.meta else _get(self.data, key)
+            )
             out.append((q.prompt(lang), unknown if key in self.unknown else shown))
         return out
 
@@ -505,7 +657,9 @@ def _show(value: Any) -> str:
     if isinstance(value, dict) and "value" in value:
         return f"{value['value']} ({value.get('unit')})"
     if isinstance(value, list):
-        return "、".join(_show(v) if not isinstance(v, dict) else str(v.get("kind", v)) for v in value)
+        return "、".join(
+            _show(v) if not isinstance(v, dict) else str(v.get("kind", v)) for v in value
+        )
     return "" if value is None else str(value)
 
 
@@ -516,7 +670,7 @@ def _split(text: str) -> list[str]:
 
 
 def _instalments(key: str, text: str) -> list[dict[str, str]]:
-    """"2000×13，2026年1月6日" → 13 monthly instalments of 2000 from 2026-01-06 on."""
+    """ "2000×13，2026年1月6日" → 13 monthly instalments of 2000 from 2026-01-06 on."""
     import re
 
     from .calc.dates import add_months
@@ -532,8 +686,10 @@ def _instalments(key: str, text: str) -> list[dict[str, str]]:
     count = natural.parse_int(m.group(2))
     if amount is None or count is None or not 1 <= count <= 120:
         raise InputError(key, "is not a number")
-    return [{"due": add_months(first, i).isoformat(), "amount": format(amount.normalize(), "f")}
-            for i in range(count)]
+    return [
+        {"due": add_months(first, i).isoformat(), "amount": format(amount.normalize(), "f")}
+        for i in range(count)
+    ]
 
 
 def _steps(key: str) -> list[str | int]:
@@ -566,7 +722,7 @@ def _get(data: Any, key: str) -> Any:
 def _set(data: dict[str, Any], key: str, value: Any) -> None:
     steps = _steps(key)
     cur: Any = data
-    for step, nxt in zip(steps, steps[1:], strict=False):
+    for step, nxt in itertools.pairwise(steps):
         if isinstance(step, int):
             cur = cur[step]
         else:
@@ -580,7 +736,8 @@ def _set(data: dict[str, Any], key: str, value: Any) -> None:
 
 _TEXTS = {
     "zh-Hans": {
-        "hello": "我们一问一答，把您的情况整理成案件文件。不知道的答“不知道”；想知道为什么问，输入“?”。",
+        "hello": "我们一问一答，把您的情况整理成案件文件。"
+        "不知道的答“不知道”；想知道为什么问，输入“?”。",
         "resume": "接着上次的进度继续（{path}）。",
         "error": "没看懂这个回答：",
         "summary": "请核对：",
@@ -590,7 +747,7 @@ _TEXTS = {
     },
     "en": {
         "hello": "One question at a time, we will turn your situation into a case file. Answer "
-                 "\"unknown\" when you do not know; type ? to ask why a question is asked.",
+        '"unknown" when you do not know; type ? to ask why a question is asked.',
         "resume": "Resuming where you stopped ({path}).",
         "error": "That answer could not be read:",
         "summary": "Please check:",

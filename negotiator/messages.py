@@ -31,60 +31,110 @@ __all__ = ["describe", "describe_problem", "field_type", "suggest"]
 _CATALOGUE: tuple[tuple[str, str, str], ...] = (
     (r"this field is required", "缺少这一项（必填）", "this field is required"),
     (r"a required field is missing: (.+)", "缺少必填项 {0}", "a required field is missing: {0}"),
-    (r"unknown field.*", "没有这个字段（可能拼错了）", "there is no such field (check the spelling)"),
+    (
+        r"unknown field.*",
+        "没有这个字段（可能拼错了）",
+        "there is no such field (check the spelling)",
+    ),
     (r"must not be negative", "不能是负数", "must not be negative"),
     (r"must be at least 1", "至少为 1", "must be at least 1"),
-    (r"must not be blank.*", "不能为空；不知道就整项删去", "must not be blank (leave the field out)"),
+    (
+        r"must not be blank.*",
+        "不能为空；不知道就整项删去",
+        "must not be blank (leave the field out)",
+    ),
     (r"is longer than (\d+) characters", "超过 {0} 个字", "is longer than {0} characters"),
-    (r"has more precision than one fen.*", "金额最多精确到分（0.01 元）", "at most to the fen (0.01)"),
+    (
+        r"has more precision than one fen.*",
+        "金额最多精确到分（0.01 元）",
+        "at most to the fen (0.01)",
+    ),
     (r"is implausibly large.*", "金额大得不合理（超过一万亿元）", "is implausibly large"),
     (r"must be a finite (number|amount)", "必须是一个具体的数", "must be a finite number"),
-    (r"looks like a percentage.*", "看起来是百分数：请写“18%”或“年化18%”，或写成小数 0.18",
-     "looks like a percentage: write \"18%\" or 0.18"),
+    (
+        r"looks like a percentage.*",
+        "看起来是百分数：请写“18%”或“年化18%”，或写成小数 0.18",
+        'looks like a percentage: write "18%" or 0.18',
+    ),
     (r"must be a non-negative number", "必须是不小于 0 的数", "must be a non-negative number"),
     (r"must be 360 or 365", "只能是 360 或 365（合同约定的一年天数）", "must be 360 or 365"),
     (r"is before `since`", "早于开始日期 since", "is before `since`"),
-    (r"is larger than the contract principal", "比合同本金还多（到手金额不会超过本金）",
-     "is larger than the contract principal"),
+    (
+        r"is larger than the contract principal",
+        "比合同本金还多（到手金额不会超过本金）",
+        "is larger than the contract principal",
+    ),
     (r"at least one loan is needed", "至少要有一笔借款", "at least one loan is needed"),
     (r"loan id '(.+)' is used twice", "借款编号 {0} 用了两次", "loan id {0} is used twice"),
-    (r"write numbers as decimals.*", "金额不要用浮点数：写成文字，例如 \"6500.50\"",
-     "write amounts as text such as \"6500.50\", not as floats"),
+    (
+        r"write numbers as decimals.*",
+        '金额不要用浮点数：写成文字，例如 "6500.50"',
+        'write amounts as text such as "6500.50", not as floats',
+    ),
     (r"is not a number", "不是一个数", "is not a number"),
     (r"expected a number.*", "这里要填一个数", "a number is expected here"),
-    (r"expected a date \(YYYY-MM-DD\), got a date and time", "这里只要日期，不要时间",
-     "a date without a time is expected here"),
+    (
+        r"expected a date \(YYYY-MM-DD\), got a date and time",
+        "这里只要日期，不要时间",
+        "a date without a time is expected here",
+    ),
     (r"expected a date written YYYY-MM-DD.*", "这里要填日期", "a date is expected here"),
     (r"expected a date and time.*", "这里要填日期和时间", "a date and time is expected here"),
     (r"expected text.*", "这里要填文字", "text is expected here"),
     (r"contains a NUL character", "含有不可见的控制字符", "contains a NUL character"),
     (r"expected a whole number.*", "这里要填整数", "a whole number is expected here"),
     (r"is out of range", "数字超出范围", "is out of range"),
-    (r"expected true or false.*", "这里要填“是”或“否”（true / false）",
-     "yes or no (true / false) is expected here"),
-    (r"'(.*)' is not one of: .*", "“{0}”不是可选的词之一", "\"{0}\" is not one of the words allowed"),
+    (
+        r"expected true or false.*",
+        "这里要填“是”或“否”（true / false）",
+        "yes or no (true / false) is expected here",
+    ),
+    (r"'(.*)' is not one of: .*", "“{0}”不是可选的词之一", '"{0}" is not one of the words allowed'),
     (r"expected one of: .*", "这里要从可选的词中选一个", "one of the allowed words is expected"),
     (r"expected a table of fields.*", "这里应是一组字段（表）", "a table of fields is expected"),
-    (r"the case file is larger than 5 MB", "案件文件超过 5 MB", "the case file is larger than 5 MB"),
-    (r"the case file is not UTF-8 text", "文件不是 UTF-8 编码：请用记事本“另存为”UTF-8",
-     "the file is not UTF-8 text: save it as UTF-8"),
-    (r"not valid TOML or JSON: .*\(at line (\d+), column (\d+)\)",
-     "文件格式有误（第 {0} 行第 {1} 列）：日期和文字请加英文引号，例如 contract_date = \"2025/11/10\"",
-     "the file is not valid TOML (line {0}, column {1}): put dates and text in double quotes, "
-     "e.g. contract_date = \"2025/11/10\""),
-    (r"not valid TOML or JSON.*", "文件格式有误：日期和文字请加英文引号",
-     "the file is not valid TOML or JSON: put dates and text in double quotes"),
-    (r"not valid JSON \(line (\d+), column (\d+)\)", "JSON 格式有误（第 {0} 行第 {1} 列）",
-     "not valid JSON (line {0}, column {1})"),
-    (r"names no loan of the case \(loans: (.+)\)", "没有这个借款编号（已有：{0}）",
-     "names no loan of the case (loans: {0})"),
+    (
+        r"the case file is larger than 5 MB",
+        "案件文件超过 5 MB",
+        "the case file is larger than 5 MB",
+    ),
+    (
+        r"the case file is not UTF-8 text",
+        "文件不是 UTF-8 编码：请用记事本“另存为”UTF-8",
+        "the file is not UTF-8 text: save it as UTF-8",
+    ),
+    (
+        r"not valid TOML or JSON: .*\(at line (\d+), column (\d+)\)",
+        "文件格式有误（第 {0} 行第 {1} 列）：日期和文字请加英文引号，"
+        '例如 contract_date = "2025/11/10"',
+        "the file is not valid TOML (line {0}, column {1}): put dates and text in double quotes, "
+        'e.g. contract_date = "2025/11/10"',
+    ),
+    (
+        r"not valid TOML or JSON.*",
+        "文件格式有误：日期和文字请加英文引号",
+        "the file is not valid TOML or JSON: put dates and text in double quotes",
+    ),
+    (
+        r"not valid JSON \(line (\d+), column (\d+)\)",
+        "JSON 格式有误（第 {0} 行第 {1} 列）",
+        "not valid JSON (line {0}, column {1})",
+    ),
+    (
+        r"names no loan of the case \(loans: (.+)\)",
+        "没有这个借款编号（已有：{0}）",
+        "names no loan of the case (loans: {0})",
+    ),
 )
 
-_PYTHONIC = re.compile(r"object has no attribute|object is not|NoneType|unexpected keyword|"
-                       r"__init__|Traceback|\bstr\b.*\bint\b")
+_PYTHONIC = re.compile(
+    r"object has no attribute|object is not|NoneType|unexpected keyword|"
+    r"__init__|Traceback|\bstr\b.*\bint\b"
+)
 
-_HEAD = {"zh-Hans": ("问题", "例如", "您是不是想写", "您写的是", "可以写"),
-         "en": ("problem", "for example", "did you mean", "you wrote", "you may write")}
+_HEAD = {
+    "zh-Hans": ("问题", "例如", "您是不是想写", "您写的是", "可以写"),
+    "en": ("problem", "for example", "did you mean", "you wrote", "you may write"),
+}
 
 
 def _strip_optional(t: Any) -> Any:
@@ -124,18 +174,27 @@ def example(path: str, lang: str) -> str | None:
     if typing.get_origin(t) is tuple:
         item = typing.get_args(t)[0]
         if isinstance(item, type) and issubclass(item, Enum):
-            return f"{path.rsplit('.', 1)[-1]} = [\"{next(iter(item)).value}\"]"
+            return f'{path.rsplit(".", 1)[-1]} = ["{next(iter(item)).value}"]'
         return None
     name = path.rsplit(".", 1)[-1]
     if t is models.Rate:
-        return f'{name} = "年化18%"   # 或 "月息1.5%"、"日利率万分之五"' if lang != "en" else (
-            f'{name} = "18%"   # or "月息1.5%", "日利率万分之五"')
+        return (
+            f'{name} = "年化18%"   # 或 "月息1.5%"、"日利率万分之五"'
+            if lang != "en"
+            else (f'{name} = "18%"   # or "月息1.5%", "日利率万分之五"')
+        )
     if t is Decimal:
-        return f'{name} = "12000"   # 或 "1.2万"、"12,000元"' if lang != "en" else (
-            f'{name} = "12000"   # or "1.2万", "12,000元"')
+        return (
+            f'{name} = "12000"   # 或 "1.2万"、"12,000元"'
+            if lang != "en"
+            else (f'{name} = "12000"   # or "1.2万", "12,000元"')
+        )
     if t is dt.date:
-        return f'{name} = "2025-11-10"   # 或 "2025年11月10日"' if lang != "en" else (
-            f'{name} = "2025-11-10"   # or "2025年11月10日"')
+        return (
+            f'{name} = "2025-11-10"   # 或 "2025年11月10日"'
+            if lang != "en"
+            else (f'{name} = "2025-11-10"   # or "2025年11月10日"')
+        )
     if t is dt.datetime:
         return f'{name} = "2025-11-10 23:10"'
     if t is bool:
@@ -225,15 +284,19 @@ def describe_problem(
     from .i18n import to_traditional
 
     base = "en" if lang == "en" else "zh-Hans"
-    head, eg, dym, wrote, may = _HEAD[base]
+    _head, eg, dym, wrote, may = _HEAD[base]
     lines = [f"{path}: {_word(problem, base)}" if path else _word(problem, base)]
     if original is not None and not any(path.endswith(p) for p in _PII):
-        lines.append(f"  {wrote}: {original[:60]!r}" if base == "en" else f"  {wrote}：“{original[:60]}”")
+        lines.append(
+            f"  {wrote}: {original[:60]!r}" if base == "en" else f"  {wrote}：“{original[:60]}”"
+        )
     names = suggest(path, problem)
     sep = ": " if base == "en" else "："
     if names:
         lines.append(f"  {dym}{sep}" + (" / ".join(names)) + ("?" if base == "en" else "？"))
-    allowed = _allowed(path, base) if "not one of" in problem or "expected one of" in problem else None
+    allowed = (
+        _allowed(path, base) if "not one of" in problem or "expected one of" in problem else None
+    )
     if allowed:
         lines.append(f"  {may}{sep}{allowed}")
     if not problem.startswith("unknown field"):
@@ -246,7 +309,9 @@ def describe_problem(
 
 
 def describe(
-    errors: Sequence[tuple[str, str]], lang: str = "zh-Hans", originals: dict[str, str] | None = None
+    errors: Sequence[tuple[str, str]],
+    lang: str = "zh-Hans",
+    originals: dict[str, str] | None = None,
 ) -> str:
     """Every problem, each as a block of lines, in ``lang``."""
     originals = originals or {}

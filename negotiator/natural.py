@@ -11,7 +11,8 @@ kept (path → original) so that messages can quote it back.
 Accepted spellings (docs/case-format.md has the full table):
 
 * money: ``12000``, ``"12,000"`` (commas only as thousands separators), ``"12000元"``,
-  ``"¥12000"``, ``"1.2万"``, ``"1.2万元"``, ``"人民币壹万贰仟元整"``, ``"一万二千元"`` (Chinese numerals
+  ``"¥12000"``, ``"1.2万"``, ``"1.2万元"``, ``"人民币壹万贰仟元整"``, ``"一万二千元"``
+  (Chinese numerals
   are read with cn2an);
 * rates: ``"18%"`` and ``"年化18%"`` / ``"年利率18%"`` (annual), ``"月息1.5%"`` (monthly),
   ``"日息0.05%"`` / ``"日利率万分之五"`` (daily); a bare percentage is a yearly rate; a penalty rate
@@ -210,9 +211,7 @@ SYNONYMS: dict[type[Enum], dict[str, tuple[str, ...]]] = {
     },
 }
 
-_FULLWIDTH = str.maketrans(
-    "０１２３４５６７８９．，％／：－　", "0123456789.,%/:- "
-)
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，％／：－　", "0123456789.,%/:- ")
 
 
 def _clean(text: str) -> str:
@@ -286,8 +285,12 @@ _D = "[零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖]"
 _JIAO_FEN = re.compile(
     rf"^(?:(?P<yuan>.+?)[元圆])?零?(?:(?P<jiao>{_D})角)?零?(?:(?P<fen>{_D})分)?[整正]?$"
 )
-_SCALE = {"万": Decimal(10_000), "萬": Decimal(10_000), "亿": Decimal(100_000_000),
-          "千": Decimal(1000)}
+_SCALE = {
+    "万": Decimal(10_000),
+    "萬": Decimal(10_000),
+    "亿": Decimal(100_000_000),
+    "千": Decimal(1000),
+}
 
 
 def parse_money(text: str) -> Decimal | None:
@@ -343,16 +346,26 @@ def parse_int(text: str) -> int | None:
 # ---------------------------------------------------------------------------------------------
 
 _UNIT_WORDS: tuple[tuple[str, str], ...] = (
-    ("年化利率", "annual"), ("年化", "annual"), ("年利率", "annual"), ("年息", "annual"),
-    ("年", "annual"), ("月利率", "monthly"), ("月息", "monthly"), ("月", "monthly"),
-    ("日利率", "daily"), ("日息", "daily"), ("日", "daily"), ("每日", "daily"),
-    ("每天", "daily"), ("天", "daily"),
+    ("年化利率", "annual"),
+    ("年化", "annual"),
+    ("年利率", "annual"),
+    ("年息", "annual"),
+    ("年", "annual"),
+    ("月利率", "monthly"),
+    ("月息", "monthly"),
+    ("月", "monthly"),
+    ("日利率", "daily"),
+    ("日息", "daily"),
+    ("日", "daily"),
+    ("每日", "daily"),
+    ("每天", "daily"),
+    ("天", "daily"),
 )
 _FRACTION_WORDS = {"百分之": Decimal(100), "千分之": Decimal(1000), "万分之": Decimal(10_000)}
 
 
 def _fraction(s: str) -> Decimal | None:
-    """"18%" → 0.18, "万分之五" → 0.0005, "0.18" → 0.18 (a bare fraction)."""
+    """ "18%" → 0.18, "万分之五" → 0.0005, "0.18" → 0.18 (a bare fraction)."""
     s = s.strip().removesuffix("的")
     if s.endswith("%"):
         n = _number(s[:-1])
@@ -362,7 +375,7 @@ def _fraction(s: str) -> Decimal | None:
         return None if n is None else n / 1000
     for word, scale in _FRACTION_WORDS.items():
         if s.startswith(word):
-            n = _number(s[len(word):])
+            n = _number(s[len(word) :])
             return None if n is None else n / scale
     return None
 
@@ -377,7 +390,7 @@ def parse_rate(text: str) -> dict[str, str] | None:
     unit = None
     for word, u in _UNIT_WORDS:
         if s.startswith(word):
-            unit, s = u, s[len(word):]
+            unit, s = u, s[len(word) :]
             break
     s = s.removeprefix("为").removeprefix("是")
     value = _fraction(s)
@@ -394,7 +407,7 @@ _UPLIFT = re.compile(r"^(?:在?合同利率(?:基础上)?)?上浮(?P<p>.+)$")
 
 
 def parse_multiple(text: str) -> Decimal | None:
-    """"合同利率的1.5倍" / "1.5倍" / "上浮50%" → 1.5 (a multiple of the contract rate), or None."""
+    """ "合同利率的1.5倍" / "1.5倍" / "上浮50%" → 1.5 (a multiple of the contract rate), or None."""
     s = _clean(text).replace(" ", "")
     m = _MULTIPLE.match(s)
     if m:
@@ -410,7 +423,9 @@ def parse_multiple(text: str) -> Decimal | None:
 # Dates
 # ---------------------------------------------------------------------------------------------
 
-_DATE = re.compile(r"(?P<y>\d{4})\s*(?:年|/|\.|-)\s*(?P<m>\d{1,2})\s*(?:月|/|\.|-)\s*(?P<d>\d{1,2})\s*[日号]?")
+_DATE = re.compile(
+    r"(?P<y>\d{4})\s*(?:年|/|\.|-)\s*(?P<m>\d{1,2})\s*(?:月|/|\.|-)\s*(?P<d>\d{1,2})\s*[日号]?"
+)
 _TIME = re.compile(r"(?P<h>\d{1,2})\s*[:：点时]\s*(?P<mi>\d{1,2})?\s*分?(?::(?P<s>\d{1,2}))?")
 
 
@@ -430,7 +445,7 @@ def parse_datetime(text: str) -> dt.datetime | None:
     m = _DATE.match(s)
     if not m:
         return None
-    rest = s[m.end():].strip().removeprefix("T").strip()
+    rest = s[m.end() :].strip().removeprefix("T").strip()
     try:
         day = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
     except ValueError:
@@ -441,9 +456,7 @@ def parse_datetime(text: str) -> dt.datetime | None:
     if not t:
         return None
     try:
-        return dt.datetime.combine(
-            day, dt.time(int(t["h"]), int(t["mi"] or 0), int(t["s"] or 0))
-        )
+        return dt.datetime.combine(day, dt.time(int(t["h"]), int(t["mi"] or 0), int(t["s"] or 0)))
     except ValueError:
         return None
 
@@ -568,7 +581,7 @@ def _value(value: Any, t: Any, path: str, originals: dict[str, str]) -> Any:
 
 
 def _penalty_multiple(loan: dict[str, Any], path: str, originals: dict[str, str]) -> None:
-    """``penalty_rate = "合同利率的1.5倍"`` → 1.5 × the loan's contract rate, same unit and basis."""
+    """``penalty_rate = "合同利率的1.5倍"`` → 1.5 × the loan's contract rate (same unit, basis)."""
     for key in ("penalty_rate", "charged_rate"):
         raw = loan.get(key)
         if not isinstance(raw, str):

@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from web_support import LICENSED, PRIVATE, running_server
 
 CHROMIUM_FLAGS = [
@@ -28,8 +27,12 @@ CHROMIUM_FLAGS = [
 
 
 def chromium_path() -> str:
-    for candidate in (os.environ.get("NEGOTIATOR_CHROMIUM"), "/usr/bin/chromium",
-                      shutil.which("chromium"), shutil.which("chromium-browser")):
+    for candidate in (
+        os.environ.get("NEGOTIATOR_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and Path(candidate).is_file():
             return candidate
     pytest.fail(

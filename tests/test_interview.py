@@ -41,8 +41,14 @@ def test_first_question_is_the_number_of_loans_then_what_a_loan_cannot_load_with
         q = it.next_question()
         asked.append(q.key)
         it.answer(q, {"lender_name": "某公司", "lender_type": "银行", "principal": "1万"}[q.name])
-    assert asked == ["loans[0].lender_name", "loans[1].lender_name", "loans[0].lender_type",
-                     "loans[1].lender_type", "loans[0].principal", "loans[1].principal"]
+    assert asked == [
+        "loans[0].lender_name",
+        "loans[1].lender_name",
+        "loans[0].lender_type",
+        "loans[1].lender_type",
+        "loans[0].principal",
+        "loans[1].principal",
+    ]
     assert it.next_question().key == "borrower.monthly_income"
 
 
@@ -63,8 +69,18 @@ def test_penalty_questions_only_for_an_overdue_loan():
     it = Interview({"loans": [{"lender_name": "x", "lender_type": "bank", "principal": "1000"}]})
     keys = keys_until_done(it, lambda q: "没有" if q.name == "overdue_since" else "不知道")
     assert "loans[0].penalty_rate" not in keys
-    it = Interview({"loans": [{"lender_name": "x", "lender_type": "bank", "principal": "1000",
-                               "overdue_since": "2026-01-01"}]})
+    it = Interview(
+        {
+            "loans": [
+                {
+                    "lender_name": "x",
+                    "lender_type": "bank",
+                    "principal": "1000",
+                    "overdue_since": "2026-01-01",
+                }
+            ]
+        }
+    )
     keys = keys_until_done(it, lambda q: "不知道")
     assert "loans[0].penalty_rate" in keys
 
@@ -106,10 +122,18 @@ def test_a_required_field_cannot_be_unknown():
 
 def test_answers_use_the_natural_spellings():
     it = Interview()
-    answers = {"loan_count": "一", "lender_name": "某小贷", "lender_type": "小贷公司",
-               "principal": "人民币叁万元整", "rate": "日利率万分之五",
-               "overdue_since": "2026年9月8日", "penalty_rate": "合同利率的1.5倍",
-               "has_agreement": "是", "form": "微信聊天", "instalments": "2000×3，2026/1/6"}
+    answers = {
+        "loan_count": "一",
+        "lender_name": "某小贷",
+        "lender_type": "小贷公司",
+        "principal": "人民币叁万元整",
+        "rate": "日利率万分之五",
+        "overdue_since": "2026年9月8日",
+        "penalty_rate": "合同利率的1.5倍",
+        "has_agreement": "是",
+        "form": "微信聊天",
+        "instalments": "2000×3，2026/1/6",
+    }
     keys_until_done(it, lambda q: answers.get(q.name, "不知道"))
     case = load_case(it.case_data())
     loan = case.loans[0]
@@ -117,7 +141,10 @@ def test_answers_use_the_natural_spellings():
     assert loan.rate == models.Rate(__import__("decimal").Decimal("0.0005"), models.RateUnit.DAILY)
     assert str(loan.penalty_rate.value) == "0.00075"
     assert [str(i.due) for i in case.agreement.instalments] == [
-        "2026-01-06", "2026-02-06", "2026-03-06"]
+        "2026-01-06",
+        "2026-02-06",
+        "2026-03-06",
+    ]
 
 
 def test_instalments_from_a_month_end_are_ambiguous_and_asked_again():
@@ -166,8 +193,19 @@ def _answers(draw, q: Question) -> str:
 
 
 def _partial_case(draw) -> dict:
-    base = unstructure(load_case((ROOT / "examples" / draw(st.sampled_from(
-        ["short_term.toml", "proposed_agreement.toml", "multi_lender.toml"]))).read_bytes()))
+    base = unstructure(
+        load_case(
+            (
+                ROOT
+                / "examples"
+                / draw(
+                    st.sampled_from(
+                        ["short_term.toml", "proposed_agreement.toml", "multi_lender.toml"]
+                    )
+                )
+            ).read_bytes()
+        )
+    )
     for section in ("borrower",):
         for key in list(base[section]):
             if draw(st.booleans()):
@@ -218,15 +256,30 @@ def test_random_partial_cases_never_ask_a_known_field_or_twice_and_end_in_a_case
 # The terminal consultation, through a pipe
 # ---------------------------------------------------------------------------------------------
 
-PRIVATE_LENDER = ["1", "张三", "个人", "2万", "?", "6500", "不稳定", "4000", "0", "1", "3000",
-                  "在职", "降薪", "借款合同、聊天记录"]
+PRIVATE_LENDER = [
+    "1",
+    "张三",
+    "个人",
+    "2万",
+    "?",
+    "6500",
+    "不稳定",
+    "4000",
+    "0",
+    "1",
+    "3000",
+    "在职",
+    "降薪",
+    "借款合同、聊天记录",
+]
 
 
 def run(lines: list[str], output: Path, lang: str = "zh-Hans") -> tuple[object, str]:
     feed = iter(lines)
     out = io.StringIO()
-    case = run_terminal(lambda: next(feed, None), lambda t: out.write(t + "\n"),
-                        output=output, lang=lang)
+    case = run_terminal(
+        lambda: next(feed, None), lambda t: out.write(t + "\n"), output=output, lang=lang
+    )
     return case, out.getvalue()
 
 
@@ -250,23 +303,33 @@ def test_terminal_save_resume_summary_and_write(tmp_path):
 def test_terminal_change_an_item_from_the_summary(tmp_path):
     target = tmp_path / "case.toml"
     lines = ["1", "某银行", "银行", "1万"] + ["不知道"] * 40
-    case, text = run(lines + ["2", "另一家银行", "是"], target)
+    case, _text = run([*lines, "2", "另一家银行", "是"], target)
     assert case is not None
     assert case.loans[0].lender_name == "另一家银行"
 
 
 def test_terminal_rejects_a_bad_answer_and_asks_again(tmp_path):
     target = tmp_path / "case.toml"
-    case, text = run(["1", "某银行", "某种机构", "银行", "很多钱", "1万"] + ["不知道"] * 40 + ["是"],
-                     target, lang="en")
+    case, text = run(
+        ["1", "某银行", "某种机构", "银行", "很多钱", "1万"] + ["不知道"] * 40 + ["是"],
+        target,
+        lang="en",
+    )
     assert case is not None
     assert text.count("That answer could not be read") == 2
 
 
 def test_cli_interview_writes_the_case_and_prints_the_plan(tmp_path, monkeypatch, capsys):
     target = tmp_path / "c.toml"
-    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(
-        ["1", "某某消费金融有限公司", "消费金融公司", "24000"] + ["不知道"] * 40 + ["是"]) + "\n"))
+    monkeypatch.setattr(
+        "sys.stdin",
+        io.StringIO(
+            "\n".join(
+                ["1", "某某消费金融有限公司", "消费金融公司", "24000"] + ["不知道"] * 40 + ["是"]
+            )
+            + "\n"
+        ),
+    )
     code = main(["interview", "-o", str(target)])
     out = capsys.readouterr().out
     assert code in (0, 1)

@@ -73,8 +73,10 @@ def test_a_penalty_multiple_of_the_contract_rate_is_understood():
 
 
 def test_a_boolean_for_an_amount_names_the_path_and_shows_an_amount():
-    msg = problems(HEAD + 'lender_type = "microloan"\n[[loans.schedule]]\ndue = 2025-12-10\n'
-                   'amount = "2750.40"\npaid = true\n')
+    msg = problems(
+        HEAD + 'lender_type = "microloan"\n[[loans.schedule]]\ndue = 2025-12-10\n'
+        'amount = "2750.40"\npaid = true\n'
+    )
     assert msg.startswith("loans[0].schedule[0].paid: ")
     assert 'paid = "12000"' in msg
 
@@ -87,11 +89,16 @@ def test_a_misspelt_key_suggests_the_right_one():
 
 def test_every_problem_is_listed_at_once():
     text = HEAD.replace("monthly_income", "monthly_incom") + (
-        'lender_type = "小額贷款"\nrate = "很高"\nterm_months = "很久"\n')
+        'lender_type = "小額贷款"\nrate = "很高"\nterm_months = "很久"\n'
+    )
     msg = problems(text)
     assert msg.startswith("案件中有 4 处问题：")
-    for path in ("borrower.monthly_incom", "loans[0].lender_type", "loans[0].rate",
-                 "loans[0].term_months"):
+    for path in (
+        "borrower.monthly_incom",
+        "loans[0].lender_type",
+        "loans[0].rate",
+        "loans[0].term_months",
+    ):
         assert f"\n{path}: " in msg
 
 
@@ -104,8 +111,11 @@ def test_english_and_traditional():
 
 
 def test_personal_data_is_never_quoted_back():
-    msg = describe([("borrower.phone", "expected text, got a whole number")], "zh-Hans",
-                   {"borrower.phone": "13800138000"})
+    msg = describe(
+        [("borrower.phone", "expected text, got a whole number")],
+        "zh-Hans",
+        {"borrower.phone": "13800138000"},
+    )
     assert "13800138000" not in msg
 
 
@@ -113,26 +123,39 @@ def test_suggestions_for_nested_keys():
     assert suggest("loans[0].lender_nam", "unknown field (check the spelling)")[0] == "lender_name"
     assert suggest("agreement.repayment_acount", "unknown field") == ["repayment_account"]
     assert suggest("loans[2].lender_type", "'consumerfinance' is not one of: x") == [
-        "consumer_finance"]
+        "consumer_finance"
+    ]
 
 
 def test_the_cli_shows_every_problem_in_the_chosen_language(tmp_path):
     path = tmp_path / "case.toml"
-    path.write_text(HEAD.replace("monthly_income", "monthly_incom")
-                    + 'lender_type = "小額贷款"\nrate = "很高"\n', encoding="utf-8")
-    zh = subprocess.run([sys.executable, "-m", "negotiator.cli", "advise", str(path)],
-                        capture_output=True, text=True)
+    path.write_text(
+        HEAD.replace("monthly_income", "monthly_incom")
+        + 'lender_type = "小額贷款"\nrate = "很高"\n',
+        encoding="utf-8",
+    )
+    zh = subprocess.run(
+        [sys.executable, "-m", "negotiator.cli", "advise", str(path)],
+        capture_output=True,
+        text=True,
+    )
     assert zh.returncode == 2
     assert "案件中有 3 处问题" in zh.stderr and "more problem" not in zh.stderr
     assert "Traceback" not in zh.stderr
-    en = subprocess.run([sys.executable, "-m", "negotiator.cli", "advise", str(path), "--lang",
-                         "en"], capture_output=True, text=True)
+    en = subprocess.run(
+        [sys.executable, "-m", "negotiator.cli", "advise", str(path), "--lang", "en"],
+        capture_output=True,
+        text=True,
+    )
     assert "3 problems in the case" in en.stderr and "did you mean: monthly_income?" in en.stderr
 
 
 def test_a_gbk_file_is_explained(tmp_path):
     path = tmp_path / "case.toml"
     path.write_bytes((HEAD + 'lender_type = "银行"\n').encode("gbk"))
-    proc = subprocess.run([sys.executable, "-m", "negotiator.cli", "advise", str(path)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "negotiator.cli", "advise", str(path)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2 and "UTF-8" in proc.stderr and "另存为" in proc.stderr

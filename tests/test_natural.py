@@ -34,8 +34,16 @@ def money_spellings(d: Decimal) -> list[str]:
     plain = format(d, "f")
     whole, _, frac = plain.partition(".")
     grouped = f"{int(whole):,}" + (f".{frac}" if frac else "")
-    out = [plain, f"{plain}元", f"¥{plain}", f"￥{grouped}", grouped, f"{grouped}元",
-           f"人民币{plain}元", f" {plain} "]
+    out = [
+        plain,
+        f"{plain}元",
+        f"¥{plain}",
+        f"￥{grouped}",
+        grouped,
+        f"{grouped}元",
+        f"人民币{plain}元",
+        f" {plain} ",
+    ]
     if d == d.to_integral_value():
         out.append(f"人民币{cn2an.an2cn(int(d), 'up')}元整")
         out.append(f"{cn2an.an2cn(int(d), 'low')}元")
@@ -54,8 +62,7 @@ def same(a: Decimal | None, b: Decimal) -> bool:
 
 amounts = st.one_of(
     st.integers(min_value=0, max_value=99_999_999).map(Decimal),
-    st.decimals(min_value=0, max_value=9_999_999, places=2, allow_nan=False,
-                allow_infinity=False),
+    st.decimals(min_value=0, max_value=9_999_999, places=2, allow_nan=False, allow_infinity=False),
 )
 
 
@@ -67,9 +74,17 @@ def test_money_round_trips_through_every_spelling(d):
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("1.2万", "12000"), ("12,000元", "12000"), ("人民币壹万贰仟元整", "12000"),
-     ("一万二千元", "12000"), ("壹万贰仟元伍角", "12000.5"), ("３５００元", "3500"),
-     ("3万", "30000"), ("0.5万元", "5000"), ("人民币12,000.50元", "12000.50")],
+    [
+        ("1.2万", "12000"),
+        ("12,000元", "12000"),
+        ("人民币壹万贰仟元整", "12000"),
+        ("一万二千元", "12000"),
+        ("壹万贰仟元伍角", "12000.5"),
+        ("３５００元", "3500"),
+        ("3万", "30000"),
+        ("0.5万元", "5000"),
+        ("人民币12,000.50元", "12000.50"),
+    ],
 )
 def test_money_examples(text, value):
     assert parse_money(text) == Decimal(value)
@@ -80,12 +95,17 @@ def test_not_money_is_left_alone(text):
     assert parse_money(text) is None
 
 
-_UNITS = {"annual": ("年化", "年利率", "年息", ""), "monthly": ("月息", "月利率"),
-          "daily": ("日息", "日利率")}
+_UNITS = {
+    "annual": ("年化", "年利率", "年息", ""),
+    "monthly": ("月息", "月利率"),
+    "daily": ("日息", "日利率"),
+}
 
 
-@given(st.decimals(min_value=0, max_value=100, places=3, allow_nan=False),
-       st.sampled_from(["annual", "monthly", "daily"]))
+@given(
+    st.decimals(min_value=0, max_value=100, places=3, allow_nan=False),
+    st.sampled_from(["annual", "monthly", "daily"]),
+)
 def test_rates_round_trip_through_every_spelling(percent, unit):
     fraction = percent / 100
     for prefix in _UNITS[unit]:
@@ -108,8 +128,13 @@ def test_wan_and_qian_fractions(n, unit):
 
 @pytest.mark.parametrize(
     ("text", "value", "unit"),
-    [("18%", "0.18", "annual"), ("年化18%", "0.18", "annual"), ("月息1.5%", "0.015", "monthly"),
-     ("日息0.05%", "0.0005", "daily"), ("日利率万分之五", "0.0005", "daily")],
+    [
+        ("18%", "0.18", "annual"),
+        ("年化18%", "0.18", "annual"),
+        ("月息1.5%", "0.015", "monthly"),
+        ("日息0.05%", "0.0005", "daily"),
+        ("日利率万分之五", "0.0005", "daily"),
+    ],
 )
 def test_rate_examples_of_the_issue(text, value, unit):
     assert parse_rate(text) == {"value": value, "unit": unit}
@@ -117,8 +142,14 @@ def test_rate_examples_of_the_issue(text, value, unit):
 
 @pytest.mark.parametrize(
     ("text", "factor"),
-    [("合同利率的1.5倍", "1.5"), ("1.5倍", "1.5"), ("按合同利率的1.3倍", "1.3"),
-     ("上浮50%", "1.5"), ("在合同利率基础上上浮30%", "1.3"), ("两倍", "2")],
+    [
+        ("合同利率的1.5倍", "1.5"),
+        ("1.5倍", "1.5"),
+        ("按合同利率的1.3倍", "1.3"),
+        ("上浮50%", "1.5"),
+        ("在合同利率基础上上浮30%", "1.3"),
+        ("两倍", "2"),
+    ],
 )
 def test_multiples(text, factor):
     assert parse_multiple(text) == Decimal(factor)
@@ -129,17 +160,25 @@ dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2099, 12, 31))
 
 @given(dates)
 def test_dates_round_trip_through_every_spelling(d):
-    for spelling in (f"{d.year}年{d.month}月{d.day}日", f"{d.year}年{d.month:02}月{d.day:02}日",
-                     f"{d.year}/{d.month}/{d.day}", f"{d.year}.{d.month}.{d.day}",
-                     f"{d.year}-{d.month:02}-{d.day:02}", f"{d.year}年{d.month}月{d.day}号"):
+    for spelling in (
+        f"{d.year}年{d.month}月{d.day}日",
+        f"{d.year}年{d.month:02}月{d.day:02}日",
+        f"{d.year}/{d.month}/{d.day}",
+        f"{d.year}.{d.month}.{d.day}",
+        f"{d.year}-{d.month:02}-{d.day:02}",
+        f"{d.year}年{d.month}月{d.day}号",
+    ):
         assert parse_date(spelling) == d, spelling
 
 
 @given(dates, st.integers(0, 23), st.integers(0, 59))
 def test_datetimes(d, h, m):
     expected = dt.datetime(d.year, d.month, d.day, h, m)
-    for spelling in (f"{d.year}年{d.month}月{d.day}日 {h}:{m:02}", f"{d.year}/{d.month}/{d.day} {h}:{m:02}",
-                     f"{d.isoformat()}T{h:02}:{m:02}"):
+    for spelling in (
+        f"{d.year}年{d.month}月{d.day}日 {h}:{m:02}",
+        f"{d.year}/{d.month}/{d.day} {h}:{m:02}",
+        f"{d.isoformat()}T{h:02}:{m:02}",
+    ):
         assert parse_datetime(spelling) == expected, spelling
 
 
@@ -159,9 +198,11 @@ def test_every_word_round_trips_through_its_spellings(enum):
 
 
 def test_every_closed_set_has_chinese_words():
-    enums = [obj for obj in vars(models).values()
-             if isinstance(obj, type) and issubclass(obj, Enum)
-             and obj.__module__ == models.__name__]
+    enums = [
+        obj
+        for obj in vars(models).values()
+        if isinstance(obj, type) and issubclass(obj, Enum) and obj.__module__ == models.__name__
+    ]
     for enum in enums:
         assert enum in SYNONYMS, enum
         for member in enum:
@@ -210,8 +251,10 @@ def test_a_naturally_written_case_loads():
     assert case.as_of == dt.date(2026, 12, 1)
     assert case.borrower.monthly_income == Decimal(6500)
     assert case.borrower.income_stability is models.IncomeStability.UNSTABLE
-    assert case.borrower.documents == (models.DocumentKind.LOAN_CONTRACT,
-                                       models.DocumentKind.REPAYMENT_RECORDS)
+    assert case.borrower.documents == (
+        models.DocumentKind.LOAN_CONTRACT,
+        models.DocumentKind.REPAYMENT_RECORDS,
+    )
     assert loan.lender_type is models.LenderType.MICROLOAN
     assert loan.principal == Decimal(30000) and loan.received == Decimal(29700)
     assert loan.contract_date == dt.date(2025, 11, 10)
@@ -245,7 +288,11 @@ def test_canonicalise_keeps_the_original_and_does_not_change_its_input():
 
 def test_an_unreadable_value_is_reported_with_what_was_written():
     with pytest.raises(InputError) as info:
-        load_case({"borrower": {}, "loans": [{"lender_name": "x", "lender_type": "小额贷",
-                                               "principal": "三万块多"}]})
+        load_case(
+            {
+                "borrower": {},
+                "loans": [{"lender_name": "x", "lender_type": "小额贷", "principal": "三万块多"}],
+            }
+        )
     paths = [p for p, _ in info.value.errors]
     assert "loans[0].lender_type" in paths and "loans[0].principal" in paths

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import re
 import threading
@@ -12,9 +13,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from web_support import LICENSED, PRIVATE, running_server
 
 from negotiator.web import COOKIE, SessionStore, create_app
-from web_support import LICENSED, PRIVATE, running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,8 +74,11 @@ def test_the_case_file_can_be_uploaded_again():
     text = (ROOT / "examples" / "proposed_agreement.toml").read_bytes()
     import io
 
-    r = c.post("/upload", data={"lang": "zh-Hans", "case": (io.BytesIO(text), "case.toml")},
-               content_type="multipart/form-data")
+    r = c.post(
+        "/upload",
+        data={"lang": "zh-Hans", "case": (io.BytesIO(text), "case.toml")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 303
     r = c.get("/question")
     assert r.status_code in (200, 303)
@@ -85,8 +89,11 @@ def test_an_uploaded_file_with_mistakes_shows_every_problem():
 
     c = create_app().test_client()
     bad = '[borrower]\nmonthly_incom = "1"\n[[loans]]\nlender_name = "x"\nlender_type = "小額"\n'
-    r = c.post("/upload", data={"case": (io.BytesIO(bad.encode()), "c.toml")},
-               content_type="multipart/form-data")
+    r = c.post(
+        "/upload",
+        data={"case": (io.BytesIO(bad.encode()), "c.toml")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 400
     page = r.get_data(as_text=True)
     assert "monthly_income" in page and "loans[0].principal" in page
@@ -106,10 +113,16 @@ def test_posts_need_the_csrf_token_of_the_session():
     c.post("/start", data={})
     html = c.get("/question").get_data(as_text=True)
     assert c.post("/question", data={"key": "loan_count", "answer": "1"}).status_code == 403
-    assert c.post("/question", data={"csrf": "x" * 43, "key": "loan_count",
-                                     "answer": "1"}).status_code == 403
-    assert c.post("/question", data={"csrf": field(html, "csrf"), "key": "loan_count",
-                                     "answer": "1"}).status_code == 303
+    assert (
+        c.post("/question", data={"csrf": "x" * 43, "key": "loan_count", "answer": "1"}).status_code
+        == 403
+    )
+    assert (
+        c.post(
+            "/question", data={"csrf": field(html, "csrf"), "key": "loan_count", "answer": "1"}
+        ).status_code
+        == 303
+    )
 
 
 def test_requests_are_limited_in_size():
@@ -185,10 +198,8 @@ def visit(base: str, answers: dict[str, str], barrier: threading.Barrier, out: d
     for _ in range(120):
         if 'name="key"' not in html:
             break
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait(timeout=30)  # both visitors answer in lockstep while both are asked
-        except threading.BrokenBarrierError:
-            pass
         key = field(html, "key")
         name = key.rsplit(".", 1)[-1]
         data = {"csrf": field(html, "csrf"), "key": key}
@@ -226,8 +237,9 @@ def test_two_concurrent_sessions_never_see_each_others_data():
         assert len(app.extensions["negotiator_sessions"]) == 2
 
 
-@pytest.mark.parametrize("path", ["/question", "/summary", "/result", "/case.toml",
-                                  "/download/complaint.html"])
+@pytest.mark.parametrize(
+    "path", ["/question", "/summary", "/result", "/case.toml", "/download/complaint.html"]
+)
 def test_every_page_needs_a_session(path):
     r = create_app().test_client().get(path)
     assert r.status_code == 302

@@ -48,8 +48,12 @@ class Session:
 class SessionStore:
     """Sessions in memory, by id; idle ones expire."""
 
-    def __init__(self, idle_seconds: float = 1800, max_sessions: int = 500,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        idle_seconds: float = 1800,
+        max_sessions: int = 500,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.idle = idle_seconds
         self.max = max_sessions
         self.clock = clock
@@ -94,31 +98,57 @@ class SessionStore:
 
 _UI = {
     "zh-Hans": {
-        "title": "网贷协商助手", "start": "开始咨询", "upload": "上传以前保存的案件文件",
-        "upload_button": "上传并继续", "next": "下一步", "unknown": "不知道", "why": "为什么问这个？",
-        "summary": "请核对您的回答", "change": "修改", "confirm": "确认，生成计划和信件",
-        "plan": "您的行动计划", "check": "还款方案检查", "letters": "下载信件和文件",
-        "case_file": "案件文件（请保存，以后可上传继续）", "end": "结束并删除本次会话的所有数据",
-        "ended": "本次会话的数据已删除。", "intro": "一问一答，把您的网贷逾期情况整理清楚，"
+        "title": "网贷协商助手",
+        "start": "开始咨询",
+        "upload": "上传以前保存的案件文件",
+        "upload_button": "上传并继续",
+        "next": "下一步",
+        "unknown": "不知道",
+        "why": "为什么问这个？",
+        "summary": "请核对您的回答",
+        "change": "修改",
+        "confirm": "确认，生成计划和信件",
+        "plan": "您的行动计划",
+        "check": "还款方案检查",
+        "letters": "下载信件和文件",
+        "case_file": "案件文件（请保存，以后可上传继续）",
+        "end": "结束并删除本次会话的所有数据",
+        "ended": "本次会话的数据已删除。",
+        "intro": "一问一答，把您的网贷逾期情况整理清楚，"
         "然后给出协商计划和可以直接使用的信件。不知道的可以答“不知道”。本工具提供信息，不是法律意见。",
-        "expired": "会话已结束或已过期，请重新开始。", "privacy": "您的回答只保存在本次会话中，结束或闲置 30 分钟后删除。",
-        "question": "问题", "of": "已回答", "no_agreement": "没有填写还款方案，所以没有方案检查。",
+        "expired": "会话已结束或已过期，请重新开始。",
+        "privacy": "您的回答只保存在本次会话中，结束或闲置 30 分钟后删除。",
+        "question": "问题",
+        "of": "已回答",
+        "no_agreement": "没有填写还款方案，所以没有方案检查。",
         "error": "没看懂这个回答：",
     },
     "en": {
-        "title": "Online-loan negotiation helper", "start": "Start", "upload": "Upload a saved case file",
-        "upload_button": "Upload and continue", "next": "Next", "unknown": "I don't know",
-        "why": "Why do you ask?", "summary": "Please check your answers", "change": "Change",
-        "confirm": "Confirm and build the plan and letters", "plan": "Your action plan",
-        "check": "Check of the proposed agreement", "letters": "Download letters and files",
+        "title": "Online-loan negotiation helper",
+        "start": "Start",
+        "upload": "Upload a saved case file",
+        "upload_button": "Upload and continue",
+        "next": "Next",
+        "unknown": "I don't know",
+        "why": "Why do you ask?",
+        "summary": "Please check your answers",
+        "change": "Change",
+        "confirm": "Confirm and build the plan and letters",
+        "plan": "Your action plan",
+        "check": "Check of the proposed agreement",
+        "letters": "Download letters and files",
         "case_file": "The case file (keep it; upload it later to continue)",
-        "end": "End and delete everything from this session", "ended": "This session's data is deleted.",
+        "end": "End and delete everything from this session",
+        "ended": "This session's data is deleted.",
         "intro": "One question at a time, we sort out your overdue online loans, then give a "
         "negotiation plan and letters ready to use. Answer \"I don't know\" when you don't. "
         "Information, not legal advice.",
         "expired": "The session ended or expired; please start again.",
-        "privacy": "Your answers are kept only for this session and deleted when it ends or after 30 idle minutes.",
-        "question": "Question", "of": "answered", "no_agreement": "No proposed agreement was given, so there is no check.",
+        "privacy": "Your answers are kept only for this session and deleted when it ends "
+        "or after 30 idle minutes.",
+        "question": "Question",
+        "of": "answered",
+        "no_agreement": "No proposed agreement was given, so there is no check.",
         "error": "That answer could not be read:",
     },
 }
@@ -140,8 +170,12 @@ def _pdf_available() -> bool:
 
 
 def create_app(
-    *, lang: str = "zh-Hans", idle_minutes: float = 30, max_bytes: int = 256 * 1024,
-    max_sessions: int = 500, store: SessionStore | None = None,
+    *,
+    lang: str = "zh-Hans",
+    idle_minutes: float = 30,
+    max_bytes: int = 256 * 1024,
+    max_sessions: int = 500,
+    store: SessionStore | None = None,
 ) -> Any:
     """The Flask application (its ``store`` attribute holds the sessions)."""
     import flask
@@ -151,7 +185,11 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = max_bytes
     app.config["MAX_FORM_MEMORY_SIZE"] = max_bytes
     app.jinja_env.autoescape = True
-    sessions = store if store is not None else SessionStore(idle_seconds=idle_minutes * 60, max_sessions=max_sessions)
+    sessions = (
+        store
+        if store is not None
+        else SessionStore(idle_seconds=idle_minutes * 60, max_sessions=max_sessions)
+    )
     app.extensions["negotiator_sessions"] = sessions
     default_lang = lang
 
@@ -195,8 +233,9 @@ def create_app(
 
     def start_session(s: Session) -> Any:
         resp = flask.redirect(flask.url_for("question"), 303)
-        resp.set_cookie(COOKIE, s.id, httponly=True, samesite="Strict",
-                        secure=flask.request.is_secure)
+        resp.set_cookie(
+            COOKIE, s.id, httponly=True, samesite="Strict", secure=flask.request.is_secure
+        )
         return resp
 
     @app.get("/")
@@ -204,8 +243,9 @@ def create_app(
         chosen = flask.request.args.get("lang", default_lang)
         if chosen not in ("zh-Hans", "zh-Hant", "en"):
             chosen = default_lang
-        return page("index.html.j2", None, expired=bool(flask.request.args.get("expired")),
-                    chosen=chosen)
+        return page(
+            "index.html.j2", None, expired=bool(flask.request.args.get("expired")), chosen=chosen
+        )
 
     @app.post("/start")
     def start() -> Any:
@@ -226,8 +266,9 @@ def create_app(
             case = load_case(data)
         except InputError as exc:
             sessions.end(s.id)
-            return page("index.html.j2", None, chosen=s.lang, expired=False,
-                        problems=exc.describe(s.lang)), 400
+            return page(
+                "index.html.j2", None, chosen=s.lang, expired=False, problems=exc.describe(s.lang)
+            ), 400
         s.interview = Interview(unstructure(case))
         s.interview.meta.setdefault("has_agreement", case.agreement is not None)
         return start_session(s)
@@ -256,9 +297,16 @@ def create_app(
         if q is None:
             return flask.redirect(flask.url_for("summary"), 303)
         error, s.error = s.error, None
-        return page("question.html.j2", s, q=q, prompt=q.prompt(s.lang), why=q.why(s.lang),
-                    choices=_choices(q, s.lang), error=error,
-                    answered=len(s.interview.asked) + len(s.interview.unknown))
+        return page(
+            "question.html.j2",
+            s,
+            q=q,
+            prompt=q.prompt(s.lang),
+            why=q.why(s.lang),
+            choices=_choices(q, s.lang),
+            error=error,
+            answered=len(s.interview.asked) + len(s.interview.unknown),
+        )
 
     @app.get("/summary")
     def summary() -> Any:
@@ -313,8 +361,14 @@ def create_app(
         plan = render_action_plan(case, report)
         checked = report_text(check(case, lang=s.lang)) if case.agreement is not None else None
         formats = ["html", "docx"] + (["pdf"] if _pdf_available() else [])
-        return page("result.html.j2", s, plan=plan, checked=checked,
-                    kinds=[k for k in LETTER_KINDS], formats=formats)
+        return page(
+            "result.html.j2",
+            s,
+            plan=plan,
+            checked=checked,
+            kinds=[k for k in LETTER_KINDS],
+            formats=formats,
+        )
 
     @app.get("/download/<kind>.<fmt>")
     def download(kind: str, fmt: str) -> Any:
@@ -329,8 +383,11 @@ def create_app(
             body = render_letter(kind, case, lang=s.lang, fmt=fmt)
         except NegotiatorError as exc:
             return page("error.html.j2", s, code=422, message=str(exc)), 422
-        mime = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
-                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+        mime = {
+            "html": "text/html; charset=utf-8",
+            "pdf": "application/pdf",
+            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        }
         data = body.encode("utf-8") if isinstance(body, str) else body
         resp = flask.Response(data, mimetype=mime[fmt])
         resp.headers["Content-Disposition"] = f'attachment; filename="{kind}.{fmt}"'
