@@ -515,21 +515,49 @@ def canonicalise(
     return out, originals
 
 
+@cache
+def _plan(cls: type) -> dict[str, Any]:
+    """Each field of ``cls`` with its type, ``None`` removed (computed once per class)."""
+    return {name: _strip_optional(t) for name, t in _hints(cls).items()}
+
+
+@cache
+def _enum_values(t: type[Enum]) -> frozenset[str]:
+    return frozenset(str(m.value) for m in t)
+
+
+_TYPED = frozenset({dt.date, dt.datetime, int, bool, Decimal, float})
+_CANON_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _walk_table(
     data: Mapping[str, Any], cls: type, path: str, originals: dict[str, str]
 ) -> dict[str, Any]:
-    hints = _hints(cls)
+    plan = _plan(cls)
     out: dict[str, Any] = {}
     for key, value in data.items():
-        t = hints.get(key) if isinstance(key, str) else None
-        sub = f"{path}.{key}" if path else str(key)
-        out[key] = value if t is None else _value(value, _strip_optional(t), sub, originals)
+        t = plan.get(key) if isinstance(key, str) else None
+        if t is None or t is str or value is None or type(value) in _TYPED:
+            out[key] = value  # free text, unknown keys and plain numbers are left to the loader
+            continue
+        out[key] = _value(value, t, f"{path}.{key}" if path else key, originals)
     if cls is models.Loan:
         _penalty_multiple(out, path, originals)
     return out
 
 
 def _value(value: Any, t: Any, path: str, originals: dict[str, str]) -> Any:
+    if type(value) in _TYPED:
+        return value  # dates, numbers and booleans the document already typed
+    if isinstance(value, str):
+        # Fast paths: values already written canonically.
+        if t is Decimal and _CANON_DECIMAL.fullmatch(value):
+            return value
+        if t is dt.date and _ISO_DATE.fullmatch(value):
+            return value
+        if isinstance(t, type) and issubclass(t, Enum) and value in _enum_values(t):
+            return value
     origin = typing.get_origin(t)
     if origin is tuple:
         (item_t, *_rest) = typing.get_args(t)
@@ -542,9 +570,11 @@ def _value(value: Any, t: Any, path: str, originals: dict[str, str]) -> Any:
                     return words
             return value
         if isinstance(value, list | tuple):
+            if item_t is str:
+                return value
             return [_value(v, item_t, f"{path}[{i}]", originals) for i, v in enumerate(value)]
         return value
-    if attrs.has(t) and isinstance(t, type):
+    if isinstance(t, type) and attrs.has(t):
         if isinstance(value, Mapping):
             return _walk_table(value, t, path, originals)
         if t is models.Rate and isinstance(value, str):
@@ -553,8 +583,8 @@ def _value(value: Any, t: Any, path: str, originals: dict[str, str]) -> Any:
             if rate is not None:
                 return rate
         return value
-    if not isinstance(value, str):
-        return value
+    if not isinstance(value, str) or t is str:
+        return value  # free text (and personal data) is never copied
     new: Any = None
     if t is Decimal:
         if path.endswith(".value") and (parsed := _fraction(_clean(value))) is not None:
@@ -574,8 +604,6 @@ def _value(value: Any, t: Any, path: str, originals: dict[str, str]) -> Any:
         new = parse_int(value)
     elif t is bool:
         new = parse_bool(value)
-    if t is str:
-        return value  # free text (and personal data) is never copied
     originals[path] = value  # what was written, for messages (read or not)
     return value if new is None else new
 
