@@ -41,6 +41,7 @@ __all__ = [
     "advise",
     "check",
     "evaluate",
+    "extract_agreement",
     "list_rules",
     "load_case",
     "render_letter",
@@ -51,6 +52,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from .api import advise, check, evaluate
+    from .extract import extract_agreement
     from .findings import Finding, Report
     from .letters import render_letter
     from .load import load_case
@@ -60,6 +62,7 @@ _LAZY = {
     "advise": "api",
     "check": "api",
     "evaluate": "api",
+    "extract_agreement": "extract",
     "Finding": "findings",
     "Report": "findings",
     "render_letter": "letters",

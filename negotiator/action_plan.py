@@ -144,6 +144,9 @@ def _offers(plan: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
     for o in plan.get("offers", []):
         rate = o.get("cost_rate")
         monthly = o.get("monthly")
+        offer = o.get("offer") or {}
+        if offer:
+            monthly = Decimal(offer["monthly"])
         out.append(
             {
                 "loan": str(o.get("loan", "")),
@@ -191,7 +194,15 @@ def _steps(
             "count": count,
             "limit": limit,
         }
-        if lump > 0 and lump >= owed:
+        offer = o.get("offer") or {}
+        values["offer"] = offer.get("text_en" if lang == "en" else "text", "")
+        values["total"] = _amount(o.get("proposal_total"), lang)
+        mode = o.get("mode", "propose")
+        if mode == "keep":
+            key = "contact_keep"
+        elif mode == "counter" and offer:
+            key = "contact_counter"
+        elif lump > 0 and lump >= owed:
             key = "contact_settle"
         elif lump > 0 and monthly > 0 and o.get("instalments_after_lump"):
             key = "contact_offer_lump"
@@ -200,6 +211,8 @@ def _steps(
             key = "contact_lump_only"
         elif monthly > 0 and count and limit and count > limit:
             key = "contact_restructure"
+        elif monthly > 0 and count and offer:
+            key = "contact_offer_ledger"
         elif monthly > 0 and count:
             key = "contact_offer"
         else:

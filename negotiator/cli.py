@@ -96,6 +96,11 @@ def _build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", parents=[common], help="check the case's proposed agreement")
     p.add_argument("case", metavar="CASE")
+    p.add_argument(
+        "--from-text",
+        metavar="FILE",
+        help="fill the agreement from a text, DOCX or PDF (see `negotiator extract`)",
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--as-of", help="evaluate as of this date (YYYY-MM-DD)")
     p.add_argument("--evaluator", choices=["durable", "oracle"], default="durable")
@@ -131,6 +136,16 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: local)")
     p.add_argument("--port", type=int, default=8000)
 
+    p = sub.add_parser(
+        "extract",
+        help="read an agreement, bill or message (text, DOCX, PDF) into case TOML",
+        description="FILE is plain text (any common Chinese encoding), DOCX or PDF, or - for "
+        "standard input.",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="print JSON instead of TOML")
+    p.add_argument("-o", "--output", help="write to this file (atomically) instead of stdout")
+
     p = sub.add_parser("batch", help="evaluate a JSON-lines file of cases on all cores")
     p.add_argument("input", metavar="INPUT.jsonl")
     p.add_argument("-o", "--output", required=True, metavar="OUTPUT.jsonl")
@@ -146,11 +161,21 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     from .api import advise, check
 
-    case = _read_case(args.case)
+    note: tuple[str, dict[str, Any]] | None = None
+    if getattr(args, "from_text", None):
+        from .extract.output import case_from_text, from_text_json, from_text_note
+
+        case, extraction, taken = case_from_text(args.case, args.from_text)
+        note = (from_text_note(extraction, taken), from_text_json(extraction, taken))
+    else:
+        case = _read_case(args.case)
     run = advise if args.command == "advise" else check
     report = run(case, lang=args.lang, as_of=_as_of(args.as_of), evaluator=args.evaluator)
     if args.json:
-        text = json.dumps(report.to_json(), ensure_ascii=False, indent=2)
+        data = report.to_json()
+        if note is not None:
+            data["from_text"] = note[1]
+        text = json.dumps(data, ensure_ascii=False, indent=2)
     elif args.command == "advise":
         from .letters import render_action_plan
 
@@ -159,6 +184,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         from .present import report_text
 
         text = report_text(report)
+        if note is not None:
+            text = note[0] + text
     _emit(text, args.output)
     return EXIT_VIOLATIONS if report.has_violations else EXIT_OK
 
@@ -256,6 +283,14 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from .extract.output import extract_file, extraction_json, extraction_toml
+
+    extraction = extract_file(args.file)
+    _emit(extraction_json(extraction) if args.json else extraction_toml(extraction), args.output)
+    return EXIT_OK
+
+
 def _cmd_batch(args: argparse.Namespace) -> int:
     from .batch import run_batch_cli
 
@@ -293,6 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "batch": _cmd_batch,
             "interview": _cmd_interview,
             "serve": _cmd_serve,
+            "extract": _cmd_extract,
         }[args.command]
         return handler(args)
     except InputError as exc:

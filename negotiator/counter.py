@@ -131,6 +131,43 @@ class CounterProposal:
         }
 
 
+def offer_schedule(
+    monthly: Decimal,
+    count: int,
+    last: Decimal,
+    first_due: dt.date,
+    *,
+    max_months: int = 60,
+    move_off_holidays: bool = True,
+) -> CounterProposal:
+    """The plan's offer (``count`` payments: ``monthly`` each, the last ``last``) as dated rows.
+
+    This is the schedule "前N期X元、末期Y元" that the plan and the letters both state
+    (:class:`negotiator.calc.ledger.Offer`); due dates are monthly from ``first_due`` (a day
+    every month has), moved off weekends and holidays like :func:`propose_schedule`.
+    """
+    if count < 1:
+        raise InputError("count", "must be at least 1")
+    total = to_fen(monthly * (count - 1) + last)
+    start = first_due if first_due.day <= 28 else first_due.replace(day=28)
+    rows: list[CounterRow] = []
+    for k, due in enumerate(monthly_dates(start, count)):
+        amount = to_fen(last if k == count - 1 else monthly)
+        row = CounterRow(number=k + 1, due=due, amount=amount, room=to_fen(monthly))
+        if move_off_holidays:
+            adj = adjust_due_date(due)
+            row = attrs.evolve(
+                row,
+                due=adj.due,
+                moved_from=adj.moved_from,
+                calendar_known=adj.known,
+                holiday_zh=adj.holiday_zh,
+                holiday_en=adj.holiday_en,
+            )
+        rows.append(row)
+    return CounterProposal(total, tuple(rows), None, max_months, to_fen(monthly))
+
+
 def _water_fill(total: int, rooms: list[int]) -> list[int]:
     """Amounts (fen) for ``rooms`` summing to ``total``: level, capped by each room.
 

@@ -32,8 +32,9 @@ from .analysis.loans import THREAT_CONDUCT
 from .analysis.plan import LenderOffer
 from .calc.budget import instalments_needed
 from .calc.dates import add_months
+from .calc.ledger import offer_for
 from .calc.rates import to_annual
-from .counter import REQUEST_TEXTS, propose_schedule
+from .counter import REQUEST_TEXTS, offer_schedule, propose_schedule
 from .errors import InputError
 from .findings import Finding
 from .letter_kinds import LETTER_KINDS
@@ -57,7 +58,7 @@ from .models import (
     Rate,
     RateUnit,
 )
-from .money import ZERO, to_fen
+from .money import FEN, ZERO, to_fen
 from .ruleset import Citation
 
 __all__ = [
@@ -671,6 +672,18 @@ def build_proposal(case: Case, analysis: CaseAnalysis, loan_id: str, day: dt.dat
     if debt is not None and waiver_total >= debt:
         waiver, waiver_total = (), ZERO  # the case's figures do not fit together: ask for none
     to_repay = to_fen(debt - waiver_total) if debt is not None else None
+    # The plan's proposal never exceeds the lawful balance (docs/ledger.md): the part above it
+    # is asked to be dropped, so the letter proposes the same total as the plan.
+    if (
+        offer is not None
+        and offer.capped_at_lawful
+        and to_repay is not None
+        and to_repay - offer.proposal_total >= FEN
+    ):
+        above = to_fen(to_repay - offer.proposal_total)
+        waiver = (*waiver, WaiverItem("above_legal_cap", above))
+        waiver_total = to_fen(waiver_total + above)
+        to_repay = offer.proposal_total
     monthly = offer.monthly if offer is not None and offer.monthly > 0 else None
     lump = offer.lump_sum if offer is not None and offer.lump_sum > 0 else None
     shared = len(analysis.plan.offers) > 1
@@ -707,7 +720,12 @@ def build_proposal(case: Case, analysis: CaseAnalysis, loan_id: str, day: dt.dat
             lump = None
         first = _first_due(day)
         others = other_obligations(case, analysis, loan_id, day)
-        plan = propose_schedule(to_repay, first, monthly, others, max_months=max_n)
+        level = offer_for(to_repay, monthly)
+        if not others and level is not None and level.count <= max_n:
+            # The plan's own figures: 前N期X元、末期Y元 (docs/ledger.md).
+            plan = offer_schedule(level.monthly, level.count, level.last, first, max_months=max_n)
+        else:
+            plan = propose_schedule(to_repay, first, monthly, others, max_months=max_n)
         if plan.possible:
             schedule = tuple(PlanLine(r.number, r.due, r.amount) for r in plan.rows)
             first = schedule[0].due

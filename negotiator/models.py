@@ -41,6 +41,7 @@ __all__ = [
     "DocumentKind",
     "EmploymentStatus",
     "EvidenceKind",
+    "ExpectedIncome",
     "Fee",
     "FeeKind",
     "FeeTiming",
@@ -48,6 +49,7 @@ __all__ = [
     "HardshipKind",
     "IncomeStability",
     "Instalment",
+    "IntermediaryPayment",
     "LawsuitStatus",
     "LenderType",
     "Loan",
@@ -58,6 +60,7 @@ __all__ = [
     "PartyKind",
     "Rate",
     "RateUnit",
+    "RepaymentMethod",
     "ScheduledPayment",
 ]
 
@@ -87,6 +90,15 @@ class RateUnit(StrEnum):
     DAILY = "daily"
     MONTHLY = "monthly"
     ANNUAL = "annual"
+
+
+class RepaymentMethod(StrEnum):
+    """How the contract repays the principal (还款方式)."""
+
+    EQUAL_INSTALMENT = "equal_instalment"  # 等额本息
+    EQUAL_PRINCIPAL = "equal_principal"  # 等额本金
+    INTEREST_ONLY = "interest_only"  # 先息后本（按月付息、到期还本）
+    BULLET = "bullet"  # 一次还本付息
 
 
 class IncomeStability(StrEnum):
@@ -359,6 +371,17 @@ class Hardship:
 
 
 @attrs.frozen
+class ExpectedIncome:
+    """Income the borrower expects from a date on (a new job, recovery, benefits ending)."""
+
+    monthly: Decimal = attrs.field(validator=money, metadata=doc("net monthly income, yuan"))
+    since: dt.date = attrs.field(metadata=doc("the first month it arrives"))
+    source: str | None = attrs.field(
+        default=None, validator=text(200), metadata=doc("e.g. 新工作, 病愈复工 (with proof held)")
+    )
+
+
+@attrs.frozen
 class Borrower:
     name: str | None = attrs.field(default=None, validator=text(100), metadata=doc("全名"))
     id_number: str | None = attrs.field(
@@ -391,6 +414,11 @@ class Borrower:
     )
     employment: EmploymentStatus = attrs.field(default=EmploymentStatus.UNKNOWN)
     hardships: tuple[Hardship, ...] = attrs.field(default=(), converter=tuple)
+    expected_income: tuple[ExpectedIncome, ...] = attrs.field(
+        default=(),
+        converter=tuple,
+        metadata=doc("income expected from a later date (so payments can start after recovery)"),
+    )
     documents: tuple[DocumentKind, ...] = attrs.field(
         default=(), converter=tuple, metadata=doc("documents the borrower already holds")
     )
@@ -469,6 +497,15 @@ class Loan:
         default=None, metadata=doc("the contract contains an interest clause")
     )
     term_months: int | None = attrs.field(default=None, validator=positive_int)
+    repayment_method: RepaymentMethod | None = attrs.field(
+        default=None,
+        metadata=doc("还款方式: equal_instalment, equal_principal, interest_only or bullet"),
+    )
+    instalments_paid: int | None = attrs.field(
+        default=None,
+        validator=non_negative_int,
+        metadata=doc("instalments paid in full so far (instead of, or besides, `repaid`)"),
+    )
     fees: tuple[Fee, ...] = attrs.field(default=(), converter=tuple)
     schedule: tuple[ScheduledPayment, ...] = attrs.field(default=(), converter=tuple)
     repaid: Decimal | None = attrs.field(
@@ -481,6 +518,17 @@ class Loan:
     outstanding_interest: Decimal | None = attrs.field(default=None, validator=money)
     overdue_since: dt.date | None = None
     penalty_rate: Rate | None = attrs.field(default=None, metadata=doc("罚息/逾期利率"))
+    penalty_multiple: Decimal | None = attrs.field(
+        default=None,
+        metadata=doc("罚息 as a multiple of the contract rate, e.g. 1.5 for 合同利率上浮50%"),
+    )
+    penalty_adds: bool | None = attrs.field(
+        default=None,
+        metadata=doc(
+            "after default the penalty rate is charged on top of the contract rate (true) "
+            "or instead of it (false); leave out if the contract does not say"
+        ),
+    )
     penalty_interest: Decimal | None = attrs.field(
         default=None, validator=money, metadata=doc("penalty interest accrued so far, yuan")
     )
@@ -494,6 +542,17 @@ class Loan:
         default=False, metadata=doc("interest is charged on unpaid interest (复利/利滚利)")
     )
     collection_contacts: tuple[CollectionContact, ...] = attrs.field(default=(), converter=tuple)
+
+    @penalty_multiple.validator
+    def _check_multiple(self, _a: attrs.Attribute[Any], v: Decimal | None) -> None:
+        if v is not None and (not v.is_finite() or v <= 0 or v > 10):
+            raise FieldError("penalty_multiple", "must be a multiple between 0 and 10, e.g. 1.5")
+
+    @instalments_paid.validator
+    def _check_paid_count(self, _a: attrs.Attribute[Any], v: int | None) -> None:
+        n = len(self.schedule) or self.term_months
+        if v is not None and n is not None and v > n:
+            raise FieldError("instalments_paid", "is more than the number of instalments")
 
     @received.validator
     def _check_received(self, _a: attrs.Attribute[Any], v: Decimal | None) -> None:
@@ -603,6 +662,26 @@ class NegotiationEvent:
     outcome: Outcome = Outcome.PENDING
 
 
+@attrs.frozen
+class IntermediaryPayment:
+    """Money paid (or demanded) outside an agreement: a deposit, 保证金, fee to an agent, …"""
+
+    amount: Decimal = attrs.field(validator=money, metadata=doc("yuan"))
+    date: dt.date | None = attrs.field(default=None, metadata=doc("when it was paid or asked"))
+    payee: str | None = attrs.field(
+        default=None, validator=text(100), metadata=doc("who received it (name or account)")
+    )
+    purpose: str | None = attrs.field(
+        default=None,
+        validator=text(200),
+        metadata=doc("what it was called: 保证金, 押金, 定金, 前期费用, 服务费, …"),
+    )
+    paid: bool = attrs.field(
+        default=True, metadata=doc("already paid (true) or only demanded (false)")
+    )
+    loan: str | None = attrs.field(default=None, metadata=doc("loan id it concerns, if any"))
+
+
 def _unique_loan_ids(_inst: Any, _a: attrs.Attribute[Any], loans: tuple[Loan, ...]) -> None:
     if not loans:
         raise FieldError("loans", "at least one loan is needed")
@@ -620,6 +699,11 @@ class Case:
     loans: tuple[Loan, ...] = attrs.field(converter=tuple, validator=_unique_loan_ids)
     agreement: Agreement | None = None
     history: tuple[NegotiationEvent, ...] = attrs.field(default=(), converter=tuple)
+    payments_outside: tuple[IntermediaryPayment, ...] = attrs.field(
+        default=(),
+        converter=tuple,
+        metadata=doc("deposits, 保证金 or fees paid or demanded outside any agreement"),
+    )
     lawsuit: LawsuitStatus = attrs.field(
         default=LawsuitStatus.NONE, metadata=doc("none, threatened, filed or judgment")
     )

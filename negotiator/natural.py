@@ -64,6 +64,12 @@ SYNONYMS: dict[type[Enum], dict[str, tuple[str, ...]]] = {
         "private": ("个人", "民间借贷", "私人", "个人借款"),
         "other": ("其他",),
     },
+    models.RepaymentMethod: {
+        "equal_instalment": ("等额本息",),
+        "equal_principal": ("等额本金",),
+        "interest_only": ("先息后本", "按月付息到期还本", "按月付息、到期还本"),
+        "bullet": ("一次还本付息", "到期一次还本付息"),
+    },
     models.RateUnit: {
         "daily": ("日", "每日", "日息", "日利率"),
         "monthly": ("月", "每月", "月息", "月利率"),

@@ -55,7 +55,9 @@ COMPLETE: dict[str, Any] = {
         "contract_ref": "JK2024060001",
         **settlement(),
         "rate": {"value": "0.18", "unit": "annual"},
-        "breach_clause": "任一期逾期超过宽限期的，按原合同处理剩余款项。",
+        "breach_clause": (
+            "任一期逾期超过宽限期未补足的，甲方可要求一次性偿还剩余款项，已减免的款项不予恢复。"
+        ),
         "cure_days": 5,
         "allocation_order": "先本金后利息",
         "credit_reporting": "按期还款报送正常，结清后报送结清",
@@ -403,6 +405,10 @@ def test_every_agreement_and_scam_rule_cites_a_source_and_uses_a_promised_or_add
         "AGREEMENT_AFFORDABILITY_UNCHECKED",
         "AGREEMENT_UNFAIR_STANDARD_TERMS",
         "AGREEMENT_THIRD_PARTY_CONSENT",
+        # checked against the loan's ledger (docs/ledger.md)
+        "AGREEMENT_TOTAL_ABOVE_CLAIMED",
+        "AGREEMENT_TOTAL_ABOVE_LAWFUL",
+        "AGREEMENT_WAIVER_CLAWBACK",
     }
     mine = [r for r in load_rules().rules if r.file in ("agreement.toml", "scam.toml")]
     assert mine

@@ -68,7 +68,8 @@ def test_upfront_deduction_whole_pipeline_by_hand() -> None:
 
 def test_dated_bullet_loan_cost_and_24_percent_by_hand() -> None:
     # Consumer finance: 10,000 on paper, 8,000 received on 2025-01-01, 10,000 repaid on
-    # 2026-01-01 (365 days).  True cost: 10,000 / 8,000 − 1 = 25 % a year compound.
+    # 2026-01-01 (one year, one period).  True cost (PBoC per-period method): the period's IRR
+    # 10,000 / 8,000 − 1 = 25 %, one period a year: 25 % 单利 and 25 % 复利.
     # At 24 % the lender may take 8,000 × 0.24 = 1,920; it takes 2,000: 80.00 above.
     case = _case(
         {
@@ -83,10 +84,9 @@ def test_dated_bullet_loan_cost_and_24_percent_by_hand() -> None:
     )
     report = advise(case)
     la = evaluate(case).analysis.loans[0]
-    assert la.cost is not None and la.cost_method == "dated"
+    assert la.cost is not None and la.cost_method == "periodic"
     assert la.cost.compound.quantize(D("0.000001")) == D("0.250000")
-    # Simple: 365 × the daily rate d with (1 + d)^365 = 1.25.
-    assert abs(la.cost.simple - 365 * (D("1.25") ** (D(1) / 365) - 1)) < D("1e-12")
+    assert la.cost.simple.quantize(D("0.000001")) == D("0.250000")
     assert la.annual_cost == la.cost.compound and la.annual_cost_basis == "contract"
     f = _one(report, "FEE_COST_ABOVE_24")
     assert f.severity == "warning"

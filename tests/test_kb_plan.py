@@ -176,7 +176,11 @@ def test_lenders_are_ordered_by_cost_and_unknown_costs_come_last_by_balance():
     plan = analyse(case({}, loans)).plan
     assert [o.lender_name for o in plan.offers] == ["丙", "甲", "丁", "乙"]
     assert [o.cost_rank for o in plan.offers] == [1, 2, 3, 4]
-    assert plan.offers[0].cost_basis is CostBasis.PENALTY_RATE
+    # Ranked by the recoverable rate accruing now (the ledger): 丙 8‱ a day × 365 = 29.2 %,
+    # capped at 24 %; 甲 3‱ × 365 = 10.95 %.
+    assert plan.offers[0].cost_basis is CostBasis.ACCRUING
+    assert plan.offers[0].cost_rate == Decimal("0.24")
+    assert plan.offers[1].cost_rate == Decimal("0.0003") * 365
     assert plan.offers[2].cost_basis is CostBasis.UNKNOWN
     assert not plan.costs_known
 
@@ -210,9 +214,15 @@ def test_each_lender_gets_the_payments_its_share_needs():
     borrower = {"monthly_income": "6000", "essential_expenses": "3500"}
     loans = [loan("甲", "21000", daily="0.0005"), loan("乙", "8600", daily="0.001")]
     offers = analyse(case(borrower, loans)).plan.offers
+    # 2,250 a month split 8,600 : 21,000 → 653.72 / 1,596.28, cut to whole yuan.
     assert [(o.lender_name, o.monthly, o.instalments) for o in offers] == [
-        ("乙", Decimal("653.72"), 14),
-        ("甲", Decimal("1596.28"), 14),
+        ("乙", Decimal("653"), 14),
+        ("甲", Decimal("1596"), 14),
+    ]
+    # 8,600 − 13 × 653 = 111; 21,000 − 13 × 1,596 = 252
+    assert [o.offer.text() for o in offers if o.offer] == [
+        "前13期每月653元、末期111元",
+        "前13期每月1,596元、末期252元",
     ]
 
 

@@ -45,7 +45,11 @@ def analyse(
     budget = analyse_budget(case, day, p)
     loans = analyse_loans(case, ids, day, p)
     plan = analyse_plan(case, ids, day, p, budget, loans)
-    agreement = analyse_agreement(case, ids, day, p, budget, loans) if case.agreement else None
+    agreement = (
+        analyse_agreement(case, ids, day, p, budget, loans, share=plan.share_for(case))
+        if case.agreement
+        else None
+    )
     return CaseAnalysis(
         case=case,
         as_of=day,

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Mapping
 from decimal import Decimal, localcontext
 from typing import Any
@@ -34,6 +35,7 @@ from typing import Any
 import attrs
 
 from ..calc.cost import annualised_cost_dated, annualised_cost_periodic
+from ..calc.ledger import EXCESS_THRESHOLD
 from ..counter import CounterProposal, Request, make_request, propose_schedule
 from ..errors import CalculationError, InputError
 from ..ids import ric_area_listed, ric_problem, uscc_problem
@@ -203,6 +205,15 @@ class AgreementAnalysis:
     limitation_from: dt.date | None  # the latest event the limitation period may run from
     limitation_may_have_expired: bool
     requests: tuple[Request, ...] = ()
+    # --- against the ledger (docs/ledger.md) -------------------------------------------------
+    claimed_total: Decimal | None = None  # the ledger's claimed balance of the loan
+    lawful_total: Decimal | None = None  # the ledger's lawful balance (an upper bound)
+    above_claimed: Decimal = ZERO  # plan payments above the claimed balance (≥ 1 yuan)
+    above_lawful: Decimal = ZERO  # plan payments above the lawful balance (≥ 1 yuan)
+    #: A waiver that a single late payment revives in full (the breach clause restores it).
+    clawback: bool = False
+    #: The borrower's monthly budget for this lender: the plan's split across lenders.
+    share: Decimal | None = None
 
     # ---- derived yes/no answers the facts carry --------------------------------------------
 
@@ -351,6 +362,14 @@ class AgreementAnalysis:
                 "checked": self.rate_checked,
                 "mismatch": self.rate_mismatch,
             },
+            "ledger": {
+                "claimed_total": self.claimed_total,
+                "lawful_total": self.lawful_total,
+                "above_claimed": self.above_claimed,
+                "above_lawful": self.above_lawful,
+                "share": self.share,
+            },
+            "clawback": self.clawback,
             "affordability": aff.to_figures() if aff is not None else None,
             "shortfall": aff.shortfall if aff is not None and aff.unaffordable else None,
             "counter_proposal": counter.to_figures() if counter is not None else None,
@@ -512,6 +531,7 @@ def _affordability(
     total: Decimal | None,
     as_of: dt.date,
     max_months: int,
+    share: Decimal | None = None,
 ) -> Affordability | None:
     if not budget.known or budget.disposable is None:
         return None
@@ -525,13 +545,17 @@ def _affordability(
     by_month: dict[Month, list[tuple[int, Decimal]]] = {}
     for number, due, amount in dated:
         by_month.setdefault(_month(due), []).append((number, amount))
-    room_base = budget.affordable_monthly
+    # With several lenders the plan splits the budget and this lender gets its share; in a
+    # month where other lenders' fixed schedules leave less, the smaller figure applies.
+    room_base = (
+        budget.affordable_monthly if share is None else min(share, budget.affordable_monthly)
+    )
     months = []
     for key in sorted(by_month):
         items = by_month[key]
         amount = sum((amt for _, amt in items), ZERO)
         other = others.get(key, ZERO)
-        room = max(ZERO, room_base - other)
+        room = max(ZERO, min(room_base, budget.affordable_monthly - other))
         months.append(
             MonthLoad(
                 year=key[0],
@@ -555,7 +579,11 @@ def _affordability(
     first = min(due for _, due, _ in dated)
     if first < as_of:
         first = _next_month(as_of)
-    counter = propose_schedule(total, first, room_base, others, max_months=max_months)
+    # propose_schedule subtracts ``others`` from ``room_base``; with a share, only the part of
+    # the other payments that the share's headroom does not absorb (min(share, budget − other)).
+    slack = budget.affordable_monthly - room_base
+    adjusted = {k: max(ZERO, v - slack) for k, v in others.items()}
+    counter = propose_schedule(total, first, room_base, adjusted, max_months=max_months)
     return attrs.evolve(result, counter=counter)
 
 
@@ -668,6 +696,22 @@ def _requests(x: AgreementAnalysis) -> tuple[Request, ...]:
     return tuple(out)
 
 
+#: Words of a breach clause that revive what was waived, or the original terms, on default.
+_CLAWBACK = re.compile(
+    r"(?<!不予)(?<!不得)(?<!不再)(?<!不)恢复|原合同|原约定|不予减免|取消减免|撤销减免|减免.{0,6}(失效|作废|无效|收回|追回)|"
+    r"(补缴|补交|追缴|追回|收回).{0,8}(减免|罚息|利息)|全部罚息|"
+    r"revive|reinstat|original (terms|contract)|waiver (is )?(cancel|void|revok)",
+    re.IGNORECASE,
+)
+
+
+def clawback_clause(agreement: Agreement) -> bool:
+    """A waiver is in the agreement and its breach clause revives it (or the old terms)."""
+    waiver = (agreement.waived or ZERO) > 0 or agreement.waiver_negotiated
+    clause = agreement.breach_clause
+    return bool(waiver and clause and _CLAWBACK.search(clause))
+
+
 def analyse_agreement(
     case: Case,
     ids: tuple[str, ...],
@@ -675,7 +719,9 @@ def analyse_agreement(
     params: Parameters,
     budget: BudgetAnalysis,
     loans: tuple[LoanAnalysis, ...],
+    share: Decimal | None = None,
 ) -> AgreementAnalysis:
+    """The agreement's figures; ``share`` is the plan's monthly budget for this lender."""
     agreement = case.agreement
     if agreement is None:
         raise InputError("agreement", "the case has no proposed agreement")
@@ -744,8 +790,18 @@ def analyse_agreement(
     others = other_obligations(case, ids, loan_id, as_of)
     counter_total = a.total if a.total is not None else inst_sum
     affordability = _affordability(
-        a, budget, others, counter_total, as_of, params.integer("instalments_max")
+        a, budget, others, counter_total, as_of, params.integer("instalments_max"), share
     )
+    ledger = next((la.ledger for la in loans if la.id == loan_id), None)
+    claimed_total = ledger.claimed.total.amount if ledger is not None else None
+    lawful_total = ledger.lawful.total.amount if ledger is not None else None
+
+    def above(limit: Decimal | None) -> Decimal:
+        if limit is None or plan_payments is None:
+            return ZERO
+        diff = plan_payments - limit
+        return to_fen(diff) if diff >= EXCESS_THRESHOLD else ZERO
+
     limitation_from, expired = _limitation(case, ids, loan_id, on)
 
     result = AgreementAnalysis(
@@ -776,5 +832,11 @@ def analyse_agreement(
         affordability=affordability,
         limitation_from=limitation_from,
         limitation_may_have_expired=expired,
+        claimed_total=claimed_total,
+        lawful_total=lawful_total,
+        above_claimed=above(claimed_total),
+        above_lawful=above(lawful_total),
+        clawback=clawback_clause(a),
+        share=share,
     )
     return attrs.evolve(result, requests=_requests(result))

@@ -38,6 +38,7 @@ Unknown input gives ``None`` (never zero); rules test ``exists`` / ``missing`` e
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, localcontext
@@ -51,8 +52,8 @@ from ..calc.cost import (
     AnnualisedCost,
     annualised_cost_dated,
     annualised_cost_periodic,
-    level_payment,
 )
+from ..calc.ledger import EXCESS_THRESHOLD, LoanLedger, build_ledger, overdue_daily
 from ..calc.rates import format_percent, from_annual, to_annual
 from ..calc.upfront import UpfrontResult, upfront_deduction
 from ..errors import CalculationError, InputError
@@ -69,6 +70,7 @@ from ..models import (
     Loan,
     Rate,
     RateUnit,
+    RepaymentMethod,
 )
 from ..money import ZERO, to_fen
 from ..params import Parameters
@@ -132,6 +134,11 @@ _DAYS_PER_YEAR = 365
 _WORK_PREC = 60
 #: Amounts beyond this (absurd inputs compounding for years) are reported as this figure.
 MONEY_CEILING = Decimal("1000000000000.00")
+
+
+def _noise_free(amount: Decimal) -> Decimal:
+    """An excess below :data:`~negotiator.calc.ledger.EXCESS_THRESHOLD` (1 yuan) is zero."""
+    return ZERO if amount < EXCESS_THRESHOLD else amount
 
 
 def _fen_or_ceiling(amount: Decimal) -> Decimal:
@@ -256,7 +263,9 @@ class LoanAnalysis:
     upfront: UpfrontResult | None = None
     # --- true cost ----------------------------------------------------------------------------
     cost: AnnualisedCost | None = None
-    cost_method: str | None = None  # "dated", "periodic" or "assumed_level"
+    #: "periodic" (PBoC per-period IRR), "dated_irregular" (irregular due dates: a daily IRR)
+    #: or "assumed_level" (no schedule and no method stated: 等额本息 assumed).
+    cost_method: str | None = None
     cost_error: str | None = None
     # --- caps ---------------------------------------------------------------------------------
     cap: CapFigures | None = None
@@ -295,6 +304,8 @@ class LoanAnalysis:
     projection_rate_source: str | None = None  # "penalty_rate" or "contract_rate"
     zhudai_rule_applies: bool = False
     repaid_total: Decimal | None = None
+    #: The loan's ledger: schedule, claimed and lawful balance with provenance (docs/ledger.md).
+    ledger: LoanLedger | None = None
 
     # --- issues for the complaint routing -----------------------------------------------------
 
@@ -388,6 +399,7 @@ class LoanAnalysis:
             "undisclosed_total": self.undisclosed_total,
             "charge_issues": list(self.charge_issues()),
             "collection_issues": list(self.collection_issues()),
+            "ledger": self.ledger.to_json() if self.ledger else None,
         }
 
 
@@ -408,9 +420,11 @@ def analyse_loans(
     )
 
 
-def _owed(loan: Loan) -> Decimal:
-    if loan.outstanding is not None:
-        return loan.outstanding
+def _owed(loan: Loan, ledger: LoanLedger) -> Decimal:
+    """What the lender claims now: the ledger's claimed total (see docs/ledger.md)."""
+    total = ledger.claimed.total.amount
+    if total is not None:
+        return total
     return max(ZERO, loan.principal - (loan.repaid or ZERO))
 
 
@@ -536,52 +550,102 @@ class _Flows:
     method: str
     payments: tuple[tuple[int, Decimal], ...]
     units_per_year: int
+    #: Months a single period spans when the contract has one payment (一次还本付息).
+    single_period_months: int | None = None
 
 
-def _flows(loan: Loan, fees: Sequence[FeeFigures], nominal: Decimal | None) -> _Flows | str:
-    """The contract's payments (with every non-contingent fee) or the reason there are none."""
+def _whole_months(start: dt.date | None, due: dt.date) -> int | None:
+    """Whole calendar months from ``start`` to ``due`` (same day of month), else None."""
+    if start is None or due.day != start.day or due <= start:
+        return None
+    return (due.year - start.year) * 12 + due.month - start.month
+
+
+def _regular(start: dt.date | None, dues: Sequence[dt.date]) -> bool:
+    """Dues fall one calendar month apart (the first a month after the contract, when known)."""
+    chain = ([start] if start is not None else []) + list(dues)
+    for a, b in itertools.pairwise(chain):
+        months = (b.year - a.year) * 12 + b.month - a.month
+        if months != 1 or not (b.day == a.day or abs(b.day - a.day) <= 3):
+            return False
+    return True
+
+
+def _flows(
+    loan: Loan, fees: Sequence[FeeFigures], nominal: Decimal | None, ledger: LoanLedger
+) -> _Flows | str:
+    """The contract's payments (with every non-contingent fee) or the reason there are none.
+
+    PBoC 公告〔2021〕第3号: the per-period IRR, annualised by the number of periods in a year.
+    Dated cash flows (an IRR per day) are used only when the stated due dates are irregular.
+    """
     periodic = [f for f in fees if not f.contingent and f.fee.charged is FeeTiming.PERIODIC]
     one_off = [f for f in fees if not f.contingent and f.fee.charged is FeeTiming.ONE_OFF]
+    sched = ledger.schedule
+    single: int | None = None
     if loan.schedule:
         amounts = [p.amount for p in loan.schedule]
         dues = [p.due for p in loan.schedule]
         method = "periodic"
-        if loan.contract_date is not None and all(d > loan.contract_date for d in dues):
-            method = "dated"
-    else:
-        rate = nominal
-        if rate is None and loan.interest_agreed is False:
-            rate = ZERO
-        if rate is None or loan.term_months is None:
-            return (
-                "no repayment schedule, and the contract rate or the term is missing, so the "
-                "payments are not known"
-            )
+        months = _whole_months(loan.contract_date, dues[0]) if len(dues) == 1 else None
+        if months is not None:
+            single = months  # one payment after whole months: one period (一次还本付息)
+        elif (
+            loan.contract_date is not None
+            and all(d > loan.contract_date for d in dues)
+            and not _regular(loan.contract_date, dues)
+        ):
+            method = "dated_irregular"
+    elif sched is not None:
         if loan.principal <= 0:
             return "the contract principal is zero"
-        payment = level_payment(loan.principal, rate, loan.term_months)
-        amounts = [payment] * loan.term_months
+        amounts = [r.payment for r in sched.rows]
         dues = []
-        method = "assumed_level"
+        method = "periodic" if sched.source == "derived" else "assumed_level"
+        if sched.method == RepaymentMethod.BULLET.value and not periodic:
+            single = len(amounts)
+            amounts = [amounts[-1]]
+    else:
+        return (
+            "no repayment schedule, and the contract rate or the term is missing, so the "
+            "payments are not known"
+        )
     out = list(amounts)
     for f in periodic:
         for k in range(min(f.count, len(out))):
             out[k] += f.fee.amount
     if out:
         out[0] += sum((f.total for f in one_off), ZERO)
-    if method == "dated":
+    if method == "dated_irregular":
         assert loan.contract_date is not None
         start = loan.contract_date
         times = [(d - start).days for d in dues]
         return _Flows(method, tuple(zip(times, out, strict=True)), _DAYS_PER_YEAR)
+    if single is not None:
+        return _Flows(method, ((single, out[0]),), 12, single)
     return _Flows(method, tuple((k + 1, a) for k, a in enumerate(out)), 12)
 
 
 def _cost(received: Decimal, flows: _Flows, contract_date: dt.date | None) -> AnnualisedCost:
-    if flows.method == "dated":
+    if flows.method == "dated_irregular":
         assert contract_date is not None
         dated = [(contract_date + dt.timedelta(days=t), a) for t, a in flows.payments]
         return annualised_cost_dated(contract_date, received, dated)
+    if flows.single_period_months is not None:
+        # One payment after n months: the IRR of that one period, × 12/n a year (单利).
+        if received <= 0:
+            raise CalculationError("nothing was received, so no cost can be computed")
+        if flows.payments[0][1] <= 0:
+            raise CalculationError("the scheduled payment is zero, so no cost can be computed")
+        n = flows.single_period_months
+        with localcontext() as ctx:
+            ctx.prec = _WORK_PREC
+            irr = flows.payments[0][1] / received - 1
+            simple = irr * 12 / n
+            compound = (1 + irr) ** (Decimal(12) / n) - 1 if irr > -1 else Decimal(-1)
+        return AnnualisedCost(
+            periodic_rate=+irr, periods_per_year=max(1, 12 // n), simple=+simple, compound=+compound
+        )
     return annualised_cost_periodic(received, [a for _, a in flows.payments])
 
 
@@ -640,14 +704,15 @@ def analyse_loan(loan_id: str, loan: Loan, as_of: dt.date) -> LoanAnalysis:
     # --- cap ----------------------------------------------------------------------------------
     cap = _cap(loan)
     calc_cap = _calc_cap(cap)
-    principal_left = loan.outstanding_principal
-    cap_base = received if principal_left is None else min(principal_left, received)
 
     # --- true cost from cash flows ------------------------------------------------------------
     cost: AnnualisedCost | None = None
     cost_error: str | None = None
     recompute: capcalc.Recomputation | None = None
-    flows = _flows(loan, fees, nominal)
+    ledger = build_ledger(
+        loan_id, loan, as_of, regime=cap.regime, cap_rate=cap.rate, cap_upper_bound=cap.upper_bound
+    )
+    flows = _flows(loan, fees, nominal, ledger)
     method: str | None = None
     if isinstance(flows, str):
         cost_error = flows
@@ -684,9 +749,16 @@ def analyse_loan(loan_id: str, loan: Loan, as_of: dt.date) -> LoanAnalysis:
         claim_days = (as_of - loan.contract_date).days
         claim_charges = max(ZERO, (repaid_total or ZERO) + loan.outstanding - received)
         claim_allowed = to_fen(received * cap.rate * claim_days / _DAYS_PER_YEAR)
-        claim_excess = max(ZERO, claim_charges - claim_allowed)
-    excesses = [x for x in (recompute.excess if recompute else None, claim_excess) if x is not None]
-    excess_over_cap = max(excesses) if excesses else None
+        claim_excess = _noise_free(max(ZERO, claim_charges - claim_allowed))
+    # The lender's claim is the figure to test when it is known; the contract's schedule
+    # re-applied at the cap is used only when no claim is stated.
+    contract_excess = recompute.excess if recompute else None
+    if claim_excess is not None:
+        excess_over_cap: Decimal | None = claim_excess
+    elif contract_excess is not None:
+        excess_over_cap = _noise_free(contract_excess)
+    else:
+        excess_over_cap = None
 
     # --- overdue charges ----------------------------------------------------------------------
     damages_fees = [f for f in fees if f.fee.kind in DAMAGES_KINDS]
@@ -710,19 +782,40 @@ def analyse_loan(loan_id: str, loan: Loan, as_of: dt.date) -> LoanAnalysis:
         ZERO,
     )
     # Overdue interest: as accrued, or what the contract's overdue rate gives on the lender's
-    # principal for the overdue days (penalty rate, else the contract rate runs on).
+    # principal for the overdue days (penalty rate — or a multiple of the contract rate, on top
+    # of it when the contract says so — else the contract rate runs on).  The estimate and the
+    # cap's allowance are computed on one principal basis: the outstanding principal, never
+    # more than the money received.
     base, estimated = _projection_base(loan, repaid_total)
-    if penalty_daily is not None:
-        proj_daily: Decimal | None = penalty_daily
-        source: str | None = "penalty_rate"
+    led_daily, _led_source = overdue_daily(loan)
+    proj_daily: Decimal | None
+    source: str | None
+    if penalty_daily is not None or loan.penalty_multiple is not None:
+        proj_daily, source = led_daily, "penalty_rate"
     elif loan.rate is not None:
         proj_daily, source = daily_rate(loan.rate), "contract_rate"
     else:
         proj_daily, source = None, None
+    if penalty is None and loan.penalty_multiple is not None and nominal is not None:
+        penalty = nominal * loan.penalty_multiple + (nominal if loan.penalty_adds else ZERO)
+    elif penalty is not None and loan.penalty_adds and nominal is not None:
+        penalty = penalty + nominal
+    cap_base = min(base, received)
     penalty_accrued = loan.penalty_interest
     penalty_estimated = False
-    if penalty_accrued is None and overdue > 0 and proj_daily is not None and base is not None:
-        penalty_accrued = to_fen(base * proj_daily * overdue)
+    if penalty_accrued is None and overdue > 0 and proj_daily is not None:
+        penalty_accrued = to_fen(cap_base * proj_daily * overdue)
+        penalty_estimated = True
+    # Contract interest that keeps running after default counts towards the same total cap
+    # (法发〔2017〕22号 art. 2); when a stated 罚息 is charged on top of it, add it (estimated).
+    running_interest = ZERO
+    if (
+        loan.penalty_adds
+        and loan.penalty_interest is not None
+        and overdue > 0
+        and loan.rate is not None
+    ):
+        running_interest = to_fen(cap_base * (daily_rate(loan.rate) or ZERO) * overdue)
         penalty_estimated = True
     overdue_charges = overdue_allowed = overdue_excess = None
     if overdue > 0 and calc_cap is not None:
@@ -730,14 +823,14 @@ def analyse_loan(loan_id: str, loan: Loan, as_of: dt.date) -> LoanAnalysis:
             calc_cap,
             cap_base,
             overdue,
-            overdue_interest=penalty_accrued or ZERO,
+            overdue_interest=(penalty_accrued or ZERO) + running_interest,
             liquidated_damages=damages,
             fees=other_overdue,
         )
         overdue_charges, overdue_allowed, overdue_excess = (
             check.total_charged,
             check.allowed,
-            check.excess,
+            None if check.excess is None else _noise_free(check.excess),
         )
     penalty_excess: Decimal | None = None
     if penalty is not None and cap.rate is not None:
@@ -763,7 +856,7 @@ def analyse_loan(loan_id: str, loan: Loan, as_of: dt.date) -> LoanAnalysis:
                 compound_charged = _fen_or_ceiling(received * ((1 + nominal / 12) ** n - 1))
                 compound_allowed = to_fen(received * cap.rate * n / 12)
         if compound_charged is not None and compound_allowed is not None:
-            compound_excess = max(ZERO, compound_charged - compound_allowed)
+            compound_excess = _noise_free(max(ZERO, compound_charged - compound_allowed))
 
     # --- projections and the cost of staying overdue ------------------------------------------
     late_per_period = sum(
@@ -810,7 +903,7 @@ def analyse_loan(loan_id: str, loan: Loan, as_of: dt.date) -> LoanAnalysis:
         id=loan_id,
         loan=loan,
         overdue_days=overdue,
-        owed=_owed(loan),
+        owed=_owed(loan, ledger),
         regime=cap.regime,
         annual_cost=annual_cost,
         overdue_daily_rate=penalty_daily,
@@ -865,4 +958,5 @@ def analyse_loan(loan_id: str, loan: Loan, as_of: dt.date) -> LoanAnalysis:
             and loan.contract_date >= ZHUDAI_EFFECTIVE
         ),
         repaid_total=repaid_total,
+        ledger=ledger,
     )

@@ -15,10 +15,18 @@ for the foreseeable future) or ``unknown`` (not enough information), decided in 
 5. a hardship is ongoing with no end in sight, or ends after the short-term horizon → long term;
 6. the income is stable → short term; otherwise unknown.
 
-*Order of lenders* — by the loan's true cost while it stays unpaid (``LoanAnalysis.annual_cost``:
-the higher of the contract's annualised cost incl. fees and, for an overdue loan, its overdue
-cost); when that is unknown, the penalty rate of an overdue loan or else the contract rate stands
-in; loans whose cost is unknown come last, by balance.
+*Order of lenders* — by what the debt costs from now on and is recoverable at law: the yearly
+rate at which interest and penalty now accrue on today's balance, capped at the lender's legal
+cap (the ledger's ``accruing`` figure, docs/ledger.md; seed 000 §四.4 "利息和罚息最高的平台").
+Fees already paid and costs computed on an assumed schedule do not count.  When no rate is
+known the loan comes last, by balance.
+
+*Offer* — each lender's share of the budget, cut to whole yuan, pays the proposal total as
+"前N期X元、末期Y元" (:func:`negotiator.calc.ledger.offer_for`); the proposal total is the
+claimed balance less the charges asked to be waived, never more than the lawful balance.  When
+the case holds a lender's proposal for the loan, it is evaluated first (``mode`` ``counter``)
+and the counter-proposal starts from it; a signed agreement switches the lender to ``keep``:
+no new proposal.
 
 *Split* — the affordable monthly amount is shared in proportion to each lender's balance
 (largest-remainder rounding to the fen; ties go to the costlier lender).  A partial lump sum is
@@ -29,7 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -37,7 +45,16 @@ import attrs
 
 from ..calc.budget import instalments_needed, split_proportional
 from ..calc.consequences import STANDARD_HORIZONS
-from ..models import Case, FeeKind, HardshipKind, IncomeStability, LawsuitStatus, Outcome
+from ..calc.ledger import EXCESS_THRESHOLD, LoanLedger, Offer, offer_for
+from ..models import (
+    Agreement,
+    Case,
+    FeeKind,
+    HardshipKind,
+    IncomeStability,
+    LawsuitStatus,
+    Outcome,
+)
 from ..money import ZERO, to_fen
 from ..params import Parameters
 from .budget import BudgetAnalysis
@@ -48,9 +65,11 @@ __all__ = [
     "CostBasis",
     "HardshipCheck",
     "LenderOffer",
+    "OfferEvaluation",
     "Outlook",
     "PlanAnalysis",
     "analyse_plan",
+    "evaluate_offer",
     "months_until",
 ]
 
@@ -64,6 +83,7 @@ class Outlook(StrEnum):
 class CostBasis(StrEnum):
     """What a lender's position in the cost order rests on."""
 
+    ACCRUING = "accruing"  # recoverable interest / penalty rate accruing now (the ledger)
     ANNUAL_COST = "annual_cost"  # IRR over the actual cash flows, incl. every fee
     PENALTY_RATE = "penalty_rate"  # the annualised overdue rate now accruing
     CONTRACT_RATE = "contract_rate"  # only the nominal contract rate is known (understates)
@@ -86,6 +106,72 @@ class HardshipCheck:
     ongoing: bool
     months_left: int | None  # months until its expected end (None: no end given)
     described: bool
+
+
+@attrs.frozen
+class OfferEvaluation:
+    """A lender's proposal on the table, measured against the ledger and the budget share."""
+
+    total: Decimal | None  # what the proposal asks in all
+    largest: Decimal | None  # its largest instalment
+    count: int  # number of instalments
+    offer: Offer | None  # the proposal as 前N期X元、末期Y元 when it has that shape
+    share: Decimal  # the borrower's monthly budget for this lender (the plan's split)
+    affordable: bool | None  # largest instalment ≤ share (None: amounts unknown)
+    waived: Decimal  # waiver already in the proposal
+    above_claimed: Decimal  # yuan above the claimed balance (0 below 1 yuan)
+    above_lawful: Decimal  # yuan above the lawful balance (0 below 1 yuan or unknown)
+    signed: bool  # both parties signed: keep to it
+
+    def to_figures(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "largest": self.largest,
+            "count": self.count,
+            "offer": self.offer.to_json() if self.offer else None,
+            "share": self.share,
+            "affordable": self.affordable,
+            "waived": self.waived,
+            "above_claimed": self.above_claimed,
+            "above_lawful": self.above_lawful,
+            "signed": self.signed,
+        }
+
+
+def evaluate_offer(ledger: LoanLedger, agreement: Agreement, share: Decimal) -> OfferEvaluation:
+    """The offer on the table: affordable? waiver already in it? total against the ledger?"""
+    amounts = [i.amount for i in agreement.instalments if i.amount is not None]
+    known = len(amounts) == len(agreement.instalments) and bool(amounts)
+    total = (
+        agreement.total
+        if agreement.total is not None
+        else (to_fen(sum(amounts, ZERO)) if known else None)
+    )
+    largest = max(amounts) if amounts else None
+    shaped: Offer | None = None
+    if known and total is not None and largest is not None and largest == largest.to_integral():
+        candidate = offer_for(total, largest)
+        if candidate is not None and candidate.count == len(amounts):
+            shaped = candidate
+
+    def above(limit: Decimal | None) -> Decimal:
+        if limit is None or total is None:
+            return ZERO
+        diff = total - limit
+        return to_fen(diff) if diff >= EXCESS_THRESHOLD else ZERO
+
+    return OfferEvaluation(
+        total=total,
+        largest=largest,
+        count=len(agreement.instalments),
+        offer=shaped,
+        share=share,
+        affordable=None if largest is None else largest <= share,
+        waived=agreement.waived or ZERO,
+        above_claimed=above(ledger.claimed.total.amount),
+        above_lawful=above(ledger.lawful.total.amount),
+        signed=agreement.borrower_signed and agreement.lender_signed,
+    )
 
 
 @attrs.frozen
@@ -113,10 +199,28 @@ class LenderOffer:
     penalty_terms: bool  # the overdue rate is known
     #: Extra charges if nothing is paid for 30/90/180 more days (empty when the terms are unknown).
     projected_extra: Mapping[int, Decimal] = attrs.field(factory=dict)
+    #: "propose" (a new plan), "counter" (a proposal is on the table) or "keep" (signed).
+    mode: str = "propose"
+    #: What to propose in all: claimed − charges asked to be waived, at most the lawful balance.
+    proposal_total: Decimal = ZERO
+    #: The proposal as 前N期X元、末期Y元 (None when nothing can be paid or in ``keep`` mode).
+    offer: Offer | None = None
+    #: The lender's proposal, evaluated (modes counter and keep).
+    on_table: OfferEvaluation | None = None
+    #: The proposal total was cut to the lawful balance.
+    capped_at_lawful: bool = False
+    #: What is recoverable at law (the ledger's lawful total; an upper bound), if known.
+    lawful_total: Decimal | None = None
 
     def to_figures(self) -> dict[str, Any]:
         return {
             "loan": self.loan_id,
+            "mode": self.mode,
+            "proposal_total": self.proposal_total,
+            "offer": self.offer.to_json() if self.offer else None,
+            "on_table": self.on_table.to_figures() if self.on_table else None,
+            "capped_at_lawful": self.capped_at_lawful,
+            "lawful_total": self.lawful_total,
             "lender_name": self.lender_name,
             "lender_type": self.lender_type,
             "owed": self.owed,
@@ -174,6 +278,18 @@ class PlanAnalysis:
     waiting_terms: str = "none"  # all / some / none of the overdue loans have projections
     waiting_unknown: tuple[str, ...] = ()  # overdue loans whose cost of waiting is unknown
     checklist: tuple[ChecklistItem, ...] = ()
+
+    def share_for(self, case: Case) -> Decimal | None:
+        """The monthly budget the plan gives the lender of the case's agreement (None: the
+        whole budget, when only that lender is owed or it is not among the offers)."""
+        ag = case.agreement
+        if ag is None or len(self.offers) < 2:
+            return None
+        loan_id = ag.loan
+        for o in self.offers:
+            if o.loan_id == loan_id:
+                return o.on_table.share if o.on_table is not None else o.monthly
+        return None
 
     def to_figures(self) -> dict[str, Any]:
         return {
@@ -238,6 +354,8 @@ def _cost(la: LoanAnalysis) -> tuple[Decimal | None, CostBasis]:
     overdue loan, the overdue cost; it is used whenever it is known.  Otherwise the penalty rate
     of an overdue loan, then the nominal contract rate, stand in (and say so).
     """
+    if la.ledger is not None and la.ledger.accruing.amount is not None:
+        return la.ledger.accruing.amount, CostBasis.ACCRUING
     if la.annual_cost is not None:
         if la.annual_cost_basis == "overdue":
             return la.annual_cost, CostBasis.PENALTY_RATE
@@ -374,6 +492,11 @@ def analyse_plan(
         else [ZERO] * len(ranked)
     )
 
+    # Whole yuan per lender: the same figures the plan, the check and the letters print.
+    shares = [share.to_integral_value(rounding=ROUND_FLOOR) for share in shares]
+    ag = case.agreement
+    ag_loan = (ag.loan or (ids[0] if len(ids) == 1 else None)) if ag is not None else None
+
     offers = []
     for rank, (la, share) in enumerate(zip(ranked, shares, strict=True), start=1):
         loan = la.loan
@@ -381,6 +504,29 @@ def analyse_plan(
         collection = sum((f.amount for f in loan.fees if f.kind is FeeKind.COLLECTION), ZERO)
         waivable = (loan.penalty_interest or ZERO) + (loan.late_fees or ZERO) + collection
         is_overdue = la.overdue_days > 0
+        proposal = la.owed - waivable if waivable < la.owed else la.owed
+        capped = False
+        lawful = la.ledger.lawful.total.amount if la.ledger is not None else None
+        if lawful is not None and lawful < proposal:
+            proposal, capped = lawful, True
+        proposal = to_fen(max(ZERO, proposal))
+        mode = "propose"
+        on_table: OfferEvaluation | None = None
+        offer: Offer | None = None
+        if ag is not None and ag_loan == la.id and la.ledger is not None:
+            on_table = evaluate_offer(la.ledger, ag, to_fen(share))
+            mode = "keep" if on_table.signed else "counter"
+        if mode == "counter" and on_table is not None and on_table.total is not None:
+            # Start from the offer on the table: never ask for more than it (or the law) does.
+            proposal = on_table.total if lawful is None else min(on_table.total, lawful)
+            capped = lawful is not None and lawful < on_table.total
+            fits = on_table.affordable and not capped
+            if fits and on_table.largest is not None:
+                offer = on_table.offer or offer_for(proposal, on_table.largest)
+            else:
+                offer = offer_for(proposal, share)
+        elif mode != "keep":
+            offer = offer_for(proposal, share)
         offers.append(
             LenderOffer(
                 loan_id=la.id,
@@ -392,20 +538,28 @@ def analyse_plan(
                 cost_rate=rate,
                 cost_basis=basis,
                 cost_rank=rank,
-                monthly=share,
-                instalments=instalments_needed(la.owed, share) if share > 0 else None,
+                monthly=to_fen(share) if mode != "keep" else ZERO,
+                instalments=(offer.count if offer is not None else None),
                 lump_sum=lump_parts[la.id],
                 instalments_after_lump=(
-                    instalments_needed(la.owed - lump_parts[la.id], share) if share > 0 else None
+                    instalments_needed(max(ZERO, proposal - lump_parts[la.id]), share)
+                    if share > 0 and mode != "keep"
+                    else None
                 ),
                 penalty_interest=loan.penalty_interest,
                 late_fees=loan.late_fees,
                 collection_fees=to_fen(collection),
-                waivable=to_fen(waivable),
+                waivable=to_fen(waivable) if mode == "propose" else ZERO,
                 charges_known=not is_overdue
                 or (loan.penalty_interest is not None and loan.late_fees is not None),
                 penalty_terms=loan.penalty_rate is not None or la.overdue_daily_rate is not None,
                 projected_extra=dict(la.projected_extra),
+                mode=mode,
+                proposal_total=proposal,
+                offer=offer,
+                on_table=on_table,
+                capped_at_lawful=capped,
+                lawful_total=lawful,
             )
         )
 

@@ -108,6 +108,9 @@ AGREEMENT = FactKind(
         "limitation_may_have_expired": flag(
             "more than 3 years passed since the last known event on the loan"
         ),
+        "above_claimed": money("plan payments above the loan's claimed balance (the ledger)"),
+        "above_lawful": money("plan payments above the loan's lawful balance (the ledger)"),
+        "clawback": flag("a late payment revives the waived amounts or the original terms"),
     },
     extras={
         "missing_amounts": extra("list", "keys of the missing amounts"),
@@ -138,6 +141,9 @@ AGREEMENT = FactKind(
         "worst_amount": extra("money", "what the agreement asks in that month"),
         "worst_room": extra("money", "what the budget leaves in that month"),
         "other_due": extra("money", "other lenders' scheduled payments in that month"),
+        "claimed_total": extra("money", "the loan's claimed balance (the ledger)"),
+        "lawful_total": extra("money", "the loan's lawful balance, at most (the ledger)"),
+        "share": extra("money", "the monthly budget the plan gives this lender"),
         "savings_available": extra("money", "savings beyond the emergency reserve"),
         "counter_months": extra("int", "instalments of the counter-proposal"),
         "counter_largest": extra("money", "largest instalment of the counter-proposal"),
@@ -219,6 +225,9 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
         "third_party_contact_consent": g.third_party_contact_consent,
         "excludes_borrower_rights": g.excludes_borrower_rights,
         "limitation_may_have_expired": x.limitation_may_have_expired,
+        "above_claimed": x.above_claimed,
+        "above_lawful": x.above_lawful,
+        "clawback": x.clawback,
     }
     kind_zh, kind_en = _PARTY_WORDS[g.lender.kind.value]
     extras: dict[str, Any] = {
@@ -260,5 +269,8 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
         "lender_kind_en": kind_en,
         "cure_days_shown": g.cure_days,
         "limitation_runs_from": x.limitation_from,
+        "claimed_total": x.claimed_total,
+        "lawful_total": x.lawful_total,
+        "share": x.share,
     }
     yield Fact(kind="agreement", id="agreement", subject="agreement", values=values, extras=extras)

@@ -12,11 +12,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..analysis import CaseAnalysis
 from ..models import AccountKind, Conduct
+from ..money import ZERO
 from .schema import Fact, FactKind, choice, extra, flag
 
 __all__ = ["KEYWORDS", "KINDS", "RED_FLAGS", "derive"]
@@ -35,7 +37,22 @@ KEYWORDS: Mapping[str, tuple[str, ...]] = {
         "个人卡号",
         "personalaccount",
     ),
-    "deposit": ("保证金", "押金", "解冻金", "解冻费", "deposit"),
+    "deposit": (
+        "保证金",
+        "押金",
+        "解冻金",
+        "解冻费",
+        "定金",
+        "订金",
+        "前期费用",
+        "前期费",
+        "验资",
+        "激活费",
+        "工本费",
+        "刷流水",
+        "deposit",
+        "upfrontfee",
+    ),
     "verification_code": ("验证码", "校验码", "verificationcode", "smscode"),
     "debt_agent": (
         "债务优化",
@@ -63,9 +80,13 @@ RED_FLAGS = FactKind(
     name="red_flags",
     doc="Fraud red flags from one source: the agreement, collectors' demands, or the notes.",
     fields={
-        "source": choice("agreement, contacts or notes", ("agreement", "contacts", "notes")),
+        "source": choice(
+            "agreement, contacts, notes or payments",
+            ("agreement", "contacts", "notes", "payments"),
+        ),
         "personal_account": flag("payment into a personal account / to an individual"),
         "deposit": flag("a deposit or fee demanded before a waiver applies"),
+        "paid": flag("money was already paid (structured payments outside an agreement)"),
         "verification_code": flag("an SMS verification code was asked for"),
         "debt_agent": flag("a paid intermediary (debt optimisation, credit repair) is involved"),
     },
@@ -79,21 +100,39 @@ RED_FLAGS = FactKind(
         "deposit_amount": extra("money", "the deposit the agreement demands"),
         "intermediary": extra("text", "the intermediary named in the agreement"),
         "intermediary_fee": extra("money", "its fee"),
+        "paid_total": extra("money", "money already paid outside any agreement"),
+        "demanded_total": extra("money", "money demanded but not paid"),
+        "payees": extra("list", "who received or demanded it"),
+        "purposes": extra("list", "what it was called"),
     },
 )
 
 KINDS = (RED_FLAGS,)
 
 
+#: A fee word counts as a deposit demand only next to "pay first" (服务费 alone is ordinary).
+_PAY_FIRST = re.compile(
+    r"(先|预|提前|需要?|要求)(交|付|缴|转|打)[^，。；,.;]{0,8}(服务费|手续费|费用|会员费|佣金)|"
+    r"(服务费|手续费|费用|会员费|佣金)[^，。；,.;]{0,6}(先|预)(交|付|缴|转|打)|"
+    r"(payfirst|paybefore|feeupfront|feeinadvance)"
+)
+
+
 def _mentions(text: str | None) -> set[str]:
     if not text:
         return set()
     squashed = "".join(text.split()).lower()
-    return {flag for flag, words in KEYWORDS.items() if any(w in squashed for w in words)}
+    found = {flag for flag, words in KEYWORDS.items() if any(w in squashed for w in words)}
+    if _PAY_FIRST.search(squashed):
+        found.add("deposit")
+    return found
 
 
-def _fact(source: str, hits: Mapping[str, list[dt.date]], extras: dict[str, Any]) -> Fact:
+def _fact(
+    source: str, hits: Mapping[str, list[dt.date]], extras: dict[str, Any], *, paid: bool = False
+) -> Fact:
     values: dict[str, Any] = {"source": source} | {f: bool(hits.get(f)) for f in FLAGS}
+    values["paid"] = paid
     dates = {f"{f}_dates": sorted(set(hits.get(f, []))) for f in FLAGS}
     return Fact(
         kind="red_flags",
@@ -153,5 +192,21 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
                 counterparts.append(event.counterpart)
     if demanded:
         yield _fact("contacts", demanded, {"who": collectors or None})
+    if case.payments_outside:
+        ps = case.payments_outside
+        day = a.as_of
+        paid_total = sum((p.amount for p in ps if p.paid), ZERO)
+        yield _fact(
+            "payments",
+            {"deposit": [p.date or day for p in ps]},
+            {
+                "who": None,
+                "paid_total": paid_total,
+                "demanded_total": sum((p.amount for p in ps if not p.paid), ZERO),
+                "payees": [p.payee for p in ps if p.payee] or None,
+                "purposes": [p.purpose for p in ps if p.purpose] or None,
+            },
+            paid=paid_total > 0,
+        )
     if noted:
         yield _fact("notes", noted, {"who": counterparts or None})

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..analysis import CaseAnalysis
-from ..analysis.plan import HardshipProof, LenderOffer, PlanAnalysis
+from ..analysis.plan import HardshipProof, LenderOffer, OfferEvaluation, PlanAnalysis
 from ..models import LawsuitStatus
 from .case import OUTLOOKS
 from .schema import Fact, FactKind, choice, extra, flag, integer, money
@@ -19,6 +19,7 @@ from .wording import COST_BASIS, EVIDENCE, HARDSHIP, gap_texts, label, labels, p
 __all__ = ["KINDS", "OFFER", "PLAN", "derive"]
 
 _PROOF = tuple(p.value for p in HardshipProof)
+_MODES = ("propose", "counter", "keep")
 
 PLAN = FactKind(
     name="plan",
@@ -81,9 +82,25 @@ OFFER = FactKind(
         "hardship_proof": choice("none_claimed, complete or incomplete", _PROOF),
         "cost_rank": integer("1 for the costliest lender", required=True),
         "lenders": integer("distinct lenders still owed something", required=True),
+        "mode": choice(
+            "propose (a new plan), counter (an offer is on the table), keep (signed)", _MODES
+        ),
+        "proposal_total": money("what to propose in all (≤ the lawful balance)", required=True),
+        "capped_at_lawful": flag("the proposal total was cut to the lawful balance"),
+        "table_total": money("the total the lender's proposal asks"),
+        "table_affordable": flag("the lender's largest instalment fits this lender's budget share"),
+        "table_waived": money("the waiver already in the lender's proposal"),
+        "table_above_claimed": money("yuan the lender's proposal asks above the claimed balance"),
+        "table_above_lawful": money("yuan the lender's proposal asks above the lawful balance"),
     },
     extras={
         "loan": extra("text", "the loan's id"),
+        "offer_zh": extra("text", "the proposal as 前N期X元、末期Y元"),
+        "offer_en": extra("text", "the proposal in English"),
+        "table_offer_zh": extra("text", "the lender's proposal as 前N期X元、末期Y元"),
+        "table_offer_en": extra("text", "the lender's proposal in English"),
+        "share": extra("money", "this lender's share of the monthly budget (whole yuan)"),
+        "lawful_total": extra("money", "what is recoverable at law (at most)"),
         "lender_name": extra("text", "the lender's name"),
         "penalty_interest": extra("money", "penalty interest so far"),
         "late_fees": extra("money", "late fees so far"),
@@ -113,6 +130,20 @@ def _cost_text(o: LenderOffer, lang: str) -> str:
         if lang == "zh"
         else f"{percent(o.cost_rate)} ({basis})"
     )
+
+
+def _table_text(t: OfferEvaluation | None, lang: str) -> str | None:
+    if t is None:
+        return None
+    if t.offer is not None:
+        return t.offer.text(lang)
+    if t.count and t.largest is not None:
+        return (
+            f"分{t.count}期、每期最多{t.largest:,.2f}元"
+            if lang != "en"
+            else f"{t.count} instalments of at most {t.largest:,.2f} yuan"
+        )
+    return None
 
 
 def _order(p: PlanAnalysis, lang: str) -> list[str]:
@@ -182,6 +213,7 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
         },
     )
     for o in p.offers:
+        t = o.on_table
         yield Fact(
             kind="offer",
             id=f"offer-{o.cost_rank}",
@@ -199,9 +231,23 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
                 "hardship_proof": p.hardship_proof.value,
                 "cost_rank": o.cost_rank,
                 "lenders": p.lenders,
+                "mode": o.mode,
+                "proposal_total": o.proposal_total,
+                "capped_at_lawful": o.capped_at_lawful,
+                "table_total": t.total if t else None,
+                "table_affordable": bool(t and t.affordable),
+                "table_waived": t.waived if t else None,
+                "table_above_claimed": t.above_claimed if t else None,
+                "table_above_lawful": t.above_lawful if t else None,
             },
             extras={
                 "loan": o.loan_id,
+                "offer_zh": o.offer.text("zh-Hans") if o.offer else None,
+                "offer_en": o.offer.text("en") if o.offer else None,
+                "table_offer_zh": _table_text(t, "zh-Hans"),
+                "table_offer_en": _table_text(t, "en"),
+                "share": o.on_table.share if o.on_table else o.monthly,
+                "lawful_total": o.lawful_total,
                 "lender_name": o.lender_name,
                 "penalty_interest": o.penalty_interest,
                 "late_fees": o.late_fees,

@@ -76,6 +76,10 @@ DOCUMENT: Mapping[str, tuple[str, str]] = {
 }
 
 COST_BASIS: Mapping[str, tuple[str, str]] = {
+    "accruing": (
+        "今后每年新增的利息和罚息，以法定上限为限",
+        "interest and penalty now accruing a year, up to the legal cap",
+    ),
     "annual_cost": ("综合年化成本", "annualised cost incl. fees"),
     "penalty_rate": ("罚息年化", "annualised penalty rate"),
     "contract_rate": ("仅知合同利率", "contract rate only"),

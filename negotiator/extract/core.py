@@ -1,0 +1,1106 @@
+"""Rule-based extraction of a repayment agreement from text (no network, no model).
+
+The text is normalised without moving any character (full-width letters and digits made
+half-width, traditional characters simplified where that keeps the length), then read with the
+patterns of ``negotiator/data/extraction.toml``.  Every value found carries its provenance:
+the line and column (1-based, in the original text), the words it came from and a confidence:
+
+* ``0.95`` a value written next to its label (``应还总额：12000元``);
+* ``0.8``  a value derived from a schedule phrase (``首期4000元，之后每月2000元，共13期``);
+* ``0.6``  a value inferred from the kind of text (the agreement's ``form``).
+
+What the text does not say is left out.  Inconsistencies inside the text and red-flag phrases
+are reported separately.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import attrs
+
+from ..money import FEN
+from .patterns import BIG_MONEY, DATE, MONEY, RATE_VALUE, Patterns, load_patterns
+
+__all__ = ["Extraction", "Inconsistency", "Provenance", "RedFlagHit", "extract_agreement"]
+
+CONF_LABELLED = 0.95
+CONF_DERIVED = 0.8
+CONF_INFERRED = 0.6
+
+
+@attrs.frozen
+class Provenance:
+    line: int
+    column: int
+    snippet: str
+    confidence: float
+
+
+@attrs.frozen
+class Inconsistency:
+    code: str
+    field: str
+    message: str
+
+
+@attrs.frozen
+class RedFlagHit:
+    code: str
+    phrase: str
+    line: int
+    column: int
+
+
+@attrs.frozen
+class Extraction:
+    """What :func:`extract_agreement` read from a text.
+
+    ``agreement`` and ``loans`` use the case format's names and units (plain values: money as
+    decimal strings, dates as :class:`datetime.date`); ``provenance`` is keyed by field path.
+    """
+
+    agreement: dict[str, Any]
+    loans: list[dict[str, Any]]
+    provenance: dict[str, Provenance]
+    inconsistencies: tuple[Inconsistency, ...]
+    red_flags: tuple[RedFlagHit, ...]
+
+    def to_data(self) -> dict[str, Any]:
+        """The output contract as plain data (see docs/extraction.md)."""
+        data: dict[str, Any] = {"agreement": self.agreement}
+        if self.loans:
+            data["loans"] = self.loans
+        data["provenance"] = {k: attrs.asdict(v) for k, v in sorted(self.provenance.items())}
+        data["inconsistencies"] = [attrs.asdict(i) for i in self.inconsistencies]
+        data["red_flags"] = [attrs.asdict(r) for r in self.red_flags]
+        return data
+
+    def fields(self) -> list[str]:
+        """The field paths that hold a value, in document order of the output."""
+        return sorted(self.provenance)
+
+
+# ---------------------------------------------------------------------------------------------
+# Normalisation that keeps every character where it was
+# ---------------------------------------------------------------------------------------------
+
+_HALF = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_HALF[0xFF08] = 0xFF08  # keep full-width brackets: 甲方（出借人）reads as written
+_HALF[0xFF09] = 0xFF09
+_HALF[0xFF1A] = 0xFF1A  # keep ：
+_HALF[0xFF0C] = 0xFF0C  # keep ，
+_HALF[0xFF1B] = 0xFF1B  # keep ；
+
+
+def _t2s() -> Any:
+    from functools import cache
+
+    @cache
+    def conv() -> Any:
+        import opencc
+
+        return opencc.OpenCC("t2s")
+
+    return conv()
+
+
+def normalise(text: str) -> str:
+    out = []
+    conv = _t2s()
+    for line in text.translate(_HALF).split("\n"):
+        if line and not line.isascii():
+            simple = conv.convert(line)
+            if len(simple) == len(line):
+                line = simple
+            else:  # a phrase changed length: convert character by character
+                line = "".join(conv.convert(c) if len(conv.convert(c)) == 1 else c for c in line)
+        out.append(line)
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+# ---------------------------------------------------------------------------------------------
+
+_CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+
+
+def cn_int(text: str) -> int | None:
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    if not text:
+        return None
+    if all(c in _CN_DIGIT for c in text):
+        return int("".join(str(_CN_DIGIT[c]) for c in text))
+    import cn2an
+
+    try:
+        return int(cn2an.cn2an(text.replace("两", "二"), "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _cn_decimal(text: str) -> Decimal | None:
+    text = text.replace("点", ".")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        pass
+    n = cn_int(text)
+    return None if n is None else Decimal(n)
+
+
+def parse_money(text: str) -> Decimal | None:
+    """``12,000.00元`` → 12000.00; ``1.2万`` → 12000; ``壹万贰仟元整`` → 12000."""
+    s = text.strip()
+    big = re.fullmatch(BIG_MONEY, s)
+    if big and any(c in s for c in "壹贰叁肆伍陆柒捌玖拾佰仟"):
+        return parse_big_money(s)
+    m = re.search(r"((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?)\s*(万|千)?", s)
+    if not m:
+        return None
+    value = Decimal(m.group(1).replace(",", ""))
+    if m.group(2) == "万":
+        value *= 10000
+    elif m.group(2) == "千":
+        value *= 1000
+    if value != value.quantize(FEN):
+        return None
+    return value
+
+
+def parse_big_money(text: str) -> Decimal | None:
+    import cn2an
+
+    s = text.replace("人民币", "").replace("整", "").replace("圆", "元").replace("萬", "万")
+    s = s.replace("億", "亿")
+    yuan, _, rest = s.partition("元")
+    try:
+        value = Decimal(int(cn2an.cn2an(yuan, "strict"))) if yuan else Decimal(0)
+    except (ValueError, KeyError, TypeError):
+        return None
+    jiao = re.search(r"([零壹贰叁肆伍陆柒捌玖])角", rest)
+    fen = re.search(r"([零壹贰叁肆伍陆柒捌玖])分", rest)
+    digits = "零壹贰叁肆伍陆柒捌玖"
+    if jiao:
+        value += Decimal(digits.index(jiao.group(1))) / 10
+    if fen:
+        value += Decimal(digits.index(fen.group(1))) / 100
+    return value
+
+
+def parse_date(text: str) -> dt.date | None:
+    m = re.fullmatch(
+        r"(\d{4}|[〇零一二三四五六七八九]{4})\s*[年\-/.]\s*(\d{1,2}|[一二三四五六七八九十]{1,2})"
+        r"\s*[月\-/.]\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]?",
+        text.strip(),
+    )
+    if not m:
+        return None
+    parts = [cn_int(g) for g in m.groups()]
+    if None in parts:
+        return None
+    y, mo, d = (p for p in parts if p is not None)
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def parse_rate(value: str, context: str) -> tuple[Decimal, str] | None:
+    """A rate value and its unit (from the words around it), or None when the unit is unknown."""
+    v = value.replace("％", "%").strip()
+    if v.endswith("%"):
+        number = _cn_decimal(v[:-1].strip())
+        fraction = None if number is None else number / 100
+    elif v.startswith("百分之"):
+        number = _cn_decimal(v[3:])
+        fraction = None if number is None else number / 100
+    elif v.startswith("万分之"):
+        number = _cn_decimal(v[3:])
+        fraction = None if number is None else number / 10000
+    elif v.startswith("千分之"):
+        number = _cn_decimal(v[3:])
+        fraction = None if number is None else number / 1000
+    elif v.endswith("厘"):
+        number = _cn_decimal(v[:-1].strip())
+        fraction = None  # 厘 depends on the unit: 日息1厘 = 0.1 %, 月息1厘 = 1 %
+        if number is not None:
+            fraction = number / 1000 if "日" in context else number / 100
+    else:
+        return None
+    if fraction is None:
+        return None
+    unit = None
+    for ch in reversed(context):
+        if ch == "年":
+            unit = "annual"
+            break
+        if ch == "月":
+            unit = "monthly"
+            break
+        if ch in "日天":
+            unit = "daily"
+            break
+    if unit is None:
+        return None
+    return fraction.normalize() if fraction else Decimal(0), unit
+
+
+def _money_str(value: Decimal) -> str:
+    return f"{value:f}" if value == value.to_integral() else f"{value.quantize(FEN):f}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The reader
+# ---------------------------------------------------------------------------------------------
+
+_ORG = (
+    r"[\u4e00-\u9fffA-Za-z0-9（）()·]{2,40}"
+    r"(?:股份有限公司|有限责任公司|有限公司|银行|小额贷款公司|消费金融公司|律师事务所|分公司|集团|公司)"
+)
+_PERSON = r"[\u4e00-\u9fff]{1,2}[某\u4e00-\u9fff]{1,2}(?![\u4e00-\u9fff]{2})"
+_REF = r"[A-Za-z0-9][A-Za-z0-9\-_/]{4,40}"
+_DELIMS = "，,。；;\n"
+_WAIVER = r"减免|免除|豁免|全免|免掉|免去"
+_NOT_NAMES = {"本人", "借款人", "出借人", "甲方", "乙方", "姓名", "签字", "盖章", "签章", "日期"}
+
+
+class _Reader:
+    def __init__(self, original: str, patterns: Patterns) -> None:
+        self.original = original
+        self.text = normalise(original)
+        self.p = patterns
+        self.line_starts = [0] + [i + 1 for i, c in enumerate(self.text) if c == "\n"]
+        self.values: dict[str, Any] = {}
+        self.prov: dict[str, Provenance] = {}
+        self.problems: list[Inconsistency] = []
+        self.flags: list[RedFlagHit] = []
+        self.stated: dict[str, list[tuple[Any, int]]] = {}
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def pos(self, index: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.line_starts, index) - 1
+        return line + 1, index - self.line_starts[line] + 1
+
+    def snippet(self, start: int, end: int) -> str:
+        return self.original[start:end].strip()[:120]
+
+    def put(self, path: str, value: Any, start: int, end: int, conf: float) -> bool:
+        self.stated.setdefault(path, []).append((value, start))
+        if path in self.values:
+            return False
+        line, col = self.pos(start)
+        self.values[path] = value
+        self.prov[path] = Provenance(line, col, self.snippet(start, end), conf)
+        return True
+
+    def problem(self, code: str, field: str, message: str) -> None:
+        item = Inconsistency(code, field, message)
+        if item not in self.problems:
+            self.problems.append(item)
+
+    def sentence_at(self, index: int) -> tuple[int, int]:
+        start = index
+        while start > 0 and self.text[start - 1] not in "。；;\n!！?？":
+            start -= 1
+        end = index
+        while end < len(self.text) and self.text[end] not in "。；;\n!！?？":
+            end += 1
+        if end < len(self.text) and self.text[end] in "。!！?？":
+            end += 1
+        return start, end
+
+    # -- fields --------------------------------------------------------------------------------
+
+    def read_fields(self) -> None:
+        claimed: set[int] = set()
+        for field in self.p.fields:
+            if field.requires is not None and not field.requires.search(self.text):
+                continue
+            for m in field.regex.finditer(self.text):
+                if field.before:
+                    amount = parse_money(m.group("value"))
+                    if amount is not None and re.search(r"\d", m.group("value")):
+                        self.put(field.path, amount, m.start(), m.end(), CONF_LABELLED)
+                    continue
+                filler = m.group(0)[len(m.group("label")) :]
+                if field.kind in ("org", "person", "person_or_org") and not re.search(
+                    r"[:：\s]", filler
+                ):
+                    continue  # a name follows its label after a colon or a space
+                rest = m.end()
+                got = self.value_after(field.kind, rest)
+                if got is None:
+                    continue
+                value, _vstart, vend = got
+                if field.kind == "money" and vend in claimed:
+                    continue  # the figure belongs to an earlier field
+                if field.requires is not None:
+                    s_, e_ = self.sentence_at(m.start())
+                    if not field.requires.search(self.text[s_:e_]):
+                        continue
+                self.put(field.path, value, m.start(), vend, CONF_LABELLED)
+                if field.kind == "money":
+                    claimed.add(vend)
+
+    def value_after(self, kind: str, at: int) -> tuple[Any, int, int] | None:
+        text = self.text
+        if kind == "money":
+            big = re.compile(BIG_MONEY).match(text, at)
+            if big and any(c in big.group(0) for c in "壹贰叁肆伍陆柒捌玖拾"):
+                value = parse_big_money(big.group(0))
+                figures = re.compile(
+                    r"\s*[（(]\s*(?:小写)?[:：]?\s*(" + MONEY + r")\s*[)）]"
+                ).match(text, big.end())
+                if figures:
+                    fig = parse_money(figures.group(1))
+                    if fig is not None and value is not None and fig != value:
+                        self.problem(
+                            "amount_words",
+                            "",
+                            f"大写金额 {big.group(0)} 与小写金额 {figures.group(1).strip()} 不一致",
+                        )
+                    return (fig, at, figures.end()) if fig is not None else None
+                return (value, at, big.end()) if value is not None else None
+            m = re.compile(MONEY).match(text, at)
+            if not m or not re.search(r"\d", m.group(0)):
+                return None
+            after = text[m.end() : m.end() + 1]
+            if after in ("%", "％", "期", "个", "天", "日", "年", "月", "号", "-", "/", ".") or (
+                after.isdigit()
+            ):
+                return None
+            value = parse_money(m.group(0))
+            if value is None or (value == 0 and "元" not in m.group(0)):
+                return None
+            return value, at, m.end()
+        if kind == "date":
+            m = re.compile(DATE).match(text, at)
+            if not m:
+                return None
+            d = parse_date(m.group(0))
+            return (d, at, m.end()) if d else None
+        if kind == "days":
+            m = re.compile(
+                r"(\d+|[一二三四五六七八九十两]+)\s*(?:个)?(?:自然|工作)?(?:日|天)"
+            ).match(text, at)
+            if not m:
+                return None
+            n = cn_int(m.group(1))
+            return (n, at, m.end()) if n is not None else None
+        if kind == "ref":
+            m = re.compile(_REF).match(text, at)
+            if not m or not re.search(r"\d", m.group(0)):
+                return None
+            return m.group(0).rstrip("-_/"), at, m.end()
+        if kind in ("org", "person", "person_or_org"):
+            if kind != "person":
+                m = re.compile(_ORG).match(text, at)
+                if m and not any(d in m.group(0) for d in _DELIMS):
+                    return m.group(0), at, m.end()
+            if kind != "org":
+                m = re.compile(_PERSON).match(text, at)
+                if (
+                    m
+                    and m.group(0) not in _NOT_NAMES
+                    and not m.group(0).startswith(("某某", "____"))
+                ):
+                    return m.group(0), at, m.end()
+                m = re.compile(r"某某|[\u4e00-\u9fff]某").match(text, at)
+                if m:
+                    return None
+            return None
+        return None
+
+    # -- sentences -----------------------------------------------------------------------------
+
+    def read_sentences(self) -> None:
+        for s in self.p.sentences:
+            for m in s.words.finditer(self.text):
+                start, end = self.sentence_at(m.start())
+                body = self.text[start:end]
+                if s.and_words is not None and not s.and_words.search(body):
+                    continue
+                clause = self.original[start:end].strip()
+                clause = re.sub(
+                    r"^\s*(?:[一二三四五六七八九十]+[、.]|\d+[、.]|第[一二三四五六七八九十\d]+条)\s*",
+                    "",
+                    clause,
+                )
+                if clause and len(clause) <= 500:
+                    self.put(s.path, clause, start, end, CONF_LABELLED)
+                    break
+
+    # -- rates ---------------------------------------------------------------------------------
+
+    def read_rates(self) -> None:
+        value_re = re.compile(RATE_VALUE)
+        for rp in self.p.rates:
+            if rp.zero is not None:
+                for m in rp.zero.finditer(self.text):
+                    s, _e = self.sentence_at(m.start())
+                    if "罚息" in self.text[s : m.start()] and "利息" not in m.group(0):
+                        continue
+                    self.put(
+                        rp.path, {"value": "0", "unit": "annual"}, m.start(), m.end(), CONF_LABELLED
+                    )
+            for m in rp.labels.finditer(self.text):
+                if rp.path == "agreement.rate" and (
+                    self._plan_context(m.start())
+                    or re.search(r"罚息|逾期", self.text[max(0, m.start() - 8) : m.start()])
+                ):
+                    continue
+                window = self.text[m.end() : m.end() + 12]
+                v = value_re.search(window)
+                if not v or "\n" in window[: v.start()] or "，" in window[: v.start()]:
+                    continue
+                context = m.group(0) + window[: v.start()]
+                parsed = parse_rate(v.group(0), context)
+                if parsed is None:
+                    continue
+                value, unit = parsed
+                rate: dict[str, Any] = {"value": f"{value:f}", "unit": unit}
+                basis = re.search(r"(360|365)\s*天", self.text[m.start() : m.end() + 40])
+                if basis:
+                    rate["basis"] = int(basis.group(1))
+                end = m.end() + v.end()
+                self.put(rp.path, rate, m.start(), end, CONF_LABELLED)
+        for path in ("agreement.rate", "agreement.plan_rate"):
+            self._rate_conflicts(path)
+
+    def _plan_context(self, index: int) -> bool:
+        s, _e = self.sentence_at(index)
+        return bool(
+            re.search(r"分期期间|还款期间|方案期间|协议期间|分期利率", self.text[s : index + 8])
+        )
+
+    def _rate_conflicts(self, path: str) -> None:
+        seen = self.stated.get(path, [])
+        annual: list[tuple[set[Decimal], str]] = []
+        for rate, _start in seen:
+            v = Decimal(rate["value"])
+            if v == 0:
+                continue  # "不计息" against a stated rate is a terms conflict
+            if rate["unit"] == "annual":
+                options = {v}
+            elif rate["unit"] == "monthly":
+                options = {v * 12}
+            else:
+                options = {v * 360, v * 365}
+            annual.append((options, f"{rate['value']} ({rate['unit']})"))
+        for i in range(len(annual)):
+            for j in range(i + 1, len(annual)):
+                a, b = annual[i][0], annual[j][0]
+                if not any(abs(x - y) <= Decimal("0.0005") for x in a for y in b):
+                    self.problem(
+                        "rate_conflict",
+                        path,
+                        f"同一利率写了两种说法，换算后不一致：{annual[i][1]} 与 {annual[j][1]}",
+                    )
+
+    # -- schedule ------------------------------------------------------------------------------
+
+    def read_schedule(self) -> None:
+        listed: list[tuple[dt.date | None, Decimal, int, int]] = []
+        used: list[tuple[int, int]] = []
+        for ex in self.p.instalment_lines:
+            for m in ex.regex.finditer(self.text):
+                if any(s <= m.start() < e for s, e in used):
+                    continue
+                due = parse_date(m.group("date"))
+                amount = parse_money(m.group("amount"))
+                if amount is None or due is None:
+                    continue
+                # a date that is the agreement's signing date or a loan date is not an instalment
+                head = self.text[self.line_starts[self.pos(m.start())[0] - 1] : m.start()]
+                if re.search(
+                    r"签|借款日|放款|逾期|日期[:：]?$", head + self.text[m.start() : m.start() + 4]
+                ):
+                    continue
+                listed.append((due, amount, m.start(), m.end()))
+                used.append((m.start(), m.end()))
+        count_stated = None
+        cm = re.search(
+            r"(?:共|一共|合计|总共|分|分期期数|期数)[:：]?\s*(\d+|[一二三四五六七八九十两]+)\s*期",
+            self.text,
+        )
+        if cm:
+            count_stated = cn_int(cm.group(1))
+        if listed:
+            listed.sort(key=lambda x: x[2])
+            for i, (due, amount, s, e) in enumerate(listed):
+                self.put(f"agreement.instalments[{i}].due", due, s, e, CONF_LABELLED)
+                self.put(
+                    f"agreement.instalments[{i}].amount", _money_str(amount), s, e, CONF_LABELLED
+                )
+            self.values["agreement.instalments"] = [
+                {"due": d, "amount": _money_str(a)} for d, a, _s, _e in listed
+            ]
+            if count_stated is not None and count_stated != len(listed) and cm is not None:
+                self.problem(
+                    "instalment_count",
+                    "agreement.instalments",
+                    f"文中说共 {count_stated} 期，但列出了 {len(listed)} 期",
+                )
+            self._check_dates([d for d, _a, _s, _e in listed])
+            return
+        for ex in self.p.schedules:
+            phrase = ex.regex.search(self.text)
+            if phrase and self._from_phrase(ex.name, phrase, count_stated):
+                return
+        total = self.values.get("agreement.total")
+        if total is not None and any(x.regex.search(self.text) for x in self.p.one_off):
+            for x in self.p.deadline:
+                dm = x.regex.search(self.text)
+                due = parse_date(dm.group("date")) if dm else None
+                if dm is not None and due is not None:
+                    self.put(
+                        "agreement.instalments[0].due", due, dm.start(), dm.end(), CONF_DERIVED
+                    )
+                    self.put(
+                        "agreement.instalments[0].amount", total, dm.start(), dm.end(), CONF_DERIVED
+                    )
+                    self.values["agreement.instalments"] = [{"due": due, "amount": total}]
+                    return
+
+    def _from_phrase(self, name: str, m: re.Match[str], count_stated: int | None) -> bool:
+        groups = m.groupdict()
+        each = parse_money(groups["each"]) if groups.get("each") else None
+        first = parse_money(groups["amount"]) if groups.get("amount") else None
+        count = cn_int(groups["count"]) if groups.get("count") else None
+        rest = cn_int(groups["rest"]) if groups.get("rest") else None
+        if count is None and "count" not in groups:
+            count = count_stated
+        if each is None:
+            return False
+        amounts: list[Decimal]
+        if name == "first_then_monthly" and first is not None:
+            if rest is not None:
+                amounts = [first] + [each] * rest
+                if count is not None and count != rest + 1:
+                    self.problem(
+                        "instalment_count",
+                        "agreement.instalments",
+                        f"文中说共 {count} 期，但首期加之后 {rest} 期是 {rest + 1} 期",
+                    )
+            elif count is not None:
+                amounts = [first] + [each] * (count - 1)
+                total = self.values.get("agreement.total")
+                if total is not None and Decimal(total) == first + each * count:
+                    amounts = [first] + [each] * count  # "之后每月…，共N期" counted after the first
+            else:
+                return False
+        elif count is not None:
+            amounts = [each] * count
+        else:
+            return False
+        if not amounts or len(amounts) > 120:
+            return False
+        dues = self._dues(len(amounts))
+        items = []
+        for i, amount in enumerate(amounts):
+            item: dict[str, Any] = {"amount": _money_str(amount)}
+            self.put(
+                f"agreement.instalments[{i}].amount",
+                item["amount"],
+                m.start(),
+                m.end(),
+                CONF_DERIVED,
+            )
+            if dues is not None and dues[0][i] is not None:
+                item["due"] = dues[0][i]
+                self.put(
+                    f"agreement.instalments[{i}].due", item["due"], dues[1], dues[2], CONF_DERIVED
+                )
+            items.append(item)
+        self.values["agreement.instalments"] = items
+        return True
+
+    def _dues(self, n: int) -> tuple[list[dt.date | None], int, int] | None:
+        start: dt.date | None = None
+        where = (0, 0)
+        for ex in self.p.schedule_start:
+            m = ex.regex.search(self.text)
+            if m:
+                if m.groupdict().get("date"):
+                    start = parse_date(m.group("date"))
+                elif m.groupdict().get("ym"):
+                    ym = re.findall(r"\d+", m.group("ym"))
+                    day_m = None
+                    for dx in self.p.schedule_day:
+                        day_m = dx.regex.search(self.text)
+                        if day_m:
+                            break
+                    if day_m is not None:
+                        try:
+                            start = dt.date(int(ym[0]), int(ym[1]), int(day_m.group("day")))
+                        except ValueError:
+                            start = None
+                where = (m.start(), m.end())
+                break
+        if start is None:
+            return None
+        day = start.day
+        for dx in self.p.schedule_day:
+            dm = dx.regex.search(self.text)
+            if dm:
+                day = int(dm.group("day"))
+                break
+        dues: list[dt.date | None] = []
+        for i in range(n):
+            month = start.month - 1 + i
+            y, mo = start.year + month // 12, month % 12 + 1
+            d = start.day if i == 0 else day
+            try:
+                dues.append(dt.date(y, mo, d))
+            except ValueError:
+                dues.append(None)  # no such day in that month: the text does not say which
+        return dues, where[0], where[1]
+
+    def _check_dates(self, dues: list[dt.date | None]) -> None:
+        known = [d for d in dues if d is not None]
+        for i in range(1, len(known)):
+            if known[i] <= known[i - 1]:
+                self.problem(
+                    "date_conflict",
+                    "agreement.instalments",
+                    f"还款日期顺序不对：{known[i]} 排在 {known[i - 1]} 之后",
+                )
+                break
+
+    # -- text-wide checks ----------------------------------------------------------------------
+
+    def check_weekdays(self) -> None:
+        names = "一二三四五六日"
+        pat = re.compile(rf"(?P<date>{DATE})\s*[（(]?\s*(?:星期|周|礼拜)(?P<w>[一二三四五六日天])")
+        for m in pat.finditer(self.text):
+            d = parse_date(m.group("date"))
+            if d is None:
+                continue
+            w = m.group("w").replace("天", "日")
+            if names[d.weekday()] != w:
+                self.problem(
+                    "date_conflict",
+                    "",
+                    f"{m.group('date').strip()} 是星期{names[d.weekday()]}，文中写的是星期{w}",
+                )
+
+    def check_amount_words(self) -> None:
+        pat = re.compile(
+            rf"(?P<big>{BIG_MONEY})\s*[（(]\s*(?:小写)?[:：]?\s*(?P<fig>{MONEY})\s*[)）]"
+        )
+        pat2 = re.compile(
+            rf"(?P<fig>{MONEY})\s*[（(]\s*(?:大写)?[:：]?\s*(?P<big>{BIG_MONEY})\s*[)）]"
+        )
+        for p in (pat, pat2):
+            for m in p.finditer(self.text):
+                big = parse_big_money(m.group("big"))
+                fig = parse_money(m.group("fig"))
+                if big is not None and fig is not None and big != fig:
+                    self.problem(
+                        "amount_words",
+                        self._field_at(m.start()),
+                        f"大写 {m.group('big').strip()} 与数字 {m.group('fig').strip()} 不一致",
+                    )
+
+    def _field_at(self, index: int) -> str:
+        best = ""
+        for path, items in self.stated.items():
+            for _v, start in items:
+                line_s = self.line_starts[self.pos(index)[0] - 1]
+                if line_s <= start <= index:
+                    best = path
+        return best
+
+    def check_totals(self) -> None:
+        totals = {v for v, _s in self.stated.get("agreement.total", [])}
+        if len(totals) > 1:
+            shown = "、".join(sorted(_money_str(Decimal(t)) for t in totals))
+            self.problem("terms_conflict", "agreement.total", f"应还总额写了不同的数：{shown}")
+        items = self.values.get("agreement.instalments")
+        total = self.values.get("agreement.total")
+        if items and total is not None and all("amount" in i for i in items):
+            s = sum((Decimal(i["amount"]) for i in items), Decimal(0))
+            if s != Decimal(total):
+                self.problem(
+                    "schedule_sum",
+                    "agreement.total",
+                    f"各期合计 {_money_str(s)} 元，"
+                    f"与写明的总额 {_money_str(Decimal(total))} 元不一致",
+                )
+        plan = self.values.get("agreement.plan_rate")
+        zeros = [
+            r for r, _s in self.stated.get("agreement.plan_rate", []) if Decimal(r["value"]) == 0
+        ]
+        nonzero = [
+            r for r, _s in self.stated.get("agreement.plan_rate", []) if Decimal(r["value"]) > 0
+        ]
+        if plan is not None and zeros and nonzero:
+            self.problem(
+                "terms_conflict",
+                "agreement.plan_rate",
+                "一处写分期期间不计利息，另一处又写了分期利率",
+            )
+        waived_all = re.search(
+            r"(?:全部|所有)罚息(?:予以)?(?:减免|免除)|免除全部罚息|罚息全免", self.text
+        )
+        penalty = self.values.get("agreement.penalty")
+        if (
+            waived_all
+            and penalty is not None
+            and Decimal(penalty) > 0
+            and re.search(r"(?:包含|含)(?:罚息|全部罚息)", self.text)
+        ):
+            self.problem(
+                "terms_conflict",
+                "agreement.penalty",
+                "一处写罚息全部免除，另一处应还金额又包含罚息",
+            )
+        cures = {v for v, _s in self.stated.get("agreement.cure_days", [])}
+        if len(cures) > 1:
+            self.problem(
+                "terms_conflict", "agreement.cure_days", f"宽限期写了不同的天数：{sorted(cures)}"
+            )
+        if re.search(r"不(?:会)?(?:上报|报送)征信", self.text) and re.search(
+            r"(?<!不)(?<!不会)(?:如实|正常)?(?:上报|报送)(?:至)?征信", self.text
+        ):
+            self.problem(
+                "terms_conflict",
+                "agreement.credit_reporting",
+                "一处写不报送征信，另一处又写报送征信",
+            )
+        if "agreement.date" in self.values:
+            d = self.values["agreement.date"]
+            dues = [
+                i.get("due") for i in self.values.get("agreement.instalments", []) if i.get("due")
+            ]
+            if dues and min(dues) < d:
+                self.problem(
+                    "date_conflict",
+                    "agreement.instalments",
+                    f"第一期还款日 {min(dues)} 早于协议日期 {d}",
+                )
+
+    # -- red flags and the payee ---------------------------------------------------------------
+
+    def read_red_flags(self) -> None:
+        for flag in self.p.red_flags:
+            for m in flag.regex.finditer(self.text):
+                line, col = self.pos(m.start())
+                hit = RedFlagHit(flag.code, self.original[m.start() : m.end()], line, col)
+                if hit not in self.flags:
+                    self.flags.append(hit)
+        codes = {f.code for f in self.flags}
+        first = {f.code: f for f in reversed(self.flags)}
+
+        def at(code: str) -> tuple[int, int]:
+            hit = first[code]
+            start = self.line_starts[hit.line - 1] + hit.column - 1
+            return start, start + len(hit.phrase)
+
+        if "personal_account" in codes:
+            s, e = at("personal_account")
+            self.put("agreement.repayment_account", "personal", s, e, CONF_LABELLED)
+        if "verification_code" in codes:
+            s, e = at("verification_code")
+            self.put("agreement.verification_code_requested", True, s, e, CONF_LABELLED)
+        if "third_party_consent" in codes:
+            s, e = at("third_party_consent")
+            self.put("agreement.third_party_contact_consent", True, s, e, CONF_LABELLED)
+        if "waives_rights" in codes:
+            s, e = at("waives_rights")
+            self.put("agreement.excludes_borrower_rights", True, s, e, CONF_LABELLED)
+        if "debt_agent" in codes:
+            s, e = at("debt_agent")
+            self.put("agreement.intermediary", first["debt_agent"].phrase, s, e, CONF_LABELLED)
+        if "clawback" in codes and "agreement.breach_clause" not in self.values:
+            s, _e = at("clawback")
+            ss, se = self.sentence_at(s)
+            self.put("agreement.breach_clause", self.original[ss:se].strip(), ss, se, CONF_LABELLED)
+        if "agreement.intermediary_fee" in self.values and "debt_agent" not in codes:
+            # a service fee alone is an ordinary lender charge, not an intermediary's
+            del self.values["agreement.intermediary_fee"]
+            del self.prov["agreement.intermediary_fee"]
+        if "agreement.repayment_account" not in self.values:
+            for pat, kind in (
+                (r"对公账户|公司账户|官方(?:指定)?(?:还款)?账户", "official_company"),
+                (
+                    r"(?:App|APP|app|小程序)内|(?:通过|在|登录)[^，。\n]{0,8}(?:App|APP|app|小程序)",
+                    "in_app",
+                ),
+            ):
+                acct = re.search(pat, self.text)
+                near = self.text[max(0, acct.start() - 12) : acct.end() + 12] if acct else ""
+                if acct and re.search(r"还|付|缴|汇|转|打|操作", near):
+                    self.put(
+                        "agreement.repayment_account", kind, acct.start(), acct.end(), CONF_LABELLED
+                    )
+                    break
+
+    def check_payee(self) -> None:
+        holder = self.values.get("agreement.account_holder")
+        lender = self.values.get("agreement.lender.name")
+        account = self.values.get("agreement.repayment_account")
+        if account == "personal":
+            self.problem(
+                "payee_not_creditor",
+                "agreement.repayment_account",
+                "钱要付到个人账户（支付宝、微信、个人银行卡或某个人），而不是债权人的对公账户",
+            )
+        elif holder is not None and re.fullmatch(_PERSON, holder) and not holder.endswith("公司"):
+            self.put(
+                "agreement.repayment_account",
+                "personal",
+                *self._where("agreement.account_holder"),
+                CONF_DERIVED,
+            )
+            self.problem(
+                "payee_not_creditor",
+                "agreement.account_holder",
+                f"收款人 {holder} 是个人，不是债权人",
+            )
+        elif holder is not None and lender is not None and holder != lender:
+            self.problem(
+                "payee_not_creditor",
+                "agreement.account_holder",
+                f"收款方 {holder} 不是协议中的债权人 {lender}",
+            )
+
+    def _where(self, path: str) -> tuple[int, int]:
+        p = self.prov[path]
+        start = self.line_starts[p.line - 1] + p.column - 1
+        return start, start + len(p.snippet)
+
+    # -- the whole -----------------------------------------------------------------------------
+
+    def form(self) -> None:
+        t = self.text
+        rules = (
+            (r"电话|通话|来电|致电", "phone_only", r"记录|笔记|说|讲|称|同意|协商"),
+            (r"电子(?:合同|协议|签)|在线签|线上签", "e_contract", None),
+            (r"协议书|合同书|确认书|协议$|合同$|甲方|乙方|签字|盖章", "paper", None),
+            (
+                r"App|APP|确认页|方案详情|点击确认|确认方案|方案确认|^\S{0,8}还款方案\s*$",
+                "e_contract",
+                None,
+            ),
+            (r"邮件|Email|email|E-mail", "email", None),
+        )
+        for pat, form, also in rules:
+            m = re.search(pat, t, re.M)
+            if m and (also is None or re.search(also, t)):
+                if (
+                    form == "paper"
+                    and re.search(r"微信|短信|【", t)
+                    and not re.search(r"协议书|合同书", t)
+                ):
+                    continue
+                self.put("agreement.form", form, m.start(), m.end(), CONF_INFERRED)
+                return
+        self.put("agreement.form", "chat", 0, min(len(t), 20), CONF_INFERRED)
+
+    def signature_date(self) -> None:
+        """A date standing alone on a line after the signature block is the agreement's date."""
+        if "agreement.date" in self.values:
+            return
+        sign = re.search(r"签字|盖章|签章|签名", self.text)
+        if sign is None:
+            return
+        for m in re.finditer(rf"(?m)^\s*(?P<date>{DATE})\s*$", self.text[sign.end() :]):
+            d = parse_date(m.group("date"))
+            if d is not None:
+                start = sign.end() + m.start("date")
+                self.put("agreement.date", d, start, sign.end() + m.end("date"), CONF_DERIVED)
+                return
+
+    def run(self) -> Extraction:
+        self.read_fields()
+        self.read_sentences()
+        self.read_rates()
+        self.read_red_flags()
+        self.read_schedule()
+        self.check_weekdays()
+        self.check_amount_words()
+        self.check_payee()
+        self.check_totals()
+        self.form()
+        self.signature_date()
+        if self.values.get("agreement.waived") is not None or re.search(_WAIVER, self.text):
+            m = re.search(_WAIVER, self.text)
+            if m:
+                self.put("agreement.waiver_negotiated", True, m.start(), m.end(), CONF_LABELLED)
+        if "agreement.lender.name" in self.values:
+            name = self.values["agreement.lender.name"]
+            kind = _party_kind(name)
+            if kind != "lender":
+                self.put(
+                    "agreement.lender.kind",
+                    kind,
+                    *self._where("agreement.lender.name"),
+                    CONF_DERIVED,
+                )
+        if "agreement.borrower.name" in self.values:
+            self.values.setdefault("agreement.borrower.kind", "individual")
+        return self.result()
+
+    def result(self) -> Extraction:
+        agreement: dict[str, Any] = {}
+        loan: dict[str, Any] = {}
+        for path, value in self.values.items():
+            parts = path.split(".")
+            if parts[0] == "agreement" and "[" not in path:
+                target = agreement
+                for key in parts[1:-1]:
+                    target = target.setdefault(key, {})
+                target[parts[-1]] = _plain(value)
+            elif parts[0] == "loans":
+                loan[parts[1]] = _plain(value)
+        ordered = {"form": agreement.pop("form")} | agreement
+        provenance = {}
+        for path, p in self.prov.items():
+            if path.startswith("loans."):
+                continue
+            provenance[path] = p
+        # loan facts the text states
+        for src, dst in (
+            ("agreement.lender.name", "lender_name"),
+            ("agreement.contract_ref", "contract_no"),
+            ("agreement.loan_amount", "principal"),
+            ("agreement.rate", "rate"),
+        ):
+            if src in self.values:
+                loan[dst] = _plain(self.values[src])
+                provenance[f"loans[0].{dst}"] = self.prov[src]
+        for key in ("contract_date", "overdue_since"):
+            if f"loans.{key}" in self.values:
+                provenance[f"loans[0].{key}"] = self.prov[f"loans.{key}"]
+        if "lender_name" in loan:
+            lt = _lender_type(loan["lender_name"])
+            if lt is not None:
+                loan["lender_type"] = lt
+                provenance["loans[0].lender_type"] = self.prov["agreement.lender.name"]
+            else:
+                loan.pop("lender_name")
+                provenance.pop("loans[0].lender_name")
+        for path in list(provenance):
+            if (
+                path.startswith("agreement.")
+                and "[" not in path
+                and _get(ordered, path) is None
+                and path != "agreement.form"
+            ):
+                provenance.pop(path)
+        loans = [loan] if loan else []
+        return Extraction(
+            agreement=ordered,
+            loans=loans,
+            provenance=provenance,
+            inconsistencies=tuple(self.problems),
+            red_flags=tuple(self.flags),
+        )
+
+
+def _get(data: dict[str, Any], path: str) -> Any:
+    cur: Any = data
+    for key in path.split(".")[1:]:
+        if not isinstance(cur, dict) or key not in cur:
+            return None
+        cur = cur[key]
+    return cur
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return _money_str(value)
+    return value
+
+
+def _lender_type(name: str) -> str | None:
+    if "消费金融" in name:
+        return "consumer_finance"
+    if "小额贷款" in name or "小贷" in name:
+        return "microloan"
+    if name.endswith("银行") or "银行股份" in name or "银行有限" in name:
+        return "bank"
+    return None
+
+
+def _party_kind(name: str) -> str:
+    if re.search(r"催收|资产管理|信息咨询|法务|律师事务所|商务服务|外包", name):
+        return "collection_agency"
+    if re.search(r"科技|网络|信息技术|平台", name) and _lender_type(name) is None:
+        return "platform"
+    if re.fullmatch(_PERSON, name) and not re.search(r"银行|公司|集团", name):
+        return "individual"
+    return "lender"
+
+
+def _drop_invalid(ex: Extraction) -> Extraction:
+    """Remove any value the case format would refuse (so the output always loads)."""
+    from ..errors import InputError
+    from ..load import structure
+    from ..models import Agreement
+
+    agreement = dict(ex.agreement)
+    provenance = dict(ex.provenance)
+    for _ in range(20):
+        try:
+            structure(agreement, Agreement, root="agreement")
+            break
+        except InputError as err:
+            bad = {p for p, _m in err.errors}
+            changed = False
+            for path in bad:
+                key = path.removeprefix("agreement.").split(".")[0].split("[")[0]
+                if key in agreement and key != "form":
+                    agreement.pop(key)
+                    for p in list(provenance):
+                        if p == f"agreement.{key}" or p.startswith(
+                            (f"agreement.{key}.", f"agreement.{key}[")
+                        ):
+                            provenance.pop(p)
+                    changed = True
+            if not changed:
+                break
+    return attrs.evolve(ex, agreement=agreement, provenance=provenance)
+
+
+def extract_agreement(text: str, *, patterns: Patterns | None = None) -> Extraction:
+    """Read an agreement, bill or collector's message and return what it states.
+
+    Raises :class:`~negotiator.errors.InputError` (path ``TEXT``) for text too long to be one
+    agreement or message.
+    """
+    from .reader import check_text
+
+    text = check_text(text)
+    reader = _Reader(text, patterns or load_patterns())
+    ex = reader.run()
+    if "instalments" in ex.agreement or "agreement.instalments" in reader.values:
+        ex.agreement["instalments"] = [
+            {k: _plain(v) for k, v in item.items()}
+            for item in reader.values["agreement.instalments"]
+        ]
+    return _drop_invalid(ex)
+
+
+def iter_examples(patterns: Patterns) -> Iterator[tuple[str, str, Any]]:
+    """Every example of the data file: (where, text, expected value or None)."""
+    for f in patterns.fields:
+        for e in f.examples:
+            yield f.path, e["text"], e["value"]
+    for s in patterns.sentences:
+        for text in s.examples:
+            yield s.path, text, None
+    for r in patterns.rates:
+        for e in r.examples:
+            yield r.path, e["text"], e["value"]

@@ -1,0 +1,228 @@
+"""The pattern data (``negotiator/data/extraction.toml``) compiled into regular expressions.
+
+Placeholders in patterns — ``{money}``, ``{each}``, ``{date}``, ``{ym}`` — stand for the value
+expressions below, so a phrasing added to the data file reads like the text it matches.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import attrs
+
+from ..errors import RuleFileError
+
+__all__ = [
+    "BIG_MONEY",
+    "DATE",
+    "MONEY",
+    "NUMBER_CN",
+    "RATE_VALUE",
+    "YM",
+    "Field",
+    "Patterns",
+    "RedFlag",
+    "load_patterns",
+]
+
+_DIGITS_CN = "〇零一二三四五六七八九十两"
+NUMBER_CN = rf"[{_DIGITS_CN}]+"
+#: An amount written in figures: 12000, 12,000.00, 1.2万, 3千; optional ¥ before, 元 after.
+MONEY = (
+    r"(?:人民币|RMB|CNY|¥|￥)?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?\s*"
+    r"(?:万元|万|千元|千|元|块钱|块|圆)?"
+)
+#: An amount in capital numerals (大写): 壹万贰仟元整, 伍佰元零伍角.
+BIG_MONEY = (
+    r"(?:人民币)?[零壹贰叁肆伍陆柒捌玖拾佰仟萬万亿億]+[元圆]"
+    r"(?:[零壹贰叁肆伍陆柒捌玖]角)?(?:[零壹贰叁肆伍陆柒捌玖]分)?整?"
+)
+#: A full date: 2026年12月15日, 2026-12-15, 2026/12/15, 2026.12.15, 二〇二六年十二月十五日.
+DATE = (
+    r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*[年\-/.]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})"
+    r"\s*[月\-/.]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})(?![\d%])\s*[日号]?"
+)
+#: A year and month: 2026年12月.
+YM = r"(?:\d{4})\s*年\s*(?:\d{1,2})\s*月(?!\s*\d)"
+#: A rate value: 18%, 百分之十八, 万分之五, 千分之一, 0.05%.
+RATE_VALUE = (
+    r"(?:\d+(?:\.\d+)?\s*[%％]|百分之[\d.一二三四五六七八九十点]+|万分之[\d.一二三四五六七八九十点]+"
+    r"|千分之[\d.一二三四五六七八九十点]+|\d+(?:\.\d+)?\s*厘)"
+)
+
+_PLACEHOLDERS = {
+    "{money}": rf"(?P<amount>{MONEY})",
+    "{each}": rf"(?P<each>{MONEY})",
+    "{date}": rf"(?P<date>{DATE})",
+    "{ym}": rf"(?P<ym>{YM})",
+}
+
+
+@attrs.frozen
+class Field:
+    path: str
+    kind: str
+    regex: re.Pattern[str]
+    requires: re.Pattern[str] | None
+    examples: tuple[dict[str, str], ...]
+    before: bool = False
+
+
+@attrs.frozen
+class Sentence:
+    path: str
+    words: re.Pattern[str]
+    and_words: re.Pattern[str] | None
+    examples: tuple[str, ...]
+
+
+@attrs.frozen
+class Example:
+    regex: re.Pattern[str]
+    name: str
+    examples: tuple[str, ...]
+
+
+@attrs.frozen
+class RatePattern:
+    path: str
+    labels: re.Pattern[str]
+    zero: re.Pattern[str] | None
+    examples: tuple[dict[str, str], ...]
+
+
+@attrs.frozen
+class RedFlag:
+    code: str
+    regex: re.Pattern[str]
+    examples: tuple[str, ...]
+
+
+@attrs.frozen
+class Patterns:
+    fields: tuple[Field, ...]
+    sentences: tuple[Sentence, ...]
+    schedules: tuple[Example, ...]
+    schedule_day: tuple[Example, ...]
+    schedule_start: tuple[Example, ...]
+    instalment_lines: tuple[Example, ...]
+    one_off: tuple[Example, ...]
+    deadline: tuple[Example, ...]
+    rates: tuple[RatePattern, ...]
+    red_flags: tuple[RedFlag, ...]
+
+
+def _expand(pattern: str) -> str:
+    for key, value in _PLACEHOLDERS.items():
+        pattern = pattern.replace(key, value)
+    return pattern
+
+
+def _compile(pattern: str, where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(_expand(pattern))
+    except re.error as exc:
+        raise RuleFileError(f"extraction.toml#{where}", f"bad pattern: {exc}") from None
+
+
+def _alt(words: list[str], where: str) -> re.Pattern[str]:
+    return _compile("(?:" + "|".join(words) + ")", where)
+
+
+_FILLER = r"(?:金额|总额|数额)?[ \t:：为是共计约合总了的]*(?:人民币)?[ \t:：(（]*"
+
+
+def _shared_words() -> dict[str, list[str]]:
+    """The agreement check's red-flag word list for notes, shared rather than copied."""
+    from ..facts.scam import KEYWORDS
+
+    return {
+        code: [re.escape(w) for w in words if not w.isascii()] for code, words in KEYWORDS.items()
+    }
+
+
+def compile_patterns(data: dict[str, Any]) -> Patterns:
+    fields = []
+    for i, f in enumerate(data.get("field", [])):
+        where = f"field[{i}]"
+        labels = "(?:" + "|".join(f["labels"]) + ")"
+        fields.append(
+            Field(
+                path=f["path"],
+                kind=f["kind"],
+                regex=_compile(
+                    rf"(?P<value>{MONEY})(?P<label>{labels})"
+                    if f.get("before")
+                    else f"(?P<label>{labels}){_FILLER}",
+                    where,
+                ),
+                before=bool(f.get("before")),
+                requires=_compile(f["requires"], where) if f.get("requires") else None,
+                examples=tuple(f.get("examples", ())),
+            )
+        )
+    sentences = tuple(
+        Sentence(
+            path=s["path"],
+            words=_alt(s["words"], f"sentence[{i}]"),
+            and_words=_alt(s["and_words"], f"sentence[{i}]") if s.get("and_words") else None,
+            examples=tuple(s.get("examples", ())),
+        )
+        for i, s in enumerate(data.get("sentence", []))
+    )
+
+    def examples(key: str) -> tuple[Example, ...]:
+        return tuple(
+            Example(
+                regex=_compile(e["pattern"], f"{key}[{i}]"),
+                name=e.get("name", key),
+                examples=tuple(e.get("examples", ())),
+            )
+            for i, e in enumerate(data.get(key, []))
+        )
+
+    rates = tuple(
+        RatePattern(
+            path=r["path"],
+            labels=_alt(r["labels"], f"rate[{i}]"),
+            zero=_alt(r["zero_words"], f"rate[{i}]") if r.get("zero_words") else None,
+            examples=tuple(r.get("examples", ())),
+        )
+        for i, r in enumerate(data.get("rate", []))
+    )
+    shared = _shared_words()
+    flags = []
+    for i, r in enumerate(data.get("red_flag", [])):
+        words = list(r["words"]) + [w for w in shared.get(r["code"], []) if w not in r["words"]]
+        flags.append(
+            RedFlag(
+                code=r["code"], regex=_alt(words, f"red_flag[{i}]"), examples=tuple(r["examples"])
+            )
+        )
+    return Patterns(
+        fields=tuple(fields),
+        sentences=sentences,
+        schedules=examples("schedule"),
+        schedule_day=examples("schedule_day"),
+        schedule_start=examples("schedule_start"),
+        instalment_lines=examples("instalment_line"),
+        one_off=examples("one_off"),
+        deadline=examples("deadline"),
+        rates=rates,
+        red_flags=tuple(flags),
+    )
+
+
+def raw_patterns() -> dict[str, Any]:
+    text = resources.files("negotiator.data").joinpath("extraction.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+@cache
+def load_patterns() -> Patterns:
+    """The packaged patterns, compiled once."""
+    return compile_patterns(raw_patterns())
