@@ -152,6 +152,18 @@ _PROMPTS: dict[str, tuple[str, str]] = {
         "第 {n} 笔：逾期罚息利率是多少？（如 日息0.05%，或 合同利率的1.5倍）",
         "Loan {n}: the penalty rate? (e.g. 日息0.05% or 合同利率的1.5倍)",
     ),
+    "penalty_multiple": (
+        "第 {n} 笔：罚息是合同利率的几倍？（如 1.5倍；合同写的是利率就答“不知道”）",
+        "Loan {n}: the penalty as a multiple of the contract rate? (e.g. 1.5)",
+    ),
+    "repayment_method": (
+        "第 {n} 笔：还款方式？（等额本息 / 等额本金 / 先息后本 / 一次还本付息）",
+        "Loan {n}: repayment method? (equal_instalment / equal_principal / interest_only / bullet)",
+    ),
+    "instalments_paid": (
+        "第 {n} 笔：已经按时还了几期？",
+        "Loan {n}: how many instalments are paid?",
+    ),
     "penalty_interest": (
         "第 {n} 笔：到现在已计收的罚息多少元？",
         "Loan {n}: penalty interest charged so far?",
@@ -547,6 +559,8 @@ class Interview:
             return b
         if kind == "money":
             m = natural.parse_money(text)
+            if q.name.endswith("_multiple"):
+                m = natural.parse_multiple(text) or m
             if m is None:
                 raise InputError(q.key, "is not a number")
             return format(m.normalize(), "f")

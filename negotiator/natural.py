@@ -595,6 +595,8 @@ def _value(value: Any, t: Any, path: str, originals: dict[str, str]) -> Any:
     if t is Decimal:
         if path.endswith(".value") and (parsed := _fraction(_clean(value))) is not None:
             new = _plain(parsed)  # a rate's value written as a percentage
+        elif path.endswith("_multiple") and (factor := parse_multiple(value)) is not None:
+            new = _plain(factor)  # penalty_multiple = "合同利率的1.5倍"
         else:
             m = parse_money(value)
             new = None if m is None else _plain(m)

@@ -265,6 +265,13 @@ def test_a_naturally_written_case_loads():
     assert case.loans[1].rate == models.Rate(Decimal("0.02"), models.RateUnit.MONTHLY)
 
 
+def test_a_penalty_multiple_field_reads_the_multiple():
+    text = NATURAL.replace(
+        'penalty_rate = "合同利率的1.5倍"', 'penalty_multiple = "合同利率的1.5倍"'
+    )
+    assert str(load_case(text).loans[0].penalty_multiple) == "1.5"
+
+
 def test_dict_and_json_read_the_same_spellings():
     import json
     import tomllib
