@@ -137,6 +137,15 @@ def _build_parser() -> argparse.ArgumentParser:
     sub.add_parser("schema", help="print the JSON Schema of the case format")
 
     p = sub.add_parser(
+        "interview", parents=[common], help="build a case by answering questions, then advise"
+    )
+    p.add_argument("-o", "--output", default="case.toml", help="the case file to write")
+
+    p = sub.add_parser("serve", parents=[common], help="the interview as a local web app")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: local)")
+    p.add_argument("--port", type=int, default=8000)
+
+    p = sub.add_parser(
         "extract",
         help="read an agreement, bill or message (text, DOCX, PDF) into case TOML",
         description="FILE is plain text (any common Chinese encoding), DOCX or PDF, or - for "
@@ -255,6 +264,34 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_interview(args: argparse.Namespace) -> int:
+    from .api import advise
+    from .interview import run_terminal
+    from .letters import render_action_plan
+
+    def read() -> str | None:
+        line = sys.stdin.readline()
+        return line.rstrip("\n") if line else None
+
+    def write(text: str) -> None:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+
+    case = run_terminal(read, write, output=args.output, lang=args.lang)
+    if case is None:
+        return EXIT_OK
+    report = advise(case, lang=args.lang)
+    write(render_action_plan(case, report))
+    return EXIT_VIOLATIONS if report.has_violations else EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .web import serve
+
+    serve(host=args.host, port=args.port, lang=args.lang)
+    return EXIT_OK
+
+
 def _cmd_extract(args: argparse.Namespace) -> int:
     from .extract.output import extract_file, extraction_json, extraction_toml
 
@@ -275,6 +312,21 @@ class _Terminated(KeyboardInterrupt):
 
 def _on_sigterm(signum: int, frame: object) -> None:
     raise _Terminated
+
+
+def _lang_of(argv: Sequence[str] | None) -> str:
+    """The --lang of the command line (for error messages, even when parsing failed)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    for i, arg in enumerate(args):
+        if arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        elif arg == "--lang" and i + 1 < len(args):
+            value = args[i + 1]
+        else:
+            continue
+        if value in ("zh-Hans", "zh-Hant", "en"):
+            return value
+    return "zh-Hans"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -309,11 +361,13 @@ def _main(argv: Sequence[str] | None = None) -> int:
             "rules": _cmd_rules,
             "schema": _cmd_schema,
             "batch": _cmd_batch,
+            "interview": _cmd_interview,
+            "serve": _cmd_serve,
             "extract": _cmd_extract,
         }[args.command]
         return handler(args)
     except InputError as exc:
-        print(f"negotiator: error: {exc}", file=sys.stderr)
+        print(f"negotiator: error: {exc.describe(_lang_of(argv))}", file=sys.stderr)
         return EXIT_INPUT
     except NegotiatorError as exc:
         print(f"negotiator: error: {exc}", file=sys.stderr)

@@ -34,15 +34,22 @@ class InputError(NegotiatorError, ValueError):
         self.path = path
         self.problem = problem
         self.errors: list[tuple[str, str]] = errors if errors else [(path, problem)]
+        #: path → the spelling the person wrote, for values the natural-input layer rewrote.
+        self.originals: dict[str, str] = {}
         head = f"{path}: {problem}" if path else problem
         more = len(self.errors) - 1
         super().__init__(
             head + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
         )
 
-    def describe(self) -> str:
-        """Every problem on its own line."""
-        return "\n".join(f"{p}: {m}" if p else m for p, m in self.errors)
+    def describe(self, lang: str | None = None) -> str:
+        """Every problem on its own line; with ``lang``, worded for people in that language
+        (explanation, example, did-you-mean: see :mod:`negotiator.messages`)."""
+        if lang is None:
+            return "\n".join(f"{p}: {m}" if p else m for p, m in self.errors)
+        from .messages import describe
+
+        return describe(self.errors, lang, self.originals)
 
 
 class RuleFileError(InputError):

@@ -450,8 +450,15 @@ def load_case(source: bytes | str | Path | Mapping[str, Any]) -> Case:
         else:
             raw = source
         data = raw if isinstance(raw, Mapping) else parse_document(raw)
-        case = structure(data, Case)
-        check_references(case)
+        from .natural import canonicalise  # natural spellings → canonical values
+
+        data, originals = canonicalise(data)
+        try:
+            case = structure(data, Case)
+            check_references(case)
+        except InputError as exc:
+            exc.originals = originals
+            raise
         return case
 
 

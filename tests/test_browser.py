@@ -1,0 +1,150 @@
+"""End to end in a real browser: headless Chromium (the distribution's package) driven by
+Playwright, on a phone-sized screen with JavaScript switched off, through the whole interview
+for two personas, reading the plan and downloading a letter.
+
+The test starts and stops the server itself on 127.0.0.1.  Where no browser is installed it
+fails and says what to install (``.ci/run`` installs it); it never skips.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from web_support import LICENSED, PRIVATE, running_server
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str:
+    for candidate in (
+        os.environ.get("NEGOTIATOR_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    pytest.fail(
+        "no Chromium browser found: install the distribution's package "
+        "(apt-get install -y chromium chromium-driver) or set NEGOTIATOR_CHROMIUM; "
+        "the browser test does not skip"
+    )
+
+
+@pytest.fixture(scope="module")
+def browser_context(tmp_path_factory):
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("the browser test needs Playwright: pip install -e '.[test]'")
+    executable = chromium_path()
+    profile = tmp_path_factory.mktemp("chromium-profile")  # a fresh --user-data-dir
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=executable,
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            java_script_enabled=False,  # the app must work without JavaScript
+            viewport={"width": 390, "height": 844},  # a phone
+            is_mobile=True,
+            has_touch=True,
+            accept_downloads=True,
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def answer_everything(page, answers: dict[str, str]) -> list[str]:
+    asked = []
+    for _ in range(120):
+        key_input = page.locator("input[name=key]")
+        if key_input.count() == 0:
+            return asked
+        key = key_input.get_attribute("value")
+        assert key is not None
+        asked.append(key)
+        name = key.rsplit(".", 1)[-1]
+        value = answers.get(name)
+        if value is None:
+            page.click("#unknown")
+            continue
+        choice = page.locator(f"button.choice[value='{value}']")
+        if choice.count():
+            box = choice.bounding_box()
+            assert box is not None and box["height"] >= 44  # a large touch target
+            choice.click()
+        elif page.locator("#answer").count():
+            page.fill("#answer", value)
+            page.click("#next")
+        else:  # check boxes
+            for word in value.split("、"):
+                page.check(f"input[type=checkbox][value='{word}']")
+            page.click("#next")
+    raise AssertionError("the interview did not end")
+
+
+def run_persona(context, base: str, answers: dict[str, str], tmp_path: Path) -> tuple[str, str]:
+    page = context.new_page()
+    page.goto(base + "/")
+    page.click("#start")
+    page.wait_for_selector("input[name=key]", state="attached")
+    # "Why do you ask?" opens without JavaScript (a <details> element).
+    page.click("details summary")
+    assert page.locator(".why").inner_text().strip()
+    asked = answer_everything(page, answers)
+    assert len(asked) == len(set(asked))  # never the same question twice
+    assert "请核对您的回答" in page.content()
+    page.click("#confirm")
+    plan = page.locator("#plan").inner_text()
+    with page.expect_download() as info:
+        page.click("#dl-negotiation_request-docx")
+    target = tmp_path / f"letter-{answers['lender_name']}.docx"
+    info.value.save_as(target)
+    assert target.read_bytes()[:2] == b"PK"
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(str(target)).paragraphs)
+    assert answers["lender_name"] in text
+    with page.expect_download() as info:
+        page.click("#dl-case")
+    case_file = tmp_path / f"case-{answers['lender_name']}.toml"
+    info.value.save_as(case_file)
+    content = page.content()
+    page.click("#end")
+    assert page.locator("#ended").count() == 1
+    page.close()
+    from negotiator.load import load_case
+
+    load_case(case_file)  # the file to keep loads again
+    return plan, content
+
+
+def test_licensed_lender_with_a_proposed_agreement(browser_context, tmp_path):
+    with running_server() as (base, _app):
+        plan, page = run_persona(browser_context, base, LICENSED, tmp_path)
+    assert "协商还款行动计划" in plan
+    assert "某某网络小额贷款有限公司" in plan
+    assert 'id="check"' in page  # the agreement check is shown
+    assert "个人账户" in page or "SCAM" in page or "诈骗" in page
+
+
+def test_private_lender(browser_context, tmp_path):
+    with running_server() as (base, _app):
+        plan, page = run_persona(browser_context, base, PRIVATE, tmp_path)
+    assert "协商还款行动计划" in plan
+    assert "张三" in plan
+    assert 'id="check"' not in page
