@@ -39,7 +39,9 @@ __all__ = ["FORMATS", "plan_context", "render_action_plan", "texts"]
 FORMATS: Mapping[str, str] = {"text": "txt", "markdown": "md", "html": "html"}
 
 #: Categories the plan shows in their own sections; every other category is shown generically.
-OWN = frozenset({"situation", "preparation", "strategy", "consequence", "aftercare", "prevention"})
+OWN = frozenset(
+    {"situation", "lawsuit", "preparation", "strategy", "consequence", "aftercare", "prevention"}
+)
 
 
 @cache
@@ -250,7 +252,9 @@ def plan_context(case: Case, report: Report, lang: str) -> dict[str, Any]:
         "t": t,
         "as_of": en_date(day) if lang == "en" else cn_date(day),
         "summary": summary,
-        "situations": [_finding_view(f, lang) for f in _of(findings, "situation")],
+        # the court's deadlines belong with the situation, at the top of the plan
+        "situations": [_finding_view(f, lang) for f in _of(findings, "situation")]
+        + [_finding_view(f, lang) for f in _of(findings, "lawsuit")],
         "budget_known": bool(budget.get("known")),
         "budget_rows": budget_rows,
         "checklist": checklist,

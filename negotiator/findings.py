@@ -29,6 +29,7 @@ CATEGORY_ORDER = {
     for i, c in enumerate(
         (
             "situation",
+            "lawsuit",
             "scam",
             "collection",
             "fee",
