@@ -55,7 +55,8 @@ COMPLETE: dict[str, Any] = {
         "contract_ref": "JK2024060001",
         **settlement(),
         "rate": {"value": "0.18", "unit": "annual"},
-        "breach_clause": "任一期逾期超过宽限期的，按原合同处理剩余款项。",
+        "breach_clause": "任一期逾期超过宽限期仍未补足的，甲方可要求一次性偿还剩余款项，"
+        "已减免的款项不予恢复。",
         "cure_days": 5,
         "allocation_order": "先本金后利息",
         "credit_reporting": "按期还款报送正常，结清后报送结清",
@@ -144,7 +145,7 @@ REMOVALS: dict[str, tuple[Callable[[dict[str, Any]], None], str, str]] = {
     "lender's signature": (_set("lender_signed", False), "AGREEMENT_MISSING_SIGNATURES", "warning"),
     "borrower's signature": (
         _set("borrower_signed", False),
-        "AGREEMENT_MISSING_SIGNATURES",
+        "AGREEMENT_BORROWER_NOT_SIGNED",
         "info",
     ),
     "date": (_drop("date"), "AGREEMENT_MISSING_DATE", "warning"),
@@ -403,6 +404,9 @@ def test_every_agreement_and_scam_rule_cites_a_source_and_uses_a_promised_or_add
         "AGREEMENT_AFFORDABILITY_UNCHECKED",
         "AGREEMENT_UNFAIR_STANDARD_TERMS",
         "AGREEMENT_THIRD_PARTY_CONSENT",
+        "AGREEMENT_BORROWER_NOT_SIGNED",
+        "AGREEMENT_PRIVATE_LENDER_ACCOUNT",
+        "AGREEMENT_BREACH_REVIVES_WAIVER",
     }
     mine = [r for r in load_rules().rules if r.file in ("agreement.toml", "scam.toml")]
     assert mine

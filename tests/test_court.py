@@ -87,9 +87,24 @@ def test_court_deadline_before_service_is_refused() -> None:
 def test_court_fields_load() -> None:
     case = load_case(
         _case(
-            'served_on = 2026-10-30\ncase_number = "（2026）某0101民初1号"\nprocedure = "small_claims"'
+            'served_on = 2026-10-30\ncase_number = "（2026）某0101民初1号"\n'
+            'procedure = "small_claims"'
         )
     )
     assert case.court is not None
     assert case.court.served_on == dt.date(2026, 10, 30)
     assert case.court.procedure.value == "small_claims"
+
+
+def test_breach_clause_reviving_the_waiver_is_detected_and_negation_is_not() -> None:
+    from negotiator.facts.agreement import breach_revives
+    from negotiator.models import Agreement, AgreementForm
+
+    def revives(text: str) -> bool:
+        return breach_revives(Agreement(form=AgreementForm.PAPER, breach_clause=text))
+
+    assert revives("任一期逾期超过15日未还的，乙方有权恢复原合同约定并要求一次性清偿剩余款项。")
+    assert revives("逾期的，减免作废，按原合同计收罚息。")
+    assert not revives("逾期超过15日的，可要求一次性偿还剩余款项，已减免的款项不予恢复。")
+    assert not revives("逾期的，甲方不恢复原合同约定的罚息。")
+    assert not revives("逾期超过15日的，甲方可要求一次性偿还剩余款项。")

@@ -13,10 +13,73 @@ from typing import Any
 
 from ..analysis import CaseAnalysis
 from ..analysis.agreement import RATE_TOLERANCE
-from ..models import AccountKind, AgreementForm, PartyKind
+from ..calc.caps import Regime
+from ..models import AccountKind, Agreement, AgreementForm, LenderType, PartyKind
 from .schema import Fact, FactKind, Field, FieldType, choice, extra, flag, integer, money, rate
 
-__all__ = ["AGREEMENT", "KINDS", "derive"]
+__all__ = ["AGREEMENT", "BREACH_REVIVES_WORDS", "KINDS", "derive", "payee_state"]
+
+#: Words in a breach clause that bring back what the agreement waived or the original terms
+#: (matched after removing spaces).  A clause that only accelerates the remaining instalments
+#: ("要求一次性清偿剩余款项") is not caught by these.
+BREACH_REVIVES_WORDS = (
+    "恢复原合同",
+    "恢复原借款合同",
+    "恢复原约定",
+    "按原合同",
+    "按照原合同",
+    "原合同约定执行",
+    "恢复减免",
+    "减免作废",
+    "减免无效",
+    "取消减免",
+    "撤销减免",
+    "收回减免",
+    "恢复计收",
+    "恢复罚息",
+    "恢复计息",
+)
+
+_HOLDER_NOISE = ("（个人）", "(个人)", "个人", "本人", " ", "\u3000")
+
+
+def _bare(name: str) -> str:
+    for noise in _HOLDER_NOISE:
+        name = name.replace(noise, "")
+    return name
+
+
+def payee_state(g: Agreement, lender_names: tuple[str | None, ...]) -> str:
+    """Whether the named payee is the lender itself: ``lender``, ``other`` or ``unknown``.
+
+    Names are compared without spaces and without a "（个人）" or "本人" marker, and must then be
+    equal (孙某 and 孙某某 are different people).
+    """
+    if g.account_holder is None:
+        return "unknown"
+    holder = _bare(g.account_holder)
+    if not holder:
+        return "unknown"
+    names = [_bare(n) for n in lender_names if n]
+    if not names:
+        return "unknown"
+    return "lender" if any(holder == n for n in names) else "other"
+
+
+def breach_revives(g: Agreement) -> bool:
+    """The breach clause restores waived amounts or the original contract's terms."""
+    if g.breach_clause is None:
+        return False
+    text = "".join(g.breach_clause.split())
+    for word in BREACH_REVIVES_WORDS:
+        start = text.find(word)
+        while start >= 0:
+            # "不恢复原合同", "不予按原合同…": a negated mention restores nothing
+            if "不" not in text[max(0, start - 3) : start]:
+                return True
+            start = text.find(word, start + 1)
+    return False
+
 
 _ID_STATES = ("missing", "valid", "length", "format", "checksum", "birth_date")
 _USCC_STATES = ("missing", "valid", "length", "format", "checksum")
@@ -108,6 +171,15 @@ AGREEMENT = FactKind(
         "limitation_may_have_expired": flag(
             "more than 3 years passed since the last known event on the loan"
         ),
+        "private_lender": flag("the loan it settles is from a private person"),
+        "regime": choice("cap regime of the loan it settles (unknown if none matches)", Regime),
+        "payee": choice(
+            "the named payee is the lender itself, someone else, or not named",
+            ("lender", "other", "unknown"),
+        ),
+        "breach_revives": flag(
+            "the breach clause restores the waived amounts or the original contract's terms"
+        ),
     },
     extras={
         "missing_amounts": extra("list", "keys of the missing amounts"),
@@ -148,6 +220,9 @@ AGREEMENT = FactKind(
         "lender_kind_en": extra("text", "what the creditor party is, in English"),
         "cure_days_shown": extra("int", "grace days as written"),
         "limitation_runs_from": extra("date", "the last known event on the loan"),
+        "account_holder": extra("text", "the payee named in the agreement"),
+        "loan_lender_name": extra("text", "the lender of the loan it settles"),
+        "breach_clause": extra("text", "the breach clause as written"),
     },
 )
 
@@ -166,6 +241,9 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
     aff = x.affordability
     counter = aff.counter if aff is not None else None
     worst = aff.worst if aff is not None else None
+    la = next((la for la in a.loans if la.id == x.loan_id), None)
+    regime = la.regime if la is not None else "unknown"
+    loan_lender = la.loan.lender_name if la is not None else None
     id_state = "missing" if g.borrower.id_number is None else (x.borrower_id_problem or "valid")
     uscc_state = "missing" if g.lender.uscc is None else (x.lender_uscc_problem or "valid")
     values: dict[str, Any] = {
@@ -219,6 +297,10 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
         "third_party_contact_consent": g.third_party_contact_consent,
         "excludes_borrower_rights": g.excludes_borrower_rights,
         "limitation_may_have_expired": x.limitation_may_have_expired,
+        "private_lender": x.lender_type is LenderType.PRIVATE,
+        "regime": regime,
+        "payee": payee_state(g, (loan_lender, g.lender.name)),
+        "breach_revives": breach_revives(g),
     }
     kind_zh, kind_en = _PARTY_WORDS[g.lender.kind.value]
     extras: dict[str, Any] = {
@@ -260,5 +342,8 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
         "lender_kind_en": kind_en,
         "cure_days_shown": g.cure_days,
         "limitation_runs_from": x.limitation_from,
+        "account_holder": g.account_holder,
+        "loan_lender_name": loan_lender,
+        "breach_clause": g.breach_clause,
     }
     yield Fact(kind="agreement", id="agreement", subject="agreement", values=values, extras=extras)
