@@ -65,15 +65,31 @@ def _cite_label(c: Citation, lang: str) -> str:
     return cite(c, lang)
 
 
+def _cite_line(f: Finding, lang: str) -> str:
+    """The legal basis, then the seed articles as mere references (never as 依据)."""
+    t = texts()[lang]
+    laws = [cite(c, lang) for c in f.citations if c.seed is None]
+    seeds = [_cite_label(c, lang) for c in f.citations if c.seed is not None]
+    sep = ", " if lang == "en" else "，"
+    parts = []
+    if laws:
+        parts.append(f"{t['see_sources']}: {sep.join(laws)}")
+    if seeds:
+        parts.append(f"{t['see_refs']}: {' '.join(seeds)}")
+    return "; ".join(parts) if lang == "en" else "；".join(parts)
+
+
 def _finding_view(f: Finding, lang: str) -> dict[str, Any]:
     return {
-        "title": f.title or f.code,
+        # every rule has a title in every language (a test holds it); never show the code
+        "title": f.title or texts()[lang]["category"].get(f.category, ""),
         "code": f.code,
         "message": f.message,
         "severity": f.severity,
         "subject": f.subject,
         "status": f.status or "",
         "sources": [_cite_label(c, lang) for c in f.citations],
+        "cite_line": _cite_line(f, lang),
     }
 
 
@@ -212,7 +228,8 @@ def _steps(
         steps.append(t["extension_pause"].format(months=plan["recovery_months"]))
     elif extension:
         steps.append(t["extension_before_due"])
-    steps.append(t["writing"])
+    private = any(o.get("lender_type") == "private" for o in plan.get("offers", []))
+    steps.append(t["writing_private" if private else "writing"])
     steps.append(t["pay"])
     if _int(plan.get("overdue_loans")) > 0:
         steps.append(t["credit"])
@@ -246,6 +263,9 @@ def plan_context(case: Case, report: Report, lang: str) -> dict[str, Any]:
     day: dt.date = report.as_of
     offers = _offers(plan, lang)
     budget_rows = _budget_rows(budget, lang)
+    if any(loan.lender_type.value == "private" for loan in case.loans):
+        # paying a private lender's own account is normal: the notice must not forbid it
+        t = {**t, "notice": [*t["notice"][:-1], t["notice_private"]]}
     return {
         "lang": lang,
         "html_lang": "en" if lang == "en" else report.lang,
