@@ -18,6 +18,7 @@ the report (findings and ``Report.figures``), formatted by filters.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -236,6 +237,37 @@ def _steps(
     return steps
 
 
+def _glance(
+    findings: Sequence[Finding],
+    summary: Sequence[Mapping[str, str]],
+    offers: Sequence[Mapping[str, Any]],
+    steps: Sequence[str],
+    lang: str,
+) -> dict[str, Any]:
+    """The one-screen summary: the situation in one line, the monthly payments, the first three
+    steps and any court deadline — every figure taken from the sections below it."""
+    sep = "; " if lang == "en" else "；"
+    titles = [f.title for f in findings if f.category == "situation" and f.title]
+    facts = [f"{row['label']} {row['value']}" for row in summary]
+    situation = sep.join(facts + titles)
+    pay = []
+    for o in offers:
+        if o.get("monthly") and o["monthly"] != "—":
+            count = o.get("instalments")
+            times = (
+                ""
+                if not count or count == "—"
+                else (f" × {count}" if lang == "en" else f" × {count}期")
+            )
+            pay.append(f"{o['loan']} {o['lender']}: {o['monthly']}{times}")
+    deadlines = []
+    for f in findings:
+        if f.category == "lawsuit" and f.data.get("answer_deadline"):
+            day = dt.date.fromisoformat(str(f.data["answer_deadline"]))
+            deadlines.append(f"{f.title}: {en_date(day) if lang == 'en' else cn_date(day)}")
+    return {"situation": situation, "pay": pay, "now": list(steps[:3]), "deadlines": deadlines}
+
+
 def _sources(findings: Sequence[Finding]) -> list[dict[str, str]]:
     seeds = seed_sections()
     used = sorted({c.seed for f in findings for c in f.citations if c.seed is not None})
@@ -263,6 +295,7 @@ def plan_context(case: Case, report: Report, lang: str) -> dict[str, Any]:
     day: dt.date = report.as_of
     offers = _offers(plan, lang)
     budget_rows = _budget_rows(budget, lang)
+    steps = _steps(report, plan, checklist, lang)
     if any(loan.lender_type.value == "private" for loan in case.loans):
         # paying a private lender's own account is normal: the notice must not forbid it
         t = {**t, "notice": [*t["notice"][:-1], t["notice_private"]]}
@@ -295,7 +328,8 @@ def plan_context(case: Case, report: Report, lang: str) -> dict[str, Any]:
         "budget_table": [[r["label"], r["value"]] for r in budget_rows],
         "consequences": [_finding_view(f, lang) for f in _of(findings, "consequence")],
         "others": _others(findings, lang),
-        "steps": _steps(report, plan, checklist, lang),
+        "steps": steps,
+        "glance": _glance(findings, summary, offers, steps, lang),
         "aftercare": [_finding_view(f, lang) for f in _of(findings, "aftercare", "prevention")],
         "sources": _sources(findings),
     }
@@ -313,4 +347,13 @@ def render_action_plan(case: Case, report: Report, *, fmt: str = "text") -> str:
     context = plan_context(case, report, lang)
     env = letter_environment(fmt)
     out = env.get_template(f"action_plan/plan.{ext}.j2").render(**context)
-    return to_traditional(out) if report.lang == "zh-Hant" else out
+    return _hant(out) if report.lang == "zh-Hant" else out
+
+
+#: OpenCC's s2t turns 签 into 籤 (a lot, a slip) even where it means signing (簽).
+_SIGN = re.compile(r"籤(?=[協字署訂名收約])")
+
+
+def _hant(text: str) -> str:
+    """Traditional Chinese, with 簽 wherever the text speaks of signing."""
+    return _SIGN.sub("簽", to_traditional(text))

@@ -296,7 +296,8 @@ def test_personal_account_is_a_violation_and_the_cli_exits_1(tmp_path: Path, cap
     path.write_text(json.dumps(c, default=str, ensure_ascii=False), encoding="utf-8")
     assert main(["check", str(path)]) == 1
     out = capsys.readouterr().out
-    assert "SCAM_PERSONAL_ACCOUNT" in out and "违法或无效" in out
+    assert "要求还到个人账户" in out and "违法或无效" in out
+    assert "SCAM_PERSONAL_ACCOUNT" not in out  # titles, never codes, in what a person reads
     ok = tmp_path / "ok.json"
     ok.write_text(json.dumps(COMPLETE, default=str, ensure_ascii=False), encoding="utf-8")
     assert main(["check", str(ok), "--lang", "en"]) == 0

@@ -76,3 +76,11 @@ def test_private_lender_plan_does_not_forbid_paying_the_lender(
     text = _out(capsys, "advise", str(ROOT / "examples" / "multi_lender.toml"))
     assert "只还到出借人本人名下的账户" in text
     assert "不向个人账户转账，不透露短信验证码" not in text
+
+
+def test_traditional_plan_writes_sign_as_qian_with_bamboo_only_for_lots(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    text = _out(capsys, "advise", str(ROOT / "examples" / "long_term.toml"), "--lang", "zh-Hant")
+    assert re.search(r"籤[協字署訂名收約]", text) is None
+    assert "簽協議" in text
