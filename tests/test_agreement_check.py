@@ -301,7 +301,7 @@ def test_personal_account_is_a_violation_and_the_cli_exits_1(tmp_path: Path, cap
     ok = tmp_path / "ok.json"
     ok.write_text(json.dumps(COMPLETE, default=str, ensure_ascii=False), encoding="utf-8")
     assert main(["check", str(ok), "--lang", "en"]) == 0
-    assert "AGREEMENT_BINDING_AS_WRITTEN" in capsys.readouterr().out
+    assert "A signed agreement binds as written" in capsys.readouterr().out
 
 
 def test_rate_written_for_the_plan_is_checked_against_its_schedule() -> None:
