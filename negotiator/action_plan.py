@@ -18,6 +18,7 @@ the report (findings and ``Report.figures``), formatted by filters.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -39,7 +40,9 @@ __all__ = ["FORMATS", "plan_context", "render_action_plan", "texts"]
 FORMATS: Mapping[str, str] = {"text": "txt", "markdown": "md", "html": "html"}
 
 #: Categories the plan shows in their own sections; every other category is shown generically.
-OWN = frozenset({"situation", "preparation", "strategy", "consequence", "aftercare", "prevention"})
+OWN = frozenset(
+    {"situation", "lawsuit", "preparation", "strategy", "consequence", "aftercare", "prevention"}
+)
 
 
 @cache
@@ -63,15 +66,31 @@ def _cite_label(c: Citation, lang: str) -> str:
     return cite(c, lang)
 
 
+def _cite_line(f: Finding, lang: str) -> str:
+    """The legal basis, then the seed articles as mere references (never as 依据)."""
+    t = texts()[lang]
+    laws = [cite(c, lang) for c in f.citations if c.seed is None]
+    seeds = [_cite_label(c, lang) for c in f.citations if c.seed is not None]
+    sep = ", " if lang == "en" else "，"
+    parts = []
+    if laws:
+        parts.append(f"{t['see_sources']}: {sep.join(laws)}")
+    if seeds:
+        parts.append(f"{t['see_refs']}: {' '.join(seeds)}")
+    return "; ".join(parts) if lang == "en" else "；".join(parts)
+
+
 def _finding_view(f: Finding, lang: str) -> dict[str, Any]:
     return {
-        "title": f.title or f.code,
+        # every rule has a title in every language (a test holds it); never show the code
+        "title": f.title or texts()[lang]["category"].get(f.category, ""),
         "code": f.code,
         "message": f.message,
         "severity": f.severity,
         "subject": f.subject,
         "status": f.status or "",
         "sources": [_cite_label(c, lang) for c in f.citations],
+        "cite_line": _cite_line(f, lang),
     }
 
 
@@ -223,11 +242,43 @@ def _steps(
         steps.append(t["extension_pause"].format(months=plan["recovery_months"]))
     elif extension:
         steps.append(t["extension_before_due"])
-    steps.append(t["writing"])
+    private = any(o.get("lender_type") == "private" for o in plan.get("offers", []))
+    steps.append(t["writing_private" if private else "writing"])
     steps.append(t["pay"])
     if _int(plan.get("overdue_loans")) > 0:
         steps.append(t["credit"])
     return steps
+
+
+def _glance(
+    findings: Sequence[Finding],
+    summary: Sequence[Mapping[str, str]],
+    offers: Sequence[Mapping[str, Any]],
+    steps: Sequence[str],
+    lang: str,
+) -> dict[str, Any]:
+    """The one-screen summary: the situation in one line, the monthly payments, the first three
+    steps and any court deadline — every figure taken from the sections below it."""
+    sep = "; " if lang == "en" else "；"
+    titles = [f.title for f in findings if f.category == "situation" and f.title]
+    facts = [f"{row['label']} {row['value']}" for row in summary]
+    situation = sep.join(facts + titles)
+    pay = []
+    for o in offers:
+        if o.get("monthly") and o["monthly"] != "—":
+            count = o.get("instalments")
+            times = (
+                ""
+                if not count or count == "—"
+                else (f" × {count}" if lang == "en" else f" × {count}期")
+            )
+            pay.append(f"{o['loan']} {o['lender']}: {o['monthly']}{times}")
+    deadlines = []
+    for f in findings:
+        if f.category == "lawsuit" and f.data.get("answer_deadline"):
+            day = dt.date.fromisoformat(str(f.data["answer_deadline"]))
+            deadlines.append(f"{f.title}: {en_date(day) if lang == 'en' else cn_date(day)}")
+    return {"situation": situation, "pay": pay, "now": list(steps[:3]), "deadlines": deadlines}
 
 
 def _sources(findings: Sequence[Finding]) -> list[dict[str, str]]:
@@ -257,13 +308,19 @@ def plan_context(case: Case, report: Report, lang: str) -> dict[str, Any]:
     day: dt.date = report.as_of
     offers = _offers(plan, lang)
     budget_rows = _budget_rows(budget, lang)
+    steps = _steps(report, plan, checklist, lang)
+    if any(loan.lender_type.value == "private" for loan in case.loans):
+        # paying a private lender's own account is normal: the notice must not forbid it
+        t = {**t, "notice": [*t["notice"][:-1], t["notice_private"]]}
     return {
         "lang": lang,
         "html_lang": "en" if lang == "en" else report.lang,
         "t": t,
         "as_of": en_date(day) if lang == "en" else cn_date(day),
         "summary": summary,
-        "situations": [_finding_view(f, lang) for f in _of(findings, "situation")],
+        # the court's deadlines belong with the situation, at the top of the plan
+        "situations": [_finding_view(f, lang) for f in _of(findings, "situation")]
+        + [_finding_view(f, lang) for f in _of(findings, "lawsuit")],
         "budget_known": bool(budget.get("known")),
         "budget_rows": budget_rows,
         "checklist": checklist,
@@ -284,7 +341,8 @@ def plan_context(case: Case, report: Report, lang: str) -> dict[str, Any]:
         "budget_table": [[r["label"], r["value"]] for r in budget_rows],
         "consequences": [_finding_view(f, lang) for f in _of(findings, "consequence")],
         "others": _others(findings, lang),
-        "steps": _steps(report, plan, checklist, lang),
+        "steps": steps,
+        "glance": _glance(findings, summary, offers, steps, lang),
         "aftercare": [_finding_view(f, lang) for f in _of(findings, "aftercare", "prevention")],
         "sources": _sources(findings),
     }
@@ -302,4 +360,13 @@ def render_action_plan(case: Case, report: Report, *, fmt: str = "text") -> str:
     context = plan_context(case, report, lang)
     env = letter_environment(fmt)
     out = env.get_template(f"action_plan/plan.{ext}.j2").render(**context)
-    return to_traditional(out) if report.lang == "zh-Hant" else out
+    return _hant(out) if report.lang == "zh-Hant" else out
+
+
+#: OpenCC's s2t turns 签 into 籤 (a lot, a slip) even where it means signing (簽).
+_SIGN = re.compile(r"籤(?=[協字署訂名收約])")
+
+
+def _hant(text: str) -> str:
+    """Traditional Chinese, with 簽 wherever the text speaks of signing."""
+    return _SIGN.sub("簽", to_traditional(text))

@@ -35,6 +35,7 @@ CATEGORY_ORDER = {
     for i, c in enumerate(
         (
             "situation",
+            "lawsuit",
             "scam",
             "collection",
             "fee",

@@ -12,15 +12,18 @@ Moving a due date
 the same calendar month**, or, when the month has no working day left after it, to the
 **previous working day**.  Staying inside the month matters: affordability is judged month by
 month, and a date pushed into the next month would put two instalments into one month's
-budget.  Dates in years the calendar does not know are left where they are.
+budget.  In years the calendar does not know, the same rule is applied to weekends only
+(Saturday and Sunday), so a due date is moved the same way in every year; the answer then says
+``known=False`` and callers note that public holidays of that year were not allowed for.
 
 >>> d = adjust_due_date(dt.date(2026, 10, 1))        # 国庆节
 >>> d.due, d.moved_from, d.holiday_zh
 (datetime.date(2026, 10, 8), datetime.date(2026, 10, 1), '国庆节')
 >>> adjust_due_date(dt.date(2026, 10, 12)).moved_from is None   # a Monday
 True
->>> adjust_due_date(dt.date(2031, 1, 1)).known
-False
+>>> late = adjust_due_date(dt.date(2033, 1, 1))            # a Saturday, year not covered
+>>> late.known, late.due
+(False, datetime.date(2033, 1, 3))
 """
 
 from __future__ import annotations
@@ -101,7 +104,7 @@ def adjust_due_date(day: dt.date) -> AdjustedDate:
     process runs): schedules of many cases share their due dates.
     """
     if not _known(day):
-        return AdjustedDate(due=day, moved_from=None, known=False)
+        return _adjust_weekend(day)
     if _workday(day):
         return AdjustedDate(due=day, moved_from=None, known=True)
     name = holiday_name(day)
@@ -117,3 +120,19 @@ def adjust_due_date(day: dt.date) -> AdjustedDate:
             return AdjustedDate(candidate, day, True, zh, en)
     # A month without a single working day does not occur; keep the date rather than guess.
     return AdjustedDate(due=day, moved_from=None, known=True, holiday_zh=zh, holiday_en=en)
+
+
+def _adjust_weekend(day: dt.date) -> AdjustedDate:
+    """The same move as :func:`adjust_due_date`, with weekends as the only rest days."""
+    if day.weekday() < 5:
+        return AdjustedDate(due=day, moved_from=None, known=False)
+    last = calendar.monthrange(day.year, day.month)[1]
+    for d in range(day.day + 1, last + 1):
+        candidate = day.replace(day=d)
+        if candidate.weekday() < 5:
+            return AdjustedDate(candidate, day, False)
+    for d in range(day.day - 1, 0, -1):
+        candidate = day.replace(day=d)
+        if candidate.weekday() < 5:
+            return AdjustedDate(candidate, day, False)
+    return AdjustedDate(due=day, moved_from=None, known=False)  # pragma: no cover

@@ -38,6 +38,8 @@ __all__ = [
     "Conduct",
     "ContactChannel",
     "ContactTarget",
+    "Court",
+    "CourtProcedure",
     "DocumentKind",
     "EmploymentStatus",
     "EvidenceKind",
@@ -243,6 +245,13 @@ class LawsuitStatus(StrEnum):
     THREATENED = "threatened"
     FILED = "filed"
     JUDGMENT = "judgment"
+
+
+class CourtProcedure(StrEnum):
+    ORDINARY = "ordinary"  # 普通程序
+    SIMPLIFIED = "simplified"  # 简易程序
+    SMALL_CLAIMS = "small_claims"  # 小额诉讼程序
+    UNKNOWN = "unknown"
 
 
 class NegotiationEventKind(StrEnum):
@@ -740,6 +749,48 @@ class IntermediaryPayment:
     loan: str | None = attrs.field(default=None, metadata=doc("loan id it concerns, if any"))
 
 
+@attrs.frozen
+class Court:
+    """A lawsuit already filed: what the court papers say (every field optional)."""
+
+    served_on: dt.date | None = attrs.field(
+        default=None,
+        metadata=doc("date the 起诉状副本 (copy of the statement of claim) was received"),
+    )
+    case_number: str | None = attrs.field(
+        default=None, validator=text(60), metadata=doc("案号, as printed on the court papers")
+    )
+    court: str | None = attrs.field(
+        default=None, validator=text(100), metadata=doc("the court hearing the case")
+    )
+    procedure: CourtProcedure = attrs.field(
+        default=CourtProcedure.UNKNOWN,
+        metadata=doc("ordinary (普通), simplified (简易), small_claims (小额) or unknown"),
+    )
+    answer_deadline: dt.date | None = attrs.field(
+        default=None, metadata=doc("答辩期 end date when the court's notice states one")
+    )
+    evidence_deadline: dt.date | None = attrs.field(
+        default=None, metadata=doc("举证期限 end date when the court's notice states one")
+    )
+    hearing_date: dt.date | None = attrs.field(
+        default=None, metadata=doc("开庭日期 on the summons (传票)")
+    )
+
+
+def _court_fits(inst: Any, _a: attrs.Attribute[Any], court: Court | None) -> None:
+    if court is None:
+        return
+    if inst.lawsuit not in (LawsuitStatus.FILED, LawsuitStatus.JUDGMENT):
+        raise FieldError("court", 'court details need lawsuit = "filed" or "judgment"')
+    if (
+        court.served_on is not None
+        and court.answer_deadline is not None
+        and court.answer_deadline < court.served_on
+    ):
+        raise FieldError("court", "answer_deadline is before served_on")
+
+
 def _unique_loan_ids(_inst: Any, _a: attrs.Attribute[Any], loans: tuple[Loan, ...]) -> None:
     if not loans:
         raise FieldError("loans", "at least one loan is needed")
@@ -778,6 +829,11 @@ class Case:
     )
     as_of: dt.date | None = attrs.field(
         default=None, metadata=doc("the date the case describes; defaults to today")
+    )
+    court: Court | None = attrs.field(
+        default=None,
+        validator=_court_fits,
+        metadata=doc("the lawsuit's papers: service date, 案号, court, procedure"),
     )
 
     def loan_ids(self) -> list[str]:

@@ -40,7 +40,7 @@ _TEXTS: dict[str, dict[str, Any]] = {
             "nothing_to_pay": "没有需要分期偿还的金额。",
         },
         "columns": ("期数", "还款日", "金额（元）"),
-        "moved": "（{date}为节假日，顺延）",
+        "moved": "（{date}为休息日，已调整）",
         "disclaimer": (
             "本报告仅提供信息，不构成法律意见或法律代理；重要决定前请咨询律师或法律援助机构。"
         ),
@@ -66,7 +66,7 @@ _TEXTS: dict[str, dict[str, Any]] = {
             "nothing_to_pay": "Nothing remains to be paid in instalments.",
         },
         "columns": ("No.", "Due date", "Amount (CNY)"),
-        "moved": " (moved from the holiday {date})",
+        "moved": " (moved from the rest day {date})",
         "disclaimer": "This report is information, not legal advice or representation; consult "
         "a lawyer or a legal-aid centre before important decisions.",
     },

@@ -267,7 +267,16 @@ def _fdatetime(ctx: Any, value: dt.datetime | None) -> str | None:
 
 
 _DOC_NUMBER = re.compile(r"^([^《（〔]+)(（[^）]*）)$")
-_ARTICLE = re.compile(r"^(\d+)(之[一二三四五六七八九十]+)?(?:\s*¶\s*(\d+))?$")
+_ARTICLE = re.compile(r"^(\d+)(之[一二三四五六七八九十]+)?(?:\s*¶\s*(\d+))?(?:\((\d+)\))?$")
+_ITEM_CN = "〇一二三四五六七八九十"
+
+
+def _item_cn(n: int) -> str:
+    """An item number in Chinese numerals (1–99), as 第（五）项 is written."""
+    if n <= 10:
+        return _ITEM_CN[n]
+    tens, ones = divmod(n, 10)
+    return f"{_ITEM_CN[tens] if tens > 1 else ''}十{_ITEM_CN[ones] if ones else ''}"
 
 
 def cite(citation: Any, lang: str = "zh-Hans") -> str:
@@ -301,6 +310,8 @@ def _cite_text(law: str, article: Any, lang: str) -> str:
         text = f"第{m.group(1)}条{m.group(2) or ''}"
         if m.group(3):
             text += f"第{m.group(3)}款"
+        if m.group(4):
+            text += f"第（{_item_cn(int(m.group(4)))}）项"
         return law + text
     return law + art
 

@@ -67,6 +67,7 @@ SEVERITIES = ("info", "advice", "warning", "violation")
 CATEGORIES = (
     "preparation",
     "situation",
+    "lawsuit",
     "strategy",
     "agreement",
     "fee",

@@ -208,10 +208,16 @@ def test_adjusted_date_is_a_workday_in_the_same_month(day: dt.date) -> None:
 
 
 @given(st.dates(min_value=dt.date(2027, 1, 1), max_value=dt.date(2100, 12, 31)))
-def test_years_beyond_the_data_are_left_alone(day: dt.date) -> None:
+def test_years_beyond_the_data_move_off_weekends_only(day: dt.date) -> None:
     adj = adjust_due_date(day)
-    assert not adj.known and adj.due == day and adj.moved_from is None
+    assert not adj.known and adj.holiday_zh is None
     assert is_workday(day) is None
+    if day.weekday() < 5:
+        assert adj.due == day and adj.moved_from is None
+    else:
+        # the same rule as in known years, with weekends as the only rest days
+        assert adj.moved_from == day and adj.due.weekday() < 5
+        assert (adj.due.year, adj.due.month) == (day.year, day.month)
 
 
 def test_adjusted_workday_on_a_weekend() -> None:

@@ -139,8 +139,10 @@ def test_threats_outrank_and_replace_the_general_rule_for_a_usurious_private_loa
     assert [f.rule for f in threats] == ["collection.threats-illegal-debt"]
     assert threats[0].severity == "violation"
     assert "110" in threats[0].message
-    police = [f for f in report.by_code("COMPLAINT_CHANNEL") if f.rule == "complaint.police"]
-    assert len(police) == 1
+    routes = {f.rule for f in report.by_code("COMPLAINT_CHANNEL")}
+    # the debt looks illegal: the police route names 刑法293之一, the general one does not fire
+    assert "complaint.police-illegal-debt" in routes
+    assert not {"complaint.police", "complaint.police-2012"} & routes
 
 
 def _routes(lender_type: str, contact: dict[str, Any]) -> set[str]:
@@ -162,12 +164,14 @@ def _routes(lender_type: str, contact: dict[str, Any]) -> set[str]:
 @pytest.mark.parametrize(
     ("lender_type", "routes"),
     [
-        ("bank", {"lender-first", "nfra-12378", "pboc-12363", "nifa"}),
-        ("consumer_finance", {"lender-first", "nfra-12378", "pboc-12363", "nifa"}),
-        ("bank_via_platform", {"lender-first", "nfra-12378", "pboc-12363", "nifa"}),
-        ("microloan", {"lender-first", "local-regulator", "pboc-12363", "nifa"}),
-        ("private", {"private-collection"}),
-        ("other", {"lender-first", "private-collection"}),
+        # no charge problem: 12363 (credit records only) is not named
+        ("bank", {"lender-first", "nfra-12378", "nifa"}),
+        ("consumer_finance", {"lender-first", "nfra-12378", "nifa"}),
+        ("bank_via_platform", {"lender-first", "nfra-12378", "nifa"}),
+        ("microloan", {"lender-first", "local-regulator", "nifa"}),
+        # conduct in 2025: the 2012 text of the 治安管理处罚法
+        ("private", {"private-collection-2012"}),
+        ("other", {"lender-first", "private-collection-2012"}),
     ],
 )
 def test_complaint_routing_for_night_calls(lender_type: str, routes: set[str]) -> None:

@@ -762,8 +762,9 @@ def test_check_report_groups_by_severity_and_lists_requests_and_counter_proposal
     )
     text = report_text(check(full_case(agreement=tight)))
     warnings = text.index("== 需要注意")
-    assert text.index("[AGREEMENT_NOT_WRITTEN]") > warnings
-    assert text.index("[AGREEMENT_UNAFFORDABLE]") > warnings
+    assert text.index("- 协议没有落到书面: ") > warnings
+    assert text.index("- 按您的收支还不起: ") > warnings
+    assert "AGREEMENT_" not in text  # no raw codes in what a person reads
     assert "依据: " in text
     requests = text.split("== 请要求对方补充或修改")[1]
     assert "请把商定的全部条款以书面形式" in requests

@@ -705,11 +705,18 @@ _CLAWBACK = re.compile(
 )
 
 
+#: A negated mention ("已减免的款项不予恢复", "不恢复原合同约定的罚息") revives nothing: the
+#: phrase is removed, up to the next punctuation mark, before :data:`_CLAWBACK` is searched.
+_NEGATED = re.compile(r"(不予|不得|不再|不)(恢复|按原合同|按照原合同|按原约定)[^，。；,;.]*")
+
+
 def clawback_clause(agreement: Agreement) -> bool:
     """A waiver is in the agreement and its breach clause revives it (or the old terms)."""
     waiver = (agreement.waived or ZERO) > 0 or agreement.waiver_negotiated
     clause = agreement.breach_clause
-    return bool(waiver and clause and _CLAWBACK.search(clause))
+    if not (waiver and clause):
+        return False
+    return bool(_CLAWBACK.search(_NEGATED.sub("", "".join(clause.split()))))
 
 
 def analyse_agreement(

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 from ..analysis import CaseAnalysis
-from . import agreement, case, checklist, contact, loan, scam, strategy
+from . import agreement, case, checklist, contact, lawsuit, loan, scam, strategy
 from .schema import Fact, FactKind
 
 __all__ = ["KINDS", "Fact", "FactKind", "derive_facts"]
 
-_MODULES = (case, loan, contact, agreement, checklist, strategy, scam)
+_MODULES = (case, loan, contact, agreement, checklist, strategy, scam, lawsuit)
 
 KINDS: Mapping[str, FactKind] = {k.name: k for m in _MODULES for k in m.KINDS}
 

@@ -13,10 +13,37 @@ from typing import Any
 
 from ..analysis import CaseAnalysis
 from ..analysis.agreement import RATE_TOLERANCE
-from ..models import AccountKind, AgreementForm, PartyKind
+from ..calc.caps import Regime
+from ..models import AccountKind, Agreement, AgreementForm, LenderType, PartyKind
 from .schema import Fact, FactKind, Field, FieldType, choice, extra, flag, integer, money, rate
 
-__all__ = ["AGREEMENT", "KINDS", "derive"]
+__all__ = ["AGREEMENT", "KINDS", "derive", "payee_state"]
+
+_HOLDER_NOISE = ("（个人）", "(个人)", "个人", "本人", " ", "\u3000")
+
+
+def _bare(name: str) -> str:
+    for noise in _HOLDER_NOISE:
+        name = name.replace(noise, "")
+    return name
+
+
+def payee_state(g: Agreement, lender_names: tuple[str | None, ...]) -> str:
+    """Whether the named payee is the lender itself: ``lender``, ``other`` or ``unknown``.
+
+    Names are compared without spaces and without a "（个人）" or "本人" marker, and must then be
+    equal (孙某 and 孙某某 are different people).
+    """
+    if g.account_holder is None:
+        return "unknown"
+    holder = _bare(g.account_holder)
+    if not holder:
+        return "unknown"
+    names = [_bare(n) for n in lender_names if n]
+    if not names:
+        return "unknown"
+    return "lender" if any(holder == n for n in names) else "other"
+
 
 _ID_STATES = ("missing", "valid", "length", "format", "checksum", "birth_date")
 _USCC_STATES = ("missing", "valid", "length", "format", "checksum")
@@ -111,6 +138,12 @@ AGREEMENT = FactKind(
         "above_claimed": money("plan payments above the loan's claimed balance (the ledger)"),
         "above_lawful": money("plan payments above the loan's lawful balance (the ledger)"),
         "clawback": flag("a late payment revives the waived amounts or the original terms"),
+        "private_lender": flag("the loan it settles is from a private person"),
+        "regime": choice("cap regime of the loan it settles (unknown if none matches)", Regime),
+        "payee": choice(
+            "the named payee is the lender itself, someone else, or not named",
+            ("lender", "other", "unknown"),
+        ),
     },
     extras={
         "missing_amounts": extra("list", "keys of the missing amounts"),
@@ -154,6 +187,9 @@ AGREEMENT = FactKind(
         "lender_kind_en": extra("text", "what the creditor party is, in English"),
         "cure_days_shown": extra("int", "grace days as written"),
         "limitation_runs_from": extra("date", "the last known event on the loan"),
+        "account_holder": extra("text", "the payee named in the agreement"),
+        "loan_lender_name": extra("text", "the lender of the loan it settles"),
+        "breach_clause": extra("text", "the breach clause as written"),
     },
 )
 
@@ -172,6 +208,9 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
     aff = x.affordability
     counter = aff.counter if aff is not None else None
     worst = aff.worst if aff is not None else None
+    la = next((la for la in a.loans if la.id == x.loan_id), None)
+    regime = la.regime if la is not None else "unknown"
+    loan_lender = la.loan.lender_name if la is not None else None
     id_state = "missing" if g.borrower.id_number is None else (x.borrower_id_problem or "valid")
     uscc_state = "missing" if g.lender.uscc is None else (x.lender_uscc_problem or "valid")
     values: dict[str, Any] = {
@@ -228,6 +267,9 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
         "above_claimed": x.above_claimed,
         "above_lawful": x.above_lawful,
         "clawback": x.clawback,
+        "private_lender": x.lender_type is LenderType.PRIVATE,
+        "regime": regime,
+        "payee": payee_state(g, (loan_lender, g.lender.name)),
     }
     kind_zh, kind_en = _PARTY_WORDS[g.lender.kind.value]
     extras: dict[str, Any] = {
@@ -272,5 +314,8 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
         "claimed_total": x.claimed_total,
         "lawful_total": x.lawful_total,
         "share": x.share,
+        "account_holder": g.account_holder,
+        "loan_lender_name": loan_lender,
+        "breach_clause": g.breach_clause,
     }
     yield Fact(kind="agreement", id="agreement", subject="agreement", values=values, extras=extras)

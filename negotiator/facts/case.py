@@ -40,6 +40,11 @@ CASE = FactKind(
         "lawsuit": choice("none, threatened, filed or judgment", LawsuitStatus),
         "max_overdue_days": integer("days overdue of the longest-overdue loan", required=True),
         "long_overdue": flag("some loan is overdue at least `long_overdue_days` (parameter)"),
+        "hardship_end": choice(
+            "none (no ongoing hardship), known (every ongoing hardship has an expected end) or "
+            "unknown (some ongoing hardship has none)",
+            ("none", "known", "unknown"),
+        ),
         "waiting_terms": choice(
             "whether all, some or none of the overdue loans have a projection of further charges",
             ("all", "some", "none"),
@@ -62,6 +67,13 @@ CASE = FactKind(
 )
 
 KINDS = (CASE,)
+
+
+def _hardship_end(a: CaseAnalysis) -> str:
+    ongoing = [h for h in a.plan.hardships if h.ongoing]
+    if not ongoing:
+        return "none"
+    return "known" if all(h.months_left is not None for h in ongoing) else "unknown"
 
 
 def derive(a: CaseAnalysis) -> Iterator[Fact]:
@@ -100,6 +112,7 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
             "max_overdue_days": p.max_overdue_days,
             "long_overdue": p.long_overdue,
             "waiting_terms": p.waiting_terms,
+            "hardship_end": _hardship_end(a),
         },
         extras={
             "safety_margin": a.budget.safety_margin,

@@ -17,6 +17,7 @@ from ..analysis import CaseAnalysis
 from ..analysis.loans import LoanAnalysis
 from ..calc.caps import Regime
 from ..models import Conduct, ContactChannel, ContactTarget, LenderType
+from .loan import PSL_2025_FROM
 from .schema import Fact, FactKind, choice, extra, flag, integer
 
 __all__ = ["CONTACT", "CONTACT_DAY", "KINDS", "derive"]
@@ -60,6 +61,16 @@ _CONDUCT_EN = {
     Conduct.FAKE_LEGAL_DOCUMENT: "fake legal documents",
 }
 
+_EVIDENCE_ZH = {
+    True: "您已经保存了这次联系的记录，请继续妥善保管",
+    False: "这次联系您还没有录音或截图，请尽快保存通话记录、短信或聊天截图",
+}
+_EVIDENCE_EN = {
+    True: "you have kept a record of this contact; keep it safe",
+    False: "you have no recording or screenshot of this contact yet; save the call log, "
+    "messages or chat screenshots soon",
+}
+
 CONTACT = FactKind(
     name="contact",
     doc="One recorded collection contact.",
@@ -84,6 +95,9 @@ CONTACT = FactKind(
         ),
         "lender_type": choice("who lends", LenderType),
         "regime": choice("cap regime of the loan", Regime),
+        "from_2026": flag(
+            "on or after 2026-01-01, when the revised 治安管理处罚法 (2025修订) took effect"
+        ),
     },
     extras={
         "lender_name": extra("text", "the lender"),
@@ -96,6 +110,8 @@ CONTACT = FactKind(
         "target_en": extra("text", "who was contacted (English)"),
         "conduct_zh": extra("list", "what the collector did (Chinese)"),
         "conduct_en": extra("list", "what the collector did (English)"),
+        "evidence_note_zh": extra("text", "what to do about evidence of this contact (Chinese)"),
+        "evidence_note_en": extra("text", "what to do about evidence of this contact (English)"),
     },
 )
 
@@ -107,6 +123,9 @@ CONTACT_DAY = FactKind(
         "contacts": integer("contact records of any kind that day", required=True),
         "quiet_contacts": integer("of which between 22:00 and 08:00", required=True),
         "lender_type": choice("who lends", LenderType),
+        "from_2026": flag(
+            "on or after 2026-01-01, when the revised 治安管理处罚法 (2025修订) took effect"
+        ),
     },
     extras={
         "lender_name": extra("text", "the lender"),
@@ -143,6 +162,7 @@ def _contacts(i: int, la: LoanAnalysis) -> Iterator[Fact]:
                 "debt_above_cap": above,
                 "lender_type": la.loan.lender_type.value,
                 "regime": la.regime,
+                "from_2026": c.at.date() >= PSL_2025_FROM,
             },
             extras={
                 "lender_name": la.loan.lender_name,
@@ -155,6 +175,8 @@ def _contacts(i: int, la: LoanAnalysis) -> Iterator[Fact]:
                 "target_en": _TARGET_EN[c.target],
                 "conduct_zh": [_CONDUCT_ZH[x] for x in shown],
                 "conduct_en": [_CONDUCT_EN[x] for x in shown],
+                "evidence_note_zh": _EVIDENCE_ZH[c.evidence],
+                "evidence_note_en": _EVIDENCE_EN[c.evidence],
             },
         )
 
@@ -173,6 +195,7 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
                     "contacts": day.contacts,
                     "quiet_contacts": day.quiet_contacts,
                     "lender_type": la.loan.lender_type.value,
+                    "from_2026": day.day >= PSL_2025_FROM,
                 },
                 extras={"lender_name": la.loan.lender_name, "date": day.day},
             )

@@ -9,20 +9,22 @@
     One fee of one loan: its kind, timing, amount, whether the contract disclosed it and who
     collects it.
 ``complaint``
-    One per (loan, kind of problem) the figures show — ``charges``, ``collection`` or
-    ``threats`` — plus one case-wide ``debt_agent`` when a paid intermediary is involved.  The
-    complaint rules route each to the right channel for the lender's type.
+    One per loan for its charge and collection problems together (so each channel is named once
+    per lender, listing every issue), one per loan for threats or violence, plus one case-wide
+    ``debt_agent`` when a paid intermediary is involved.  The complaint rules route each to the
+    channels that fit the lender's type.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
 from ..analysis import CaseAnalysis
 from ..analysis.loans import MONEY_CEILING, LoanAnalysis
 from ..calc.caps import Regime
-from ..models import FeeKind, FeeTiming, LenderType
+from ..models import FeeKind, FeeTiming, LawsuitStatus, LenderType
 from ..money import ROUNDING, ZERO
 from .schema import Fact, FactKind, FieldType, choice, extra, flag, integer, money, rate
 
@@ -48,6 +50,7 @@ _ISSUES_ZH = {
     "third_party": "联系第三人或透露债务",
     "abusive": "辱骂、冒充公检法或伪造法律文书",
     "threats": "威胁、暴力、限制人身自由或跟踪",
+    "harassment": "反复打电话、发信息干扰正常生活",
 }
 _ISSUES_EN = {
     "upfront_deduction": "money deducted up front",
@@ -64,6 +67,7 @@ _ISSUES_EN = {
     "third_party": "third parties contacted or told of the debt",
     "abusive": "insults, impersonating officials or fake legal papers",
     "threats": "threats, violence, confinement or stalking",
+    "harassment": "repeated calls or messages disturbing daily life",
 }
 _FEE_ZH = {
     FeeKind.SERVICE: "服务费",
@@ -129,6 +133,16 @@ LOAN = FactKind(
         ),
         "interest_charged": flag("a rate above 0 or some interest is charged"),
         "undisclosed_total": money("total of fees the contract did not disclose", required=True),
+        "damages_vs_loss": choice(
+            "overdue interest + 违约金 against the estimated loss: above (more than 130 % of it), "
+            "within (at most 130 %), or unknown (合同编通则解释 65)",
+            ("above", "within", "unknown"),
+        ),
+        "creditor_may_have_changed": flag(
+            "someone other than the contract lender may hold the debt now: a bank lending "
+            "through a platform, a guarantee fee (担保代偿), or a lender or collector named as an "
+            "asset-management, factoring or guarantee company"
+        ),
         "projected_30": money("extra charges after 30 more days unpaid"),
         "projected_90": money("extra charges after 90 more days unpaid"),
         "projected_180": money("extra charges after 180 more days unpaid"),
@@ -201,11 +215,28 @@ FEE = FactKind(
 
 COMPLAINT = FactKind(
     name="complaint",
-    doc="A kind of problem with one loan (or with a paid intermediary) that may be reported.",
+    doc="What may be reported about one lender's loan: its charge and collection problems "
+    "together (one fact), threats or violence (one fact), or a paid intermediary (one per case).",
     fields={
-        "problem": choice("charges, collection, threats or debt_agent", PROBLEMS),
+        "problem": choice(
+            "charges (charge problems, perhaps with collection ones), collection (collection "
+            "problems only), threats or debt_agent",
+            PROBLEMS,
+        ),
+        "has_charges": flag("the loan's figures show a charge problem"),
+        "has_collection": flag("the recorded contacts show a collection problem"),
         "lender_type": choice("who lends (other for a case-wide problem)", LenderType),
         "regime": choice("cap regime of the loan", Regime),
+        "conduct_period": choice(
+            "when the collection conduct happened: none recorded, only before 2026-01-01, only "
+            "from 2026-01-01 (the revised 治安管理处罚法), or both",
+            ("none", "before_2026", "from_2026", "both"),
+        ),
+        "debt_above_cap": flag(
+            "part of the debt looks unlawful (private or unidentified lender above the cap, or "
+            "interest without an interest clause), not merely reducible"
+        ),
+        "in_court": flag("a lawsuit has been filed or decided"),
     },
     extras={
         "lender_name": extra("text", "the lender (or the intermediary)"),
@@ -275,6 +306,8 @@ def _loan_values(la: LoanAnalysis) -> tuple[dict[str, object], dict[str, object]
         "projected_90": la.projected_extra.get(90),
         "projected_180": la.projected_extra.get(180),
         "contacts": len(la.contacts),
+        "damages_vs_loss": _damages_vs_loss(la),
+        "creditor_may_have_changed": _creditor_may_have_changed(la),
     }
     extras: dict[str, object] = {
         "lender_name": loan.lender_name,
@@ -317,26 +350,87 @@ def _loan_values(la: LoanAnalysis) -> tuple[dict[str, object], dict[str, object]
     return values, extras
 
 
+#: Words in a lender's or collector's name that suggest the debt was sold or paid off by a
+#: guarantor (债权转让, 担保代偿).
+_HOLDER_WORDS = ("资产管理", "资产经营", "保理", "担保", "不良资产")
+
+#: 合同编通则解释 第65条: damages more than 30 % above the loss are generally excessive.
+_EXCESSIVE = Decimal("1.3")
+
+
+def _damages_vs_loss(la: LoanAnalysis) -> str:
+    loss = la.loss_estimate
+    if loss is None or loss <= 0:
+        return "unknown"
+    damages = (la.penalty_interest or ZERO) + la.default_damages
+    return "above" if damages > loss * _EXCESSIVE else "within"
+
+
+def _creditor_may_have_changed(la: LoanAnalysis) -> bool:
+    loan = la.loan
+    if loan.lender_type is LenderType.BANK_VIA_PLATFORM:
+        return True
+    if any(f.fee.kind is FeeKind.GUARANTEE for f in la.fees):
+        return True
+    names = [loan.lender_name] + [c.contact.collector or "" for c in la.contacts]
+    return any(w in n for n in names for w in _HOLDER_WORDS)
+
+
+#: The revised 治安管理处罚法 (2025修订) applies to conduct from this day.
+PSL_2025_FROM = dt.date(2026, 1, 1)
+
+
+def _period(dates: list[dt.date]) -> str:
+    if not dates:
+        return "none"
+    before = any(d < PSL_2025_FROM for d in dates)
+    after = any(d >= PSL_2025_FROM for d in dates)
+    return "both" if before and after else ("from_2026" if after else "before_2026")
+
+
+def _collection_words(la: LoanAnalysis, issues: tuple[str, ...]) -> tuple[str, ...]:
+    """A private lender is not bound by the collection industry's standard: its night calls
+    and call counts are named as what they are, harassment."""
+    if la.loan.lender_type is not LenderType.PRIVATE:
+        return issues
+    out: list[str] = []
+    for x in issues:
+        word = "harassment" if x in ("quiet_hours", "excessive_calls") else x
+        if word not in out:
+            out.append(word)
+    return tuple(out)
+
+
 def _complaints(a: CaseAnalysis) -> Iterator[Fact]:
+    in_court = a.case.lawsuit in (LawsuitStatus.FILED, LawsuitStatus.JUDGMENT)
     for i, la in enumerate(a.loans):
         charge = la.charge_issues()
-        coll = tuple(x for x in la.collection_issues() if x != "threats")
-        problems: list[tuple[str, tuple[str, ...]]] = []
-        if charge:
-            problems.append(("charges", charge))
-        if coll:
-            problems.append(("collection", coll))
+        coll = _collection_words(la, tuple(x for x in la.collection_issues() if x != "threats"))
+        common = {
+            "lender_type": la.loan.lender_type.value,
+            "regime": la.regime,
+            "conduct_period": _period([cf.contact.at.date() for cf in la.contacts]),
+            "debt_above_cap": la.debt_above_cap(),
+            "in_court": in_court,
+        }
+        problems: list[tuple[str, tuple[str, ...], bool, bool]] = []
+        if charge or coll:
+            # one fact for charges and collection together: one entry per channel per lender
+            problems.append(
+                ("charges" if charge else "collection", charge + coll, bool(charge), bool(coll))
+            )
         if la.threatened():
-            problems.append(("threats", ("threats",)))
-        for problem, issues in problems:
+            problems.append(("threats", ("threats",), False, True))
+        for problem, issues, has_charges, has_collection in problems:
             yield Fact(
                 kind="complaint",
                 id=f"complaint-{i + 1}-{problem}",
                 subject=la.id,
                 values={
                     "problem": problem,
-                    "lender_type": la.loan.lender_type.value,
-                    "regime": la.regime,
+                    "has_charges": has_charges,
+                    "has_collection": has_collection,
+                    **common,
                 },
                 extras={
                     "lender_name": la.loan.lender_name,
@@ -350,7 +444,16 @@ def _complaints(a: CaseAnalysis) -> Iterator[Fact]:
             kind="complaint",
             id="complaint-case-debt-agent",
             subject="case",
-            values={"problem": "debt_agent", "lender_type": "other", "regime": "unknown"},
+            values={
+                "problem": "debt_agent",
+                "has_charges": False,
+                "has_collection": False,
+                "lender_type": "other",
+                "regime": "unknown",
+                "conduct_period": "none",
+                "debt_above_cap": False,
+                "in_court": in_court,
+            },
             extras={
                 "lender_name": agreement.intermediary or "—",
                 "issues_zh": ["付费中介（债务优化、代理协商等）"],

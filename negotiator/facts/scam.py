@@ -17,8 +17,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..analysis import CaseAnalysis
-from ..models import AccountKind, Case, Conduct
+from ..analysis.loans import LoanAnalysis
+from ..models import AccountKind, Case, Conduct, LenderType
 from ..money import ZERO
+from .agreement import payee_state
 from .schema import Fact, FactKind, choice, extra, flag
 
 __all__ = [
@@ -97,6 +99,15 @@ RED_FLAGS = FactKind(
         "paid": flag("money was already paid (structured payments outside an agreement)"),
         "verification_code": flag("an SMS verification code was asked for"),
         "debt_agent": flag("a paid intermediary (debt optimisation, credit repair) is involved"),
+        "private_lender": flag(
+            "agreement source: the loan it settles is from a private person (paying that person's "
+            "own account is normal); false for the other sources"
+        ),
+        "payee": choice(
+            "agreement source: the named payee is the lender itself, someone else, or not named "
+            "(unknown for the other sources)",
+            ("lender", "other", "unknown"),
+        ),
     },
     extras={
         "personal_account_dates": extra("list", "dates the personal account came up"),
@@ -112,6 +123,7 @@ RED_FLAGS = FactKind(
         "demanded_total": extra("money", "money demanded but not paid"),
         "payees": extra("list", "who received or demanded it"),
         "purposes": extra("list", "what it was called"),
+        "lender_name": extra("text", "agreement source: the lender of the loan it settles"),
     },
 )
 
@@ -233,10 +245,18 @@ def personal_payment_field(case: Case) -> str | None:
 
 
 def _fact(
-    source: str, hits: Mapping[str, list[dt.date]], extras: dict[str, Any], *, paid: bool = False
+    source: str,
+    hits: Mapping[str, list[dt.date]],
+    extras: dict[str, Any],
+    *,
+    paid: bool = False,
+    private_lender: bool = False,
+    payee: str = "unknown",
 ) -> Fact:
     values: dict[str, Any] = {"source": source} | {f: bool(hits.get(f)) for f in FLAGS}
     values["paid"] = paid
+    values["private_lender"] = private_lender
+    values["payee"] = payee
     dates = {f"{f}_dates": sorted(set(hits.get(f, []))) for f in FLAGS}
     return Fact(
         kind="red_flags",
@@ -245,6 +265,14 @@ def _fact(
         values=values,
         extras={**dates, **extras},
     )
+
+
+def _settled_loan(a: CaseAnalysis) -> LoanAnalysis | None:
+    """The loan the agreement settles (the only loan when the agreement names none)."""
+    x = a.agreement
+    if x is None:
+        return None
+    return next((la for la in a.loans if la.id == x.loan_id), None)
 
 
 def derive(a: CaseAnalysis) -> Iterator[Fact]:
@@ -259,6 +287,9 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
             or (g.intermediary_fee is not None and g.intermediary_fee > 0),
         }
         if any(flags.values()):
+            la = _settled_loan(a)
+            lender = la.loan.lender_name if la is not None else None
+            private = la is not None and la.loan.lender_type is LenderType.PRIVATE
             day = g.date or a.as_of
             hits = {f: [day] for f, on in flags.items() if on}
             yield _fact(
@@ -270,7 +301,10 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
                     "deposit_amount": g.deposit_required,
                     "intermediary": g.intermediary,
                     "intermediary_fee": g.intermediary_fee,
+                    "lender_name": lender,
                 },
+                private_lender=private,
+                payee=payee_state(g, (lender, g.lender.name)),
             )
 
     demanded: dict[str, list[dt.date]] = {}
@@ -278,9 +312,17 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
     noted: dict[str, list[dt.date]] = {}
     counterparts: list[str] = []
     for loan in case.loans:
+        private = loan.lender_type is LenderType.PRIVATE
         for c in loan.collection_contacts:
             for conduct in c.conduct:
                 flag_name = _CONDUCT.get(conduct)
+                if (
+                    flag_name == "personal_account"
+                    and private
+                    and (c.collector is None or c.collector == loan.lender_name)
+                ):
+                    # a private lender asking to be paid into his own account is ordinary
+                    continue
                 if flag_name is not None:
                     demanded.setdefault(flag_name, []).append(c.at.date())
                     if c.collector and c.collector not in collectors:
