@@ -214,14 +214,15 @@ def test_each_lender_gets_the_payments_its_share_needs():
     borrower = {"monthly_income": "6000", "essential_expenses": "3500"}
     loans = [loan("甲", "21000", daily="0.0005"), loan("乙", "8600", daily="0.001")]
     offers = analyse(case(borrower, loans)).plan.offers
-    # 2,250 a month split 8,600 : 21,000 → 653.72 / 1,596.28, cut to whole yuan.
+    # 2,250 a month split 8,600 : 21,000 in whole yuan → 653.72 / 1,596.28: 653 and 1,596,
+    # the yuan left over to the larger remainder (乙).
     assert [(o.lender_name, o.monthly, o.instalments) for o in offers] == [
-        ("乙", Decimal("653"), 14),
+        ("乙", Decimal("654"), 14),
         ("甲", Decimal("1596"), 14),
     ]
-    # 8,600 − 13 × 653 = 111; 21,000 − 13 × 1,596 = 252
+    # 8,600 − 13 × 654 = 98; 21,000 − 13 × 1,596 = 252
     assert [o.offer.text() for o in offers if o.offer] == [
-        "前13期每月653元、末期111元",
+        "前13期每月654元、末期98元",
         "前13期每月1,596元、末期252元",
     ]
 

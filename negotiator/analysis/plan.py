@@ -493,7 +493,12 @@ def analyse_plan(
     )
 
     # Whole yuan per lender: the same figures the plan, the check and the letters print.
-    shares = [share.to_integral_value(rounding=ROUND_FLOOR) for share in shares]
+    # (the affordable amount is whole yuan; the largest-remainder split is done in yuan units)
+    if ranked and affordable > 0 and affordable == affordable.to_integral_value():
+        units = split_proportional(affordable / 100, [la.owed for la in ranked])
+        shares = [to_fen(u * 100) for u in units]
+    else:
+        shares = [share.to_integral_value(rounding=ROUND_FLOOR) for share in shares]
     ag = case.agreement
     ag_loan = (ag.loan or (ids[0] if len(ids) == 1 else None)) if ag is not None else None
 
