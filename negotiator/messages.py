@@ -215,7 +215,7 @@ def example(path: str, lang: str) -> str | None:
     return None
 
 
-def suggest(path: str, problem: str) -> list[str]:
+def suggest(path: str, problem: str, original: str | None = None) -> list[str]:
     """Did-you-mean candidates for a misspelt key or closed-set word."""
     if problem.startswith("unknown field"):
         holder, _t = field_type(path.rsplit(".", 1)[0]) if "." in path else (None, models.Case)
@@ -228,7 +228,10 @@ def suggest(path: str, problem: str) -> list[str]:
             return difflib.get_close_matches(key, names, n=3, cutoff=0.6)
         return []
     m = re.match(r"'(.*)' is not one of", problem)
-    if m:
+    written = m.group(1) if m else None
+    if written is None and original is not None and problem.startswith("expected one of"):
+        written = original  # the loader does not echo the value; the case's own text does
+    if written is not None:
         _h, t = field_type(path)
         if typing.get_origin(t) is tuple:
             t = typing.get_args(t)[0]
@@ -239,7 +242,7 @@ def suggest(path: str, problem: str) -> list[str]:
             for value, spellings in SYNONYMS.get(t, {}).items():
                 for s in spellings:
                     words[s] = value
-            close = difflib.get_close_matches(m.group(1), list(words), n=3, cutoff=0.5)
+            close = difflib.get_close_matches(written, list(words), n=3, cutoff=0.5)
             out: list[str] = []
             for c in close:
                 if words[c] not in out:
@@ -290,7 +293,7 @@ def describe_problem(
         lines.append(
             f"  {wrote}: {original[:60]!r}" if base == "en" else f"  {wrote}：“{original[:60]}”"
         )
-    names = suggest(path, problem)
+    names = suggest(path, problem, original)
     sep = ": " if base == "en" else "："
     if names:
         lines.append(f"  {dym}{sep}" + (" / ".join(names)) + ("?" if base == "en" else "？"))

@@ -70,6 +70,12 @@ SYNONYMS: dict[type[Enum], dict[str, tuple[str, ...]]] = {
         "interest_only": ("先息后本", "按月付息到期还本", "按月付息、到期还本"),
         "bullet": ("一次还本付息", "到期一次还本付息"),
     },
+    models.CourtProcedure: {
+        "ordinary": ("普通程序", "普通"),
+        "simplified": ("简易程序", "简易"),
+        "small_claims": ("小额诉讼程序", "小额诉讼", "小额程序"),
+        "unknown": ("不知道", "不清楚", "未知"),
+    },
     models.RateUnit: {
         "daily": ("日", "每日", "日息", "日利率"),
         "monthly": ("月", "每月", "月息", "月利率"),

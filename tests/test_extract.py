@@ -467,7 +467,7 @@ def test_check_from_text_merges_and_marks(
     assert main(["check", "--from-text", str(text), str(case)]) == 1
     out = capsys.readouterr().out
     assert out.startswith("来自文本的字段")
-    assert "agreement.repayment_account" in out and "SCAM_PERSONAL_ACCOUNT" in out
+    assert "agreement.repayment_account" in out and "要求还到个人账户" in out
     assert main(["check", "--from-text", str(text), str(case), "--json"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert "agreement.instalments" in data["from_text"]["fields"]

@@ -105,7 +105,7 @@ def test_every_problem_is_listed_at_once():
 def test_english_and_traditional():
     text = HEAD + 'lender_type = "小額贷款"\n'
     en = problems(text, "en")
-    assert "did you mean: microloan?" in en and "is not one of the words allowed" in en
+    assert "did you mean: microloan?" in en and "one of the allowed words is expected" in en
     hant = problems(text, "zh-Hant")
     assert "您是不是想寫" in hant
 

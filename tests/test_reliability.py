@@ -297,7 +297,7 @@ def test_batch_from_stdin_refuses_to_overwrite_the_file_it_reads(tmp_path):
 def test_sigterm_stops_a_batch_cleanly(tmp_path):
     line = json.dumps(case(borrower={"monthly_income": "3000"}))
     source = tmp_path / "in.jsonl"
-    source.write_text((line + "\n") * 4000)
+    source.write_text((line + "\n") * 40000)
     out = tmp_path / "out.jsonl"
     proc = subprocess.Popen(
         [
@@ -395,7 +395,8 @@ def test_escaped_surrogate_in_a_json_file_is_exit_2(tmp_path):
     path = tmp_path / "a.json"
     path.write_text(json.dumps(case(loans=[loan(lender_name="x\ud800")])), encoding="utf-8")
     proc = cli("advise", str(path))
-    assert proc.returncode == 2 and proc.stderr.count(b"\n") == 1
+    assert proc.returncode == 2 and proc.stderr.startswith(b"negotiator: error:")
+    assert b"Traceback" not in proc.stderr
 
 
 @pytest.mark.parametrize("target", ["dir", "missing/x.txt"])

@@ -38,6 +38,7 @@ CROSS_FIELD = re.compile(
     "|".join(
         [
             r"names no loan of the case",
+            r"court details need lawsuit",
             r"several loans: say which one",
             r"is already (the|the default) id of",
             r"before|after|later than|earlier than",
