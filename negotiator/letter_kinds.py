@@ -1,4 +1,4 @@
-"""The names of the letter kinds and formats, without importing anything.
+"""The names of the letter kinds and formats, without importing the pipeline.
 
 The command line lists them in its help (``negotiator letter --help``) and checks them while
 parsing its arguments; keeping them here lets ``negotiator --version`` and ``--help`` start
@@ -7,10 +7,12 @@ without loading the pipeline.  :mod:`negotiator.letters` re-exports both tuples.
 
 from __future__ import annotations
 
-__all__ = ["FORMATS", "LETTER_KINDS"]
+from typing import Literal, TypeAlias, get_args
+
+__all__ = ["FORMATS", "LETTER_KINDS", "LetterKind"]
 
 #: Every document kind, in the order a borrower usually needs them (stable ASCII ids).
-LETTER_KINDS: tuple[str, ...] = (
+LetterKind: TypeAlias = Literal[
     "negotiation_request",
     "hardship_statement",
     "agreement_draft",
@@ -20,7 +22,8 @@ LETTER_KINDS: tuple[str, ...] = (
     "credit_objection",
     "negotiation_log",
     "action_plan",
-)
+]
+LETTER_KINDS: tuple[str, ...] = get_args(LetterKind)
 
 #: Output formats; ``docx`` returns bytes, the others text.
 FORMATS: tuple[str, ...] = ("text", "markdown", "html", "docx")

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
+from .letter_kinds import LetterKind
 from .models import Case
 
 __all__ = [
@@ -34,18 +35,6 @@ TextFormat: TypeAlias = Literal["text", "markdown", "html"]
 Format: TypeAlias = Literal["text", "markdown", "html", "docx"]
 #: What a batch line is evaluated for.
 Mode: TypeAlias = Literal["advise", "check"]
-#: Every document :func:`negotiator.render_letter` can produce.
-LetterKind: TypeAlias = Literal[
-    "negotiation_request",
-    "hardship_statement",
-    "agreement_draft",
-    "waiver_request",
-    "written_confirmation",
-    "complaint",
-    "credit_objection",
-    "negotiation_log",
-    "action_plan",
-]
 #: What every public operation accepts as a case: a loaded :class:`~negotiator.models.Case`,
 #: a mapping (e.g. from ``json.loads``), TOML or JSON text, the bytes of a file, or a path.
 CaseInput: TypeAlias = Case | Mapping[str, Any] | str | bytes | Path
