@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import types
 import typing
 from collections.abc import Sequence
 from decimal import Decimal
@@ -24,6 +23,7 @@ from typing import Any
 import attrs
 
 from . import models
+from .natural import strip_optional
 
 __all__ = ["describe", "describe_problem", "field_type", "suggest"]
 
@@ -137,14 +137,6 @@ _HEAD = {
 }
 
 
-def _strip_optional(t: Any) -> Any:
-    if typing.get_origin(t) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(t) if a is not type(None)]
-        if len(args) == 1:
-            return args[0]
-    return t
-
-
 def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls, vars(models))
 
@@ -159,7 +151,7 @@ def field_type(path: str) -> tuple[type | None, Any]:
         if not (isinstance(cls, type) and attrs.has(cls)):
             return holder, None
         holder = cls
-        t = _strip_optional(_hints(cls).get(part))
+        t = strip_optional(_hints(cls).get(part))
         if t is None:
             return holder, None
         cls = typing.get_args(t)[0] if typing.get_origin(t) is tuple else t

@@ -506,7 +506,7 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls, vars(models))
 
 
-def _strip_optional(t: Any) -> Any:
+def strip_optional(t: Any) -> Any:
     if typing.get_origin(t) in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(t) if a is not type(None)]
         if len(args) == 1:
@@ -530,7 +530,7 @@ def canonicalise(
 @cache
 def _plan(cls: type) -> dict[str, Any]:
     """Each field of ``cls`` with its type, ``None`` removed (computed once per class)."""
-    return {name: _strip_optional(t) for name, t in _hints(cls).items()}
+    return {name: strip_optional(t) for name, t in _hints(cls).items()}
 
 
 @cache
