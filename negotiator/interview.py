@@ -479,8 +479,8 @@ class Interview:
         yield Question("has_agreement", "has_agreement", "bool", False)
         if self.meta.get("has_agreement"):
             agreement = self.data.setdefault("agreement", {})
-            if len(loans) > 1:
-                yield Question("agreement.loan", "loan", "loan", False)
+            if len(loans) > 1:  # a case with several loans must say which one the plan settles
+                yield Question("agreement.loan", "loan", "loan", True)
             for q in _fields(models.Agreement, "agreement.", None):
                 if q.name == "account_holder" and agreement.get("repayment_account") != "personal":
                     continue

@@ -95,6 +95,24 @@ def test_agreement_questions_only_when_there_is_one_and_the_holder_only_for_a_pe
     assert "agreement.form" in keys and "agreement.account_holder" in keys
 
 
+def test_with_several_loans_the_agreement_must_say_which_loan_it_settles():
+    two = [
+        {"lender_name": "x", "lender_type": "bank", "principal": "1000"},
+        {"lender_name": "y", "lender_type": "microloan", "principal": "2000"},
+    ]
+    it = Interview({"loans": two, "agreement": {"form": "聊天"}})
+    q = it.next_question()
+    while q is not None and q.key != "agreement.loan":
+        it.answer(q, "不知道" if not q.required else "1")
+        q = it.next_question()
+    assert q is not None and q.required
+    with pytest.raises(InputError):
+        it.answer(q, "不知道")
+    it.answer(q, "2")
+    case = load_case(it.case_data())
+    assert case.agreement.loan == case.loan_ids()[1]
+
+
 def test_why_names_the_rules_a_field_serves():
     q = Question("loans[0].lender_type", "lender_type", "word", True, models.LenderType, 0)
     why = q.why()
