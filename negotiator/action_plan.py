@@ -27,6 +27,7 @@ from importlib import resources
 from typing import Any
 
 from .analysis.checklist import CHECKLIST_ITEMS
+from .documents.keep import keep_view
 from .errors import InputError
 from .findings import SEVERITY_ORDER, Finding, Report
 from .i18n import base_lang, to_traditional
@@ -345,6 +346,8 @@ def plan_context(case: Case, report: Report, lang: str) -> dict[str, Any]:
         "glance": _glance(findings, summary, offers, steps, lang),
         "aftercare": [_finding_view(f, lang) for f in _of(findings, "aftercare", "prevention")],
         "sources": _sources(findings),
+        # a signed agreement: its payment calendar and what to do if a payment slips
+        "keep": keep_view(figures.get("keep_agreement"), lang),
     }
 
 

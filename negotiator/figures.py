@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .analysis import CaseAnalysis
+from .analysis.keep import keep_agreement
 
 __all__ = ["figures"]
 
@@ -19,4 +20,11 @@ def figures(a: CaseAnalysis) -> dict[str, Any]:
         "plan": a.plan.to_figures(),
         "loans": [la.to_figures() for la in a.loans],
         "agreement": a.agreement.to_figures() if a.agreement is not None else None,
+        # a signed agreement's payment calendar (None unless both sides signed)
+        "keep_agreement": _keep(a),
     }
+
+
+def _keep(a: CaseAnalysis) -> dict[str, Any] | None:
+    keep = keep_agreement(a.case, a.agreement)
+    return keep.to_figures() if keep is not None else None

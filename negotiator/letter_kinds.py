@@ -18,6 +18,7 @@ LetterKind: TypeAlias = Literal[
     "agreement_draft",
     "waiver_request",
     "written_confirmation",
+    "proposal_reply",
     "complaint",
     "credit_objection",
     "negotiation_log",

@@ -18,6 +18,7 @@ from .enclosures import enclosures
 from .mode import letter_mode
 from .negotiation_log import log_rows
 from .proposal import build_proposal, refuse_unsafe_payment
+from .reply import reply_date, reply_view
 from .selection import PAYMENT_KINDS
 from .views import (
     SERIOUS,
@@ -143,6 +144,12 @@ class LetterContexts:
             if conf.reached_on is not None and conf.reached_on > day:
                 # a confirmation is dated on or after the talk it confirms
                 ctx["date"] = conf.reached_on
+        elif kind == "proposal_reply" and loan_id is not None:
+            # dated on or after the proposal it answers
+            ctx["date"] = reply_date(case, analysis, loan_id, day)
+            ctx["reply"] = reply_view(
+                case, analysis, loan_id, ctx["date"], self.lang, disputed=mode.disputed
+            )
         elif kind == "complaint" and loan_id is not None:
             ctx["complaint"] = complaint_view(case, analysis, loan_id, serious)
         elif kind == "negotiation_log":

@@ -29,6 +29,10 @@ LOAN_KINDS = frozenset(LETTER_KINDS) - {"negotiation_log", "action_plan"}
 #: where to pay: they are refused when that agreement names a personal account or a deposit.
 PAYMENT_KINDS = frozenset({"agreement_draft", "written_confirmation"})
 
+#: The reply to the lender's proposal: written about the proposal's loan.  It restates no payment
+#: instruction of the proposal (a personal account or a deposit is declined in it, not refused).
+REPLY_KIND = "proposal_reply"
+
 
 def target_loans(
     kind: str,
@@ -53,7 +57,11 @@ def target_loans(
         if kind != "complaint":
             return ids
     agreement = analysis.agreement
-    if kind in PAYMENT_KINDS and agreement is not None and agreement.loan_id is not None:
+    if (
+        (kind in PAYMENT_KINDS or kind == REPLY_KIND)
+        and agreement is not None
+        and agreement.loan_id is not None
+    ):
         return [agreement.loan_id]
     if kind == "complaint":
         problems = [
