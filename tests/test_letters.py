@@ -283,6 +283,28 @@ def test_golden(kind: str) -> None:
     )
 
 
+def reply_cases() -> dict[str, Case]:
+    """The reply to a proposal in its two modes: accepted with changes, and countered."""
+    offered = load_case(ROOT / "examples" / "proposed_agreement.toml")
+    tight = attrs.evolve(
+        offered, borrower=attrs.evolve(offered.borrower, monthly_income=Decimal("6000"))
+    )
+    return {"accept": offered, "counter": tight}
+
+
+@pytest.mark.parametrize("mode", ["accept", "counter"])
+def test_golden_reply(mode: str) -> None:
+    out = render_letter("proposal_reply", reply_cases()[mode])
+    assert isinstance(out, str)
+    path = GOLDEN / f"proposal_reply.{mode}.zh-Hans.txt"
+    if UPDATE:
+        path.write_text(out, encoding="utf-8")
+    assert path.exists(), f"missing golden file {path.name}: run with UPDATE_GOLDEN=1"
+    assert out == path.read_text(encoding="utf-8"), (
+        f"proposal_reply ({mode}) changed; if intended, regenerate with UPDATE_GOLDEN=1"
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Content: what each letter says, and never says
 # ---------------------------------------------------------------------------------------------
@@ -806,6 +828,13 @@ def docs_examples() -> str:
         out = render_letter(kind, case)
         assert isinstance(out, str)
         parts.append(f"### `{kind}`\n\n```text\n{out.replace(chr(12), '')}```\n")
+    for mode, case in reply_cases().items():
+        out = render_letter("proposal_reply", case)
+        assert isinstance(out, str)
+        parts.append(
+            f"### `proposal_reply` ({mode}; examples/proposed_agreement.toml)\n\n"
+            f"```text\n{out.replace(chr(12), '')}```\n"
+        )
     return "\n".join(parts)
 
 

@@ -50,8 +50,9 @@ KINDS = (
     "waiver_request",
     "written_confirmation",
     "credit_objection",
+    "proposal_reply",
 )
-RESERVING = ("negotiation_request", "waiver_request", "written_confirmation")
+RESERVING = ("negotiation_request", "waiver_request", "written_confirmation", "proposal_reply")
 ADMISSIONS = ("除此之外乙方不欠", "本协议不涉及减免", "不欠甲方其他款项")
 RESERVATION = "保留依法主张调减"
 CASE_NUMBER = "（2026）沪0101民初1234号"
@@ -154,15 +155,22 @@ def test_rubric(kind: str, mode: tuple[bool, bool, bool, bool]) -> None:
     if private:
         for word in ("征信", "App", "公章", "催收机构", "贷款机构在协议上签字"):
             assert word not in text, word
-    if lawsuit and kind in ("negotiation_request", "waiver_request"):
+    if lawsuit and kind in ("negotiation_request", "waiver_request", "proposal_reply"):
         assert "十五日内" not in text
-    if lawsuit and kind == "negotiation_request":
+    if lawsuit and kind in ("negotiation_request", "proposal_reply"):
         assert (CASE_NUMBER if COURT is not None else "【请填写：案号】") in text
         assert "诉讼中调解" in text
     if kind == "written_confirmation" and offer:
         # dated on or after the talk it confirms; never the lender's reviving clause
         assert text.rstrip().endswith("日期：2026年11月25日")
         assert "乙方有权恢复原合同约定" not in text
+    if kind == "proposal_reply":
+        # dated on or after the proposal it answers; the reviving clause is declined, not adopted
+        if offer:
+            assert text.rstrip().endswith("日期：2026年11月25日")
+            assert "本人不能接受" in text and "已减免的款项不予恢复" in text
+        else:
+            assert "【请填写：对方提出方案的日期】" in text
 
 
 def test_estimated_overdue_charges_are_labelled_as_estimates() -> None:
