@@ -247,6 +247,7 @@ def test_reply_renders_in_every_format(lang: str, fmt: str) -> None:
 # Properties: no admission of a disputed total, no flagged instruction as the borrower's own
 # ---------------------------------------------------------------------------------------------
 
+KEEPS_WAIVER = "逾期超过15日未补足的，可要求偿还剩余款项，已减免的款项不予恢复。"
 _NEGATIONS = ("不会", "不向", "不应", "删除", "要求把", "要求先", "不付", "不是")
 
 
@@ -278,9 +279,7 @@ def test_reply_never_admits_or_adopts_a_flagged_instruction(
         case = _private(case)
     if kept_back:
         loan = case.loans[0]
-        case = attrs.evolve(
-            case, loans=(attrs.evolve(loan, received=loan.principal - kept_back),)
-        )
+        case = attrs.evolve(case, loans=(attrs.evolve(loan, received=loan.principal - kept_back),))
     case = attrs.evolve(case, borrower=attrs.evolve(case.borrower, monthly_income=income))
     ag = case.agreement
     assert isinstance(ag, Agreement)
@@ -289,9 +288,7 @@ def test_reply_never_admits_or_adopts_a_flagged_instruction(
         repayment_account=AccountKind.PERSONAL if personal else AccountKind.IN_APP,
         account_holder=holder if personal else None,
         deposit_required=deposit,
-        breach_clause=(
-            ag.breach_clause if clawback else "逾期超过15日未补足的，可要求偿还剩余款项，已减免的款项不予恢复。"
-        ),
+        breach_clause=ag.breach_clause if clawback else KEEPS_WAIVER,
     )
     text = _reply(case)
     a = analyse(case)
