@@ -37,7 +37,7 @@ from ..errors import InputError
 from ..models import AccountKind, Case, LenderType
 from ..money import ZERO
 from .agreement_draft import CURE_DAYS
-from .proposal import PlanLine, agreement_is_for, lenders_own_account
+from .proposal import PlanLine, agreement_is_for
 from .views import loan_index
 
 __all__ = ["DECISIONS", "DECLINES", "ReplyView", "reply_date", "reply_view"]
@@ -75,6 +75,7 @@ _OWN_WORDING = frozenset(
         "breach_clause",
         "cure_period",
         "payment_channel",
+        "payee_is_lender",
     }
 )
 #: Requests that do not apply to an individual lender (no 征信 reporting).
@@ -259,12 +260,16 @@ def reply_view(
     declines: list[str] = []
     own_ok = False
     if ag is not None:
-        if private and lenders_own_account(loan, ag):
-            own_ok = True
+        if private:
+            # the check compares the named payee with the lender (payee_state)
+            if x is not None and x.payee == "other":
+                declines.append("third_party_payee")
+            else:
+                own_ok = True
         elif ag.repayment_account is AccountKind.PERSONAL:
-            declines.append("third_party_payee" if private else "personal_account")
+            declines.append("personal_account")
         elif personal_payment_field(case) is not None:
-            declines.append("third_party_payee" if private else "payment_app")
+            declines.append("payment_app")
         if ag.deposit_required is not None and ag.deposit_required > 0:
             declines.append("deposit")
         if x is not None and x.clawback:
