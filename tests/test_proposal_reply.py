@@ -421,3 +421,12 @@ def test_calendar_without_grace_period_or_clawback_private_lender() -> None:
 def test_unsigned_plan_has_no_calendar() -> None:
     out = render_letter("action_plan", _offer_case())
     assert isinstance(out, str) and "还款日历" not in out
+
+
+def test_unknown_budget_neither_accepts_nor_invents_a_counter_offer() -> None:
+    case = _offer_case()
+    case = attrs.evolve(case, borrower=attrs.evolve(case.borrower, monthly_income=None))
+    text = _reply(case)
+    assert "尚未核算清楚" in text
+    assert "本人同意按该方案" not in text
+    assert "每月还款【请填写：每月还款金额】" in text

@@ -150,6 +150,7 @@ class ReplyView:
     reserve: bool  # carry the reservation of rights (disputed total or above the lawful)
     own_account_ok: bool  # a private lender repaid into his own account: say so, plainly
     channel_missing: bool  # the proposal names no repayment channel: ask for one
+    budget_known: bool  # the case states income and essential spending
 
 
 def _missing_amounts(x: AgreementAnalysis, lang: str) -> str:
@@ -216,7 +217,11 @@ def reply_view(
     share = table.share if table is not None else (o.monthly if o is not None else None)
     above_lawful = table.above_lawful if table is not None else ZERO
     above_claimed = table.above_claimed if table is not None else ZERO
-    affordable = table.affordable if table is not None else None
+    budget_known = analysis.budget.known
+    # without a known budget nothing can be said to fit or not: affordability is unknown
+    affordable = table.affordable if table is not None and budget_known else None
+    if not budget_known:
+        share = None
     if (
         table is not None
         and table.total is not None
@@ -325,4 +330,5 @@ def reply_view(
         reserve=disputed or above_lawful > ZERO,
         own_account_ok=own_ok,
         channel_missing=ag is None or ag.repayment_account is AccountKind.UNKNOWN,
+        budget_known=budget_known,
     )
