@@ -27,7 +27,7 @@ from importlib import resources
 from typing import Any
 
 from .analysis.checklist import CHECKLIST_ITEMS
-from .documents.keep import keep_view
+from .documents.keep import keep_seeds, keep_view
 from .errors import InputError
 from .findings import SEVERITY_ORDER, Finding, Report
 from .i18n import base_lang, to_traditional
@@ -282,9 +282,9 @@ def _glance(
     return {"situation": situation, "pay": pay, "now": list(steps[:3]), "deadlines": deadlines}
 
 
-def _sources(findings: Sequence[Finding]) -> list[dict[str, str]]:
+def _sources(findings: Sequence[Finding], extra: Iterable[str] = ()) -> list[dict[str, str]]:
     seeds = seed_sections()
-    used = sorted({c.seed for f in findings for c in f.citations if c.seed is not None})
+    used = sorted({c.seed for f in findings for c in f.citations if c.seed is not None} | {*extra})
     return [{"id": sid, "title": seeds[sid]["title"], "file": seeds[sid]["file"]} for sid in used]
 
 
@@ -310,6 +310,7 @@ def plan_context(case: Case, report: Report, lang: str) -> dict[str, Any]:
     offers = _offers(plan, lang)
     budget_rows = _budget_rows(budget, lang)
     steps = _steps(report, plan, checklist, lang)
+    keep = keep_view(figures.get("keep_agreement"), lang)
     if any(loan.lender_type.value == "private" for loan in case.loans):
         # paying a private lender's own account is normal: the notice must not forbid it
         t = {**t, "notice": [*t["notice"][:-1], t["notice_private"]]}
@@ -345,9 +346,9 @@ def plan_context(case: Case, report: Report, lang: str) -> dict[str, Any]:
         "steps": steps,
         "glance": _glance(findings, summary, offers, steps, lang),
         "aftercare": [_finding_view(f, lang) for f in _of(findings, "aftercare", "prevention")],
-        "sources": _sources(findings),
+        "sources": _sources(findings, keep_seeds() if keep else ()),
         # a signed agreement: its payment calendar and what to do if a payment slips
-        "keep": keep_view(figures.get("keep_agreement"), lang),
+        "keep": keep,
     }
 
 

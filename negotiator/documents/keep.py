@@ -23,7 +23,7 @@ from typing import Any
 from ..money import format_yuan
 from ..render import cn_date, en_date
 
-__all__ = ["SOURCES", "keep_texts", "keep_view"]
+__all__ = ["SOURCES", "keep_seeds", "keep_texts", "keep_view"]
 
 #: The seed sections the section's advice comes from: (seed, section) per advice key.
 SOURCES: Mapping[str, tuple[tuple[str, str], ...]] = {
@@ -32,6 +32,11 @@ SOURCES: Mapping[str, tuple[tuple[str, str], ...]] = {
     "slip_partial": (("000", "三.技巧"),),
     "slip_new_plan": (("003", "7.1"),),
 }
+
+
+def keep_seeds() -> tuple[str, ...]:
+    """The seed articles the section cites (listed with the plan's references)."""
+    return tuple(sorted({seed for refs in SOURCES.values() for seed, _ in refs}))
 
 
 @cache
