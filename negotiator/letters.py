@@ -22,7 +22,8 @@ Safety rules the rendering enforces:
 * the full 身份证号 appears only in the agreement draft, which needs it; every other letter
   prints it masked (``1101**********123X``);
 * no document restates payment terms that send money to a personal account or demand a
-  deposit first: such a case raises :class:`~negotiator.errors.InputError`;
+  deposit first: such a case raises :class:`~negotiator.errors.InputError` (the reply to the
+  lender's proposal, ``proposal_reply``, is written and declines those terms instead);
 * a complaint states only facts of the case; with nothing to complain about it is refused.
 
 A user's own template folder (``templates=``) overrides any packaged template of the same

@@ -338,6 +338,15 @@ def _signed(**changes: object) -> Case:
     return attrs.evolve(case, as_of=dt.date(2026, 9, 10))
 
 
+def test_keep_doctests() -> None:
+    import doctest
+
+    import negotiator.analysis.keep as keep_module
+
+    result = doctest.testmod(keep_module)
+    assert result.attempted > 0 and result.failed == 0
+
+
 def test_previous_working_day() -> None:
     assert previous_working_day(dt.date(2026, 10, 1)) == dt.date(2026, 9, 30)
     assert previous_working_day(dt.date(2026, 12, 28)) == dt.date(2026, 12, 25)

@@ -10,6 +10,8 @@ template shows a fill-in blank for it.
 * :mod:`.proposal` — what the borrower offers one lender;
 * :mod:`.agreement_draft` — the draft agreement, as the model the check judges;
 * :mod:`.confirmation`, :mod:`.complaint`, :mod:`.negotiation_log`, :mod:`.enclosures`;
+* :mod:`.reply` — the reply to the lender's proposal (accept with changes, or counter-offer);
+* :mod:`.keep` — the action plan's payment calendar for a signed agreement;
 * :mod:`.context` — the context of one letter, assembled from the above.
 """
 
