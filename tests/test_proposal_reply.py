@@ -30,6 +30,9 @@ from negotiator.models import (
     AccountKind,
     Agreement,
     Case,
+    Fee,
+    FeeKind,
+    FeeTiming,
     Instalment,
     LawsuitStatus,
     LenderType,
@@ -264,6 +267,7 @@ _NEGATIONS = ("不会", "不向", "不应", "删除", "要求把", "要求先", 
     deposit=st.sampled_from([None, Decimal("4321"), Decimal("1288")]),
     clawback=st.booleans(),
     income=st.sampled_from([Decimal(5500), Decimal(7000), Decimal(9000)]),
+    unilateral=st.booleans(),
 )
 def test_reply_never_admits_or_adopts_a_flagged_instruction(
     private: bool,
@@ -273,8 +277,12 @@ def test_reply_never_admits_or_adopts_a_flagged_instruction(
     deposit: Decimal | None,
     clawback: bool,
     income: Decimal,
+    unilateral: bool,
 ) -> None:
     case = _offer_case()
+    if unilateral:  # a fee the contract does not contain, charged monthly: FEE_UNILATERAL_CHANGE
+        fee = Fee(FeeKind.SERVICE, Decimal(50), FeeTiming.PERIODIC, disclosed=False, periods=12)
+        case = attrs.evolve(case, loans=(attrs.evolve(case.loans[0], fees=(fee,)),))
     if private:
         case = _private(case)
     if kept_back:
@@ -297,6 +305,8 @@ def test_reply_never_admits_or_adopts_a_flagged_instruction(
         for f in advise(case).findings
     )
     above = a.plan.offers[0].on_table is not None and a.plan.offers[0].on_table.above_lawful > 0
+    if unilateral:
+        assert fee_finding
     if fee_finding or above or a.loans[0].upfront_deducted > 0:
         for phrase in ADMISSIONS:
             assert phrase not in text, phrase
