@@ -62,7 +62,7 @@ def _day(value: dt.date | None, lang: str) -> str:
 def _refs(key: str, lang: str) -> str:
     t = keep_texts()[lang]
     marks = " ".join(f"[{seed} §{section}]" for seed, section in SOURCES.get(key, ()))
-    return f"{t['refs']}: {marks}" if lang == "en" else f"{t['refs']}：{marks}"
+    return f"{t['refs']}: {marks}"  # as the plan's own reference lines
 
 
 def keep_view(figures: Mapping[str, Any] | None, lang: str) -> dict[str, Any] | None:
