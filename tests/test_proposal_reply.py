@@ -450,3 +450,20 @@ def test_unknown_budget_neither_accepts_nor_invents_a_counter_offer() -> None:
     assert "尚未核算清楚" in text
     assert "本人同意按该方案" not in text
     assert "每月还款【请填写：每月还款金额】" in text
+
+
+def test_counter_offer_is_the_one_the_plan_advises() -> None:
+    """One set of numbers: the plan's offer-on-table advice and the reply state the same offer."""
+    case = _offer_case()
+    case = attrs.evolve(case, borrower=attrs.evolve(case.borrower, monthly_income=Decimal(6000)))
+    advice = [f for f in advise(case).findings if f.rule == "strategy.offer-on-table.counter"]
+    assert len(advice) == 1
+    text = _reply(case)
+    assert str(advice[0].data["offer_zh"]) in text
+    assert f"{Decimal(str(advice[0].data['proposal_total'])):,.2f}元" in text
+
+
+def test_reply_html_escapes_the_lenders_name() -> None:
+    case = _offer_case(lender_name="<b>某某</b>消费金融有限公司")
+    out = _reply(case, fmt="html")
+    assert "<b>某某</b>" not in out and "&lt;b&gt;" in out
