@@ -514,13 +514,42 @@ class Fee:
     description: str | None = attrs.field(default=None, validator=text(200))
 
 
+def money_or_flag(
+    _inst: Any, attribute: attrs.Attribute[Any], value: Decimal | bool | None
+) -> None:
+    """attrs validator: true/false, or an amount like :func:`money` (``.money`` marks it so
+    the JSON Schema states the same amount rule)."""
+    if isinstance(value, bool):
+        return
+    money(_inst, attribute, value)
+
+
+money_or_flag.money = True  # type: ignore[attr-defined]
+
+
 @attrs.frozen
 class ScheduledPayment:
     """One due payment of the original contract."""
 
     due: dt.date
     amount: Decimal = attrs.field(validator=money)
-    paid: Decimal | None = attrs.field(default=None, validator=money, metadata=doc("amount paid"))
+    paid: Decimal | bool | None = attrs.field(
+        default=None,
+        validator=money_or_flag,
+        metadata=doc(
+            "amount paid against this row, or true (paid in full) / false (not paid); "
+            "leave out if unknown"
+        ),
+    )
+
+    @property
+    def paid_amount(self) -> Decimal | None:
+        """What was paid against the row: true → the whole amount, false → 0, None unknown."""
+        if self.paid is True:
+            return self.amount
+        if self.paid is False:
+            return Decimal(0)
+        return self.paid
 
 
 @attrs.frozen

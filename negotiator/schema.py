@@ -102,7 +102,7 @@ def _validators(field: attrs.Attribute[Any] | None) -> list[Any]:
 
 
 def _is_money(field: attrs.Attribute[Any]) -> bool:
-    return models.money in _validators(field)
+    return any(v is models.money or getattr(v, "money", False) for v in _validators(field))
 
 
 def _type_schema(tp: Any, field: attrs.Attribute[Any] | None) -> dict[str, Any]:

@@ -489,7 +489,7 @@ def other_obligations(
         if loan_id == own:
             continue
         for p in loan.schedule:
-            unpaid = p.amount - (p.paid or ZERO)
+            unpaid = p.amount - (p.paid_amount or ZERO)
             if p.due >= as_of and unpaid > 0:
                 out[_month(p.due)] = out.get(_month(p.due), ZERO) + unpaid
     return out

@@ -440,7 +440,7 @@ def _projection_base(loan: Loan, repaid_total: Decimal | None) -> tuple[Decimal,
 def _repaid_total(loan: Loan) -> Decimal | None:
     if loan.repaid is not None:
         return loan.repaid
-    paid = [p.paid for p in loan.schedule if p.paid is not None]
+    paid = [x for x in (p.paid_amount for p in loan.schedule) if x is not None]
     return sum(paid, ZERO) if paid else None
 
 

@@ -354,7 +354,7 @@ def _schedule(loan: Loan, as_of: dt.date) -> Schedule | None:
             else:
                 # Interest share unknown: the whole payment counts as principal (a bound).
                 rows.append(Row(k + 1, p.due, p.amount, p.amount, ZERO))
-        stated_paid = [p.paid for p in loan.schedule]
+        stated_paid = [p.paid_amount for p in loan.schedule]
         filled, how = apply_payments(
             rows,
             as_of,
