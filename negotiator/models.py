@@ -441,13 +441,32 @@ class Hardship:
 
 @attrs.frozen
 class ExpectedIncome:
-    """Income the borrower expects from a date on (a new job, recovery, benefits ending)."""
+    """Income the borrower expects from a date on (a new job, recovery, benefits ending), or a
+    one-off sum expected then (severance pay, an insurance payout, a year-end bonus).  The plan
+    schedules what fits now until that month and what fits after it, as an estimate resting on
+    this expectation (docs/ledger.md)."""
 
-    monthly: Decimal = attrs.field(validator=money, metadata=doc("net monthly income, yuan"))
     since: dt.date = attrs.field(metadata=doc("the first month it arrives"))
+    monthly: Decimal | None = attrs.field(
+        default=None,
+        validator=money,
+        metadata=doc("net monthly income from that month on (replaces monthly_income), yuan"),
+    )
+    one_off: Decimal | None = attrs.field(
+        default=None,
+        validator=money,
+        metadata=doc("a one-off sum expected in that month, yuan"),
+    )
     source: str | None = attrs.field(
         default=None, validator=text(200), metadata=doc("e.g. 新工作, 病愈复工 (with proof held)")
     )
+
+    #: At least one of these must be given (the JSON Schema states it too).
+    __at_least_one__ = ("monthly", "one_off")
+
+    def __attrs_post_init__(self) -> None:
+        if self.monthly is None and self.one_off is None:
+            raise FieldError("monthly", "give the expected monthly income, a one-off sum, or both")
 
 
 @attrs.frozen

@@ -200,6 +200,12 @@ def _define(cls: type) -> None:
         body["description"] = " ".join(cls.__doc__.split())
     if required:
         body["required"] = required
+    one_of_needed = getattr(cls, "__at_least_one__", ())
+    if one_of_needed:  # the model refuses a record with none of these fields given
+        body["anyOf"] = [
+            {"required": [f], "properties": {f: {"not": {"type": "null"}}}}
+            for f in one_of_needed
+        ]
     _DEFS[name] = body
 
 
