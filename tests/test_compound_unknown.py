@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -114,3 +115,25 @@ def test_letters_state_no_amount_for_compound_interest(kind: str, lang: str) -> 
     for m in re.finditer(re.escape(shown), text):
         around = text[max(0, m.start() - 30) : m.end()]
         assert re.search("至少|at least|约|about", around), around
+
+
+def test_the_documented_compound_example_is_current() -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "ledger.md").read_text(encoding="utf-8")
+    m = re.search(
+        r"### Plan example `compound_unknown`.*?```toml\n(.*?)```(.*?)(?=\n## |\Z)", doc, re.S
+    )
+    assert m
+    table = dict(re.findall(r"^\| (\w+) \| ([^|]+?) \| (?:\w+) \|", m.group(2), re.M))
+    led = evaluate(load_case(m.group(1))).analysis.loans[0].ledger
+    assert led is not None
+    comps = led.claimed.components()
+    for name in ("principal", "interest", "penalty", "damages"):
+        assert table[name] == str(comps[name].amount), name
+    assert table["compound"] == "—" and comps["compound"].amount is None
+    assert table["total"] == f"{led.claimed.total.amount} (at least)"
+    assert table["lawful"] == f"{led.lawful.total.amount} (at most)"
+    assert table["excess"] == f"{led.excess.amount} (at least)"
+    # recomputed: the total is the sum of the known components, the excess total − lawful
+    known = sum((f.amount for f in comps.values() if f.amount is not None), D(0))
+    assert led.claimed.total.amount == known
+    assert led.excess.amount == led.claimed.total.amount - (led.lawful.total.amount or D(0))

@@ -5,7 +5,9 @@ check's affordability and counter-proposal on the same path."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -206,3 +208,49 @@ def test_the_counter_proposal_follows_the_same_budget_path() -> None:
         room = D("720") if (r.due.year, r.due.month) < (2027, 3) else D("4320")
         assert r.amount <= room
     assert any(r.amount > D("720") for r in counter.rows)  # it uses the later budget
+
+
+# --- docs/ledger.md: the plan example is what the plan prints, recomputed here ----------------
+
+DOC = (Path(__file__).resolve().parents[1] / "docs" / "ledger.md").read_text(encoding="utf-8")
+
+
+def _doc_example(name: str) -> tuple[str, str]:
+    m = re.search(
+        rf"### Plan example `{name}`.*?```toml\n(.*?)```(.*?)(?=\n### |\n## |\Z)", DOC, re.S
+    )
+    assert m, name
+    return m.group(1), m.group(2)
+
+
+def test_the_documented_two_phase_example_is_current_and_recomputes() -> None:
+    toml, body = _doc_example("two_phase")
+    rows = re.findall(r"^\| (\d+) \| ([\d-]+) \| ([\d.]+) \| (yes|no) \|", body, re.M)
+    a = analyse(load_case(toml))
+    (o,) = a.plan.offers
+    sched = o.schedule
+    assert sched is not None and sched.expected_from is not None
+    printed = [
+        (
+            str(r.number),
+            r.due.isoformat(),
+            str(r.amount),
+            "yes" if r.number >= sched.expected_from else "no",
+        )
+        for r in sched.rows
+    ]
+    assert printed == rows
+    assert f"`{o.text()}`" in body
+    # independently: the budget rule on each income, each month paying its whole share
+    now = ((D("5000") - D("4200")) * D("0.9")).to_integral_value(rounding="ROUND_FLOOR")
+    later = ((D("9000") - D("4200")) * D("0.9")).to_integral_value(rounding="ROUND_FLOOR")
+    left = D("9000") - D("300")
+    expected = []
+    for due, _n, _a, _e in [(d, n, x, e) for n, d, x, e in rows]:
+        day = dt.date.fromisoformat(due)
+        room = later if (day.year, day.month) >= (2027, 3) else now
+        pay = min(room, left)
+        expected.append(pay)
+        left -= pay
+    assert left == 0
+    assert [D(x) for _n, _d, x, _e in rows] == expected
