@@ -154,20 +154,24 @@ def offer_schedule(
         raise InputError("count", "must be at least 1")
     total = to_fen(monthly * (count - 1) + last)
     start = first_due if first_due.day <= 28 else first_due.replace(day=28)
+    each, final = to_fen(monthly), to_fen(last)
     rows: list[CounterRow] = []
-    for k, due in enumerate(monthly_dates(start, count)):
-        amount = to_fen(last if k == count - 1 else monthly)
-        row = CounterRow(number=k + 1, due=due, amount=amount, room=to_fen(monthly))
+    for k, due in enumerate(_monthly(start, count)):
+        amount = final if k == count - 1 else each
         if move_off_holidays:
             adj = adjust_due_date(due)
-            row = attrs.evolve(
-                row,
-                due=adj.due,
-                moved_from=adj.moved_from,
-                calendar_known=adj.known,
-                holiday_zh=adj.holiday_zh,
-                holiday_en=adj.holiday_en,
+            row = CounterRow(
+                k + 1,
+                adj.due,
+                amount,
+                each,
+                adj.moved_from,
+                adj.known,
+                adj.holiday_zh,
+                adj.holiday_en,
             )
+        else:
+            row = CounterRow(number=k + 1, due=due, amount=amount, room=each)
         rows.append(row)
     return CounterProposal(total, tuple(rows), None, max_months, to_fen(monthly))
 
@@ -219,17 +223,20 @@ def path_schedule(
         if amount <= 0:
             continue
         left -= amount
-        row = CounterRow(number=len(rows) + 1, due=due, amount=amount, room=month_room)
         if move_off_holidays:
             adj = adjust_due_date(due)
-            row = attrs.evolve(
-                row,
-                due=adj.due,
-                moved_from=adj.moved_from,
-                calendar_known=adj.known,
-                holiday_zh=adj.holiday_zh,
-                holiday_en=adj.holiday_en,
+            row = CounterRow(
+                len(rows) + 1,
+                adj.due,
+                amount,
+                month_room,
+                adj.moved_from,
+                adj.known,
+                adj.holiday_zh,
+                adj.holiday_en,
             )
+        else:
+            row = CounterRow(number=len(rows) + 1, due=due, amount=amount, room=month_room)
         rows.append(row)
     if to_fen(total) == 0:
         return CounterProposal(to_fen(total), (), "nothing_to_pay", max_months, first_room)
