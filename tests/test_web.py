@@ -37,7 +37,9 @@ def complete(client, answers: dict[str, str]) -> str:
         key = field(html, "key")
         data = {"csrf": field(html, "csrf"), "key": key}
         name = key.rsplit(".", 1)[-1]
-        if name in answers:
+        if key in answers:
+            data["answer"] = answers[key]
+        elif name in answers:
             data["answer"] = answers[name]
         else:
             data["unknown"] = "1"
@@ -66,6 +68,33 @@ def test_licensed_lender_flow_ends_in_a_plan_a_check_and_letters():
     case = tomllib.loads(c.get("/case.toml").get_data(as_text=True))
     assert case["loans"][0]["penalty_rate"] == {"value": "0.27", "unit": "annual"}
     assert len(case["agreement"]["instalments"]) == 15
+
+
+def test_collection_contacts_are_recorded_one_at_a_time_in_the_browser_flow():
+    app = create_app()
+    c = app.test_client()
+    answers = {
+        **LICENSED,
+        "has_agreement": "否",
+        "loans[0].collection_contacts[0]": "是",
+        "at": "2026年11月3日 23:10",
+        "channel": "phone",
+        "target": "employer",
+        "conduct": ["threat", "disclosed_debt"],
+        "evidence": "是",
+        "loans[0].collection_contacts[1]": "否",
+    }
+    summary = complete(c, answers)
+    assert "催收 1" in summary and "23:10" in summary
+    assert c.post("/confirm", data={"csrf": field(summary, "csrf")}).status_code == 303
+    case = tomllib.loads(c.get("/case.toml").get_data(as_text=True))
+    (contact,) = case["loans"][0]["collection_contacts"]
+    assert contact["target"] == "employer" and sorted(contact["conduct"]) == [
+        "disclosed_debt",
+        "threat",
+    ]
+    page = c.get("/result").get_data(as_text=True)
+    assert "22:00" in page or "夜间" in page or "单位" in page
 
 
 def test_the_case_file_can_be_uploaded_again():
