@@ -796,7 +796,9 @@ class Interview:
         if "loan_count" not in self.meta:
             yield Question("loan_count", "loan_count", "count", True)
             return
-        loans = self.data.setdefault("loans", [{} for _ in range(int(self.meta["loan_count"]))])
+        loans = self.data.setdefault("loans", [])
+        while len(loans) < int(self.meta["loan_count"]):  # a loan read from a text may be there
+            loans.append({})
         for q in _fields(models.Loan, "", None):  # required loan fields first, loan by loan
             if q.required:
                 for i in range(len(loans)):
