@@ -403,3 +403,15 @@ def test_the_pasted_text_is_not_logged(caplog):
     paste(c, PROPOSAL)
     c.get("/extract/review")
     assert "李某" not in caplog.text and "保证金" not in caplog.text
+
+
+def test_the_review_speaks_the_sessions_language():
+    from negotiator.extract import extract_agreement
+    from negotiator.web.paste import extraction_rows, red_flag_labels
+
+    ex = extract_agreement(PROPOSAL)
+    hant = " ".join(r.label for r in extraction_rows(ex, "zh-Hant"))
+    assert "方案裡" in hant or "還" in hant
+    assert all("个" not in r.label for r in extraction_rows(ex, "zh-Hant"))
+    assert any("personal account" in f for f in red_flag_labels(ex, "en"))
+    assert any("個人" in f for f in red_flag_labels(ex, "zh-Hant"))

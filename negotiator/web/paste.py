@@ -149,6 +149,10 @@ def extraction_rows(ex: Any, lang: str) -> list[Row]:
     for i, loan in enumerate(ex.loans[:1]):
         for key, value in loan.items():
             add(f"loans[{i}].{key}", value)
+    if lang == "zh-Hant":
+        from ..i18n import to_traditional
+
+        rows = [attrs.evolve(r, label=to_traditional(r.label)) for r in rows]
     return rows
 
 
@@ -157,6 +161,10 @@ def red_flag_labels(ex: Any, lang: str) -> list[str]:
     for hit in ex.red_flags:
         pair = _RED_FLAGS.get(hit.code, (hit.code, hit.code))
         label = f"{pair[1] if lang == 'en' else pair[0]}：“{hit.phrase}”"
+        if lang == "zh-Hant":
+            from ..i18n import to_traditional
+
+            label = to_traditional(label)
         if label not in seen:
             seen.append(label)
     return seen
