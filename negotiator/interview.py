@@ -627,8 +627,8 @@ _RECORD_PROMPTS: dict[str, tuple[str, str]] = {
         "Loan {n} · row {k}: amount due (yuan)?",
     ),
     "schedule.paid": (
-        "第 {n} 笔 · 第 {k} 期：实际已还多少元？（没还就写 0）",
-        "Loan {n} · row {k}: amount paid (0 if none)?",
+        "第 {n} 笔 · 第 {k} 期：实际已还多少元？（全部还了答“已还”，没还答“未还”）",
+        "Loan {n} · row {k}: amount paid? (or paid / unpaid)",
     ),
     "collection_contacts.first": (
         "第 {n} 笔：对方有没有催收过您（电话、短信、上门、联系家人……）？"
@@ -736,6 +736,8 @@ def _record_questions(
         kind, enum = _kind_of(t)
         if f.name == "loan":
             kind = "loan"
+        if list_name == "schedule" and f.name == "paid":
+            kind = "paid"  # an amount, or 已还 / 未还
         yield Question(
             f"{list_key}[{index}].{f.name}", f.name, kind, required, enum, loan, list_name, index
         )
@@ -991,6 +993,14 @@ class Interview:
             if d is None:
                 raise InputError(q.key, "expected a date written YYYY-MM-DD")
             return d.isoformat()
+        if kind == "paid":
+            flag = natural.parse_paid(text)
+            if flag is not None:
+                return flag
+            paid = natural.parse_money(text)
+            if paid is None:
+                raise InputError(q.key, "is not a number")
+            return format(paid.normalize(), "f")
         if kind == "datetime":
             when = natural.parse_datetime(text)
             if when is None:

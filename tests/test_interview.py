@@ -400,6 +400,8 @@ def _answers(draw, q: Question) -> str:
         word = draw(st.sampled_from(values))
         spellings = [word, *SYNONYMS.get(q.enum, {}).get(word, ())]
         return draw(st.sampled_from(spellings))
+    if kind == "paid":
+        return draw(st.sampled_from(["已还", "未还", "300", "是"]))
     if kind == "instalments":
         return draw(st.sampled_from(["2000×13，2026年1月6日", "500x3, 2026-02-28"]))
     if kind == "loan":
