@@ -1319,7 +1319,7 @@ def run_terminal(
         if natural.parse_bool(line) is True or line.strip().casefold() in ("ok", "对"):
             break
         if choice is not None and 1 <= choice <= len(items):
-            key = (it.asked + it.unknown)[choice - 1]
+            key = it.summary_keys()[choice - 1]
             it.forget(key)
             save()
     data = it.case_data()

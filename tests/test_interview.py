@@ -257,6 +257,28 @@ def test_records_are_asked_one_at_a_time_with_add_another():
     assert contacts[0].at.hour == 23 and contacts[0].evidence is True
 
 
+def test_change_item_n_of_the_summary_names_the_item_shown_after_records():
+    it = Interview({"loans": [{**ONE_LOAN, "overdue_since": "2026-09-01"}]})
+    adds = iter(["是", "否"])
+    for _ in range(300):
+        q = it.next_question()
+        if q is None:
+            break
+        if q.record == "collection_contacts" and q.name == "add":
+            it.answer(q, next(adds))
+        elif q.record == "collection_contacts":
+            it.answer(q, {"at": "2026年11月3日 23:10", "channel": "电话"}.get(q.name, "不知道"))
+        else:
+            it.answer(q, "不知道")
+    items, keys = it.summary(), it.summary_keys()
+    assert len(items) == len(keys)
+    # the "add another?" answers are not items, so item N is not (asked + unknown)[N - 1]
+    assert len(keys) < len(it.asked + it.unknown)
+    for (prompt, _shown), key in zip(items, keys, strict=True):
+        q = it._question_for(key)
+        assert q is not None and q.prompt() == prompt
+
+
 def test_a_record_without_its_required_field_is_dropped_and_the_rest_not_asked():
     it = Interview({"loans": [dict(ONE_LOAN)]})
     asked = drive(

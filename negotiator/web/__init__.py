@@ -334,7 +334,8 @@ def create_app(
                 text = "不知道"
             elif q.kind in ("words", "hardship"):
                 picked = flask.request.form.getlist("answer")
-                text = "、".join(picked) if picked else ("没有" if q.kind == "hardship" else "")
+                none = q.kind == "hardship" or q.record is not None  # nothing ticked: none
+                text = "、".join(picked) if picked else ("没有" if none else "")
             else:
                 text = flask.request.form.get("answer", "")
             try:
@@ -423,7 +424,7 @@ def create_app(
     @app.post("/change")
     def change() -> Any:
         s = require()
-        keys = s.interview.asked + s.interview.unknown
+        keys = s.interview.summary_keys()
         try:
             index = int(flask.request.form.get("item", ""))
         except ValueError:
