@@ -67,6 +67,7 @@ import jinja2.sandbox
 from markupsafe import Markup
 
 from .money import ROUNDING, format_yuan, to_fen
+from .vocab import vocabulary
 
 __all__ = [
     "FORMATS",
@@ -597,6 +598,8 @@ _FINALIZERS: dict[str, Callable[[Any], Any]] = {
 
 def _configure(env: jinja2.Environment) -> jinja2.Environment:
     env.filters.update(FILTERS)
+    # the one vocabulary of the documents (templates/vocab.toml), read by letters/vocab.*.j2
+    env.globals["vocabulary"] = vocabulary()
     return env
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from ..analysis import CaseAnalysis
 from ..analysis.plan import HardshipProof, LenderOffer, OfferEvaluation, PlanAnalysis
 from ..models import LawsuitStatus
+from ..vocab import penalty_word
 from .case import OUTLOOKS
 from .schema import Fact, FactKind, choice, extra, flag, integer, money
 from .wording import COST_BASIS, EVIDENCE, HARDSHIP, gap_texts, label, labels, percent
@@ -115,6 +116,8 @@ OFFER = FactKind(
         "proof_missing_en": extra("list", "proof still missing (English)"),
         "hardships_zh": extra("list", "the hardships claimed (Chinese)"),
         "hardships_en": extra("list", "the hardships claimed (English)"),
+        "penalty_word_zh": extra("text", "what overdue interest is called: 逾期利息 (private) or 罚息"),
+        "penalty_word_en": extra("text", "what overdue interest is called (English)"),
     },
 )
 
@@ -257,5 +260,7 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
                 "instalments_typical_max": p.instalments_typical_max,
                 "instalments_max": p.instalments_max,
                 **hardship,
+                "penalty_word_zh": penalty_word(o.lender_type, "zh-Hans"),
+                "penalty_word_en": penalty_word(o.lender_type, "en"),
             },
         )
