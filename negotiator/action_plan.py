@@ -31,6 +31,7 @@ from .errors import InputError
 from .findings import SEVERITY_ORDER, Finding, Report
 from .i18n import base_lang, to_traditional
 from .models import Case
+from .params import load_parameters
 from .money import format_yuan
 from .render import cite, cn_date, en_date, letter_environment, percent
 from .ruleset import Citation, seed_sections
@@ -202,8 +203,48 @@ def _budget_rows(budget: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
             text = percent(Decimal(str(value)), 0) if value is not None else t["unknown"]
         else:
             text = _amount(value, lang)
+        if key == "emergency_reserve":
+            label = label.format(months=_months(_int(budget.get("reserve_months")), lang))
         rows.append({"label": label, "value": text, "key": key})
     return rows
+
+
+def _months(n: int, lang: str) -> str:
+    if lang == "en":
+        return f"{n} month" if n == 1 else f"{n} months"
+    return f"{n}个月"
+
+
+def _budget_note(budget: Mapping[str, Any], lump: Any, lang: str) -> str:
+    """How the affordable amount and the reserve were worked out, and what follows for a lump sum."""
+    t = texts()[lang]
+    params = load_parameters()
+    share = percent(params.decimal("emergency_reserve_share"), 0)
+    months = _months(_int(budget.get("reserve_months")), lang)
+    sep = " " if lang == "en" else ""
+    parts = [t["budget_note"]]
+    end = budget.get("hardship_end")
+    if budget.get("reserve_reason") == "hardship_ends" and end:
+        day = dt.date.fromisoformat(str(end))
+        parts.append(
+            t["reserve_hardship_ends"].format(
+                end=en_date(day) if lang == "en" else cn_date(day),
+                months=months,
+                min=_months(params.integer("emergency_reserve_months_min"), lang),
+                full=_months(params.integer("emergency_reserve_months"), lang),
+                share=share,
+            )
+        )
+    else:
+        parts.append(t["reserve_standard"].format(months=months, share=share))
+    if budget.get("savings_known", True) and budget.get("savings") is not None:
+        if lump:
+            parts.append(t["reserve_spare"].format(lump=_amount(Decimal(str(lump)), lang)))
+        else:
+            parts.append(
+                t["reserve_short"].format(savings=_amount(Decimal(str(budget["savings"])), lang))
+            )
+    return sep.join(parts)
 
 
 def _waiver_asks(findings: Sequence[Finding], lang: str) -> dict[str, str]:
@@ -233,8 +274,17 @@ def _offers(plan: Mapping[str, Any], findings: Sequence[Finding], lang: str) -> 
         if offer:
             monthly = Decimal(offer["monthly"])
         count = o.get("instalments")
+        lump = o.get("lump_sum") or Decimal(0)
         if o.get("mode") == "keep":
             proposal = t["plan_keep"]
+        elif lump > 0 and monthly and o.get("instalments_after_lump"):
+            proposal = t["plan_lump"].format(
+                lump=_amount(lump, lang),
+                monthly=_amount(monthly, lang),
+                count=o["instalments_after_lump"],
+            )
+        elif lump > 0:
+            proposal = t["plan_lump_only"].format(lump=_amount(lump, lang))
         elif offer:
             proposal = str(offer.get("text_en" if lang == "en" else "text", ""))
         elif monthly and count:
@@ -405,6 +455,7 @@ def plan_context(case: Case, report: Report, lang: str) -> dict[str, Any]:
         + [_finding_view(f, lang) for f in _of(findings, "lawsuit")],
         "budget_known": bool(budget.get("known")),
         "budget_rows": budget_rows,
+        "budget_note": _budget_note(budget, plan.get("lump_sum"), lang),
         "checklist": checklist,
         "strategies": _strategies(findings, lang),
         "offers": offers,

@@ -140,8 +140,13 @@ def test_strategies_are_listed_in_rank_order():
         key=lambda f: (f.rank, int(f.data.get("cost_rank") or 0), f.subject, f.rule),
     )
     text = render_action_plan(case, report, fmt="markdown")
-    positions = [text.index(f"**{f.title}** — ") for f in ranked]
+    # a per-lender method is shown once, where its first-ranked lender's finding would be
+    asks = texts()["en"]["asks"]
+    titles = list(dict.fromkeys(asks[f.code]["title"] if f.code in asks else f.title for f in ranked))
+    positions = [text.index(f"**{title}** — ") for title in titles]
     assert positions == sorted(positions)
+    for title in titles:
+        assert text.count(f"**{title}** — ") == 1
 
 
 def test_html_escapes_values_from_the_case():
