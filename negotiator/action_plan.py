@@ -31,8 +31,8 @@ from .errors import InputError
 from .findings import SEVERITY_ORDER, Finding, Report
 from .i18n import base_lang, to_traditional
 from .models import Case
+from .money import format_amount
 from .params import load_parameters
-from .money import format_yuan
 from .render import cite, cn_date, en_date, letter_environment, percent
 from .ruleset import Citation, seed_sections
 
@@ -58,7 +58,7 @@ def texts() -> Mapping[str, Mapping[str, Any]]:
 def _amount(value: Decimal | None, lang: str) -> str:
     if value is None:
         return str(texts()[lang]["unknown"])
-    return f"CNY {format_yuan(value)}" if lang == "en" else f"{format_yuan(value)}元"
+    return format_amount(value, lang)
 
 
 def _cite_label(c: Citation, lang: str) -> str:
@@ -126,8 +126,10 @@ def _grouped_view(code: str, found: Sequence[Finding], lang: str) -> dict[str, A
         if variant in seen or variant not in asks:
             continue
         seen.add(variant)
-        values = {k: (", " if lang == "en" else "、").join(v) if isinstance(v, list) else v
-                  for k, v in f.data.items()}
+        values = {
+            k: (", " if lang == "en" else "、").join(v) if isinstance(v, list) else v
+            for k, v in f.data.items()
+        }
         sentences.append(str(asks[variant]).format_map(values))
     sep = " " if lang == "en" else ""
     return {
@@ -156,7 +158,9 @@ def _strategies(findings: Sequence[Finding], lang: str) -> list[dict[str, Any]]:
         else:
             order.append(f)
     return [
-        _grouped_view(item, groups[item], lang) if isinstance(item, str) else _finding_view(item, lang)
+        _grouped_view(item, groups[item], lang)
+        if isinstance(item, str)
+        else _finding_view(item, lang)
         for item in order
     ]
 
@@ -216,7 +220,7 @@ def _months(n: int, lang: str) -> str:
 
 
 def _budget_note(budget: Mapping[str, Any], lump: Any, lang: str) -> str:
-    """How the affordable amount and the reserve were worked out, and what follows for a lump sum."""
+    """How the affordable amount and the reserve were worked out; what follows for a lump sum."""
     t = texts()[lang]
     params = load_parameters()
     share = percent(params.decimal("emergency_reserve_share"), 0)
@@ -263,7 +267,9 @@ def _waiver_asks(findings: Sequence[Finding], lang: str) -> dict[str, str]:
     return out
 
 
-def _offers(plan: Mapping[str, Any], findings: Sequence[Finding], lang: str) -> list[dict[str, str]]:
+def _offers(
+    plan: Mapping[str, Any], findings: Sequence[Finding], lang: str
+) -> list[dict[str, str]]:
     t = texts()[lang]
     waivers = _waiver_asks(findings, lang)
     out = []

@@ -21,7 +21,7 @@ from .facts.schema import FactKind, Field, FieldType
 from .money import (
     LARGEST_STATED,
     at_most_rate_places,
-    format_yuan,
+    format_amount,
     stated,
     to_fen,
 )
@@ -151,7 +151,7 @@ def display_value(field: Field | None, value: Any, lang: str) -> str:
     if isinstance(value, Decimal):
         if field is not None and field.type is FieldType.RATE:
             return f"{(value * 100).quantize(Decimal('0.01'))}%"
-        return f"{format_yuan(value)}元" if lang != "en" else f"CNY {format_yuan(value)}"
+        return format_amount(value, lang)
     if isinstance(value, dt.date):
         if lang == "en":
             return value.isoformat()

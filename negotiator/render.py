@@ -66,7 +66,7 @@ import jinja2
 import jinja2.sandbox
 from markupsafe import Markup
 
-from .money import ROUNDING, format_yuan, to_fen
+from .money import ROUNDING, format_amount, format_yuan, to_fen
 from .vocab import vocabulary
 
 __all__ = [
@@ -223,7 +223,7 @@ def amount(value: Decimal | None, lang: str = "zh-Hans") -> str | None:
     """``12,000.00元`` / ``CNY 12,000.00``; ``None`` stays ``None``."""
     if value is None:
         return None
-    return f"CNY {format_yuan(value)}" if lang == "en" else f"{format_yuan(value)}元"
+    return format_amount(value, lang)
 
 
 def amount_full(value: Decimal | None, lang: str = "zh-Hans") -> str | None:

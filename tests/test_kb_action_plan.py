@@ -154,7 +154,9 @@ def test_strategies_are_listed_in_rank_order():
     text = render_action_plan(case, report, fmt="markdown")
     # a per-lender method is shown once, where its first-ranked lender's finding would be
     asks = texts()["en"]["asks"]
-    titles = list(dict.fromkeys(asks[f.code]["title"] if f.code in asks else f.title for f in ranked))
+    titles = list(
+        dict.fromkeys(asks[f.code]["title"] if f.code in asks else f.title for f in ranked)
+    )
     positions = [text.index(f"**{title}** — ") for title in titles]
     assert positions == sorted(positions)
     for title in titles:

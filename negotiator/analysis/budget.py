@@ -103,7 +103,9 @@ def reserve_months(
 ) -> tuple[int, str, dt.date | None]:
     """(months of essential expenses kept as the reserve, why, the hardship's end)."""
     full = params.integer("emergency_reserve_months")
-    ongoing = [h for h in case.borrower.hardships if h.expected_end is None or h.expected_end > as_of]
+    ongoing = [
+        h for h in case.borrower.hardships if h.expected_end is None or h.expected_end > as_of
+    ]
     ends = [h.expected_end for h in ongoing if h.expected_end is not None]
     if not ongoing or len(ends) < len(ongoing) or disposable is None or disposable < 0:
         return full, "standard", None

@@ -116,7 +116,9 @@ OFFER = FactKind(
         "proof_missing_en": extra("list", "proof still missing (English)"),
         "hardships_zh": extra("list", "the hardships claimed (Chinese)"),
         "hardships_en": extra("list", "the hardships claimed (English)"),
-        "penalty_word_zh": extra("text", "what overdue interest is called: 逾期利息 (private) or 罚息"),
+        "penalty_word_zh": extra(
+            "text", "what overdue interest is called: 逾期利息 (private) or 罚息"
+        ),
         "penalty_word_en": extra("text", "what overdue interest is called (English)"),
     },
 )

@@ -32,6 +32,7 @@ __all__ = [
 
 LANGS = ("zh", "en")
 
+
 def _from_vocabulary(section: str) -> Mapping[str, tuple[str, str]]:
     zh = vocabulary()["zh-Hans"][section]
     en = vocabulary()["en"][section]
