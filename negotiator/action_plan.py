@@ -98,7 +98,14 @@ def _int(value: Any) -> int:
 
 
 #: Per-lender methods shown once: their per-lender figures go into the one proposal table.
-PER_LENDER = ("STRATEGY_INSTALMENTS", "STRATEGY_WAIVER")
+PER_LENDER = (
+    "STRATEGY_INSTALMENTS",
+    "STRATEGY_WAIVER",
+    "STRATEGY_BELOW_USUAL_MINIMUM",
+    "STRATEGY_BEYOND_USUAL_TERM",
+)
+#: Figures of a grouped method's data that are amounts of money.
+_MONEY_DATA = frozenset({"usual_minimum"})
 
 
 def _cite_line_of(citations: Sequence[Citation], lang: str) -> str:
@@ -119,18 +126,34 @@ def _grouped_view(code: str, found: Sequence[Finding], lang: str) -> dict[str, A
     """One entry for a per-lender method: what it is and why, said once; the figures are in
     the proposal table (one row per lender)."""
     asks = texts()[lang]["asks"][code]
-    sentences: list[str] = [asks["intro"]]
+    list_sep = ", " if lang == "en" else "、"
+    lenders = list_sep.join(
+        dict.fromkeys(
+            f"{f.data.get('lender_name', '')} ({f.subject})"
+            if lang == "en"
+            else f"{f.data.get('lender_name', '')}（{f.subject}）"
+            for f in found
+        )
+    )
+
+    def values(f: Finding) -> dict[str, Any]:
+        out: dict[str, Any] = {"lenders": lenders}
+        for k, v in f.data.items():
+            if isinstance(v, list):
+                v = list_sep.join(str(x) for x in v)
+            elif k in _MONEY_DATA and v is not None:
+                v = _amount(Decimal(str(v)), lang)
+            out[k] = v
+        return out
+
+    sentences: list[str] = [str(asks["intro"]).format_map(values(found[0]))]
     seen: set[str] = set()
     for f in found:
         variant = f.rule.rsplit(".", 1)[-1] if f.rule.count(".") > 1 else "base"
         if variant in seen or variant not in asks:
             continue
         seen.add(variant)
-        values = {
-            k: (", " if lang == "en" else "、").join(v) if isinstance(v, list) else v
-            for k, v in f.data.items()
-        }
-        sentences.append(str(asks[variant]).format_map(values))
+        sentences.append(str(asks[variant]).format_map(values(f)))
     sep = " " if lang == "en" else ""
     return {
         "title": asks["title"],

@@ -93,9 +93,18 @@ OFFER = FactKind(
         "table_waived": money("the waiver already in the lender's proposal"),
         "table_above_claimed": money("yuan the lender's proposal asks above the claimed balance"),
         "table_above_lawful": money("yuan the lender's proposal asks above the lawful balance"),
+        "below_usual_minimum": flag(
+            "the plan's regular instalment to this licensed lender is below "
+            "`instalment_usual_minimum`"
+        ),
+        "beyond_usual_term": flag(
+            "the plan for this licensed lender needs more than `instalments_max` payments"
+        ),
     },
     extras={
         "loan": extra("text", "the loan's id"),
+        "usual_minimum": extra("money", "parameter: the usual minimum instalment"),
+        "regular_instalment": extra("money", "the plan's regular instalment to this lender"),
         "offer_zh": extra("text", "the proposal as 前N期X元、末期Y元"),
         "offer_en": extra("text", "the proposal in English"),
         "table_offer_zh": extra("text", "the lender's proposal as 前N期X元、末期Y元"),
@@ -217,8 +226,12 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
             "short_term_months": p.short_term_months,
         },
     )
+    minimum = a.params.decimal("instalment_usual_minimum")
     for o in p.offers:
         t = o.on_table
+        licensed = o.lender_type != "private"
+        # the regular instalment of a plan of two or more payments (a single payment clears it)
+        regular = o.offer.monthly if o.offer is not None and o.offer.count > 1 else None
         yield Fact(
             kind="offer",
             id=f"offer-{o.cost_rank}",
@@ -244,6 +257,14 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
                 "table_waived": t.waived if t else None,
                 "table_above_claimed": t.above_claimed if t else None,
                 "table_above_lawful": t.above_lawful if t else None,
+                "below_usual_minimum": licensed
+                and o.mode != "keep"
+                and regular is not None
+                and regular < minimum,
+                "beyond_usual_term": licensed
+                and o.mode == "propose"
+                and o.instalments is not None
+                and o.instalments > p.instalments_max,
             },
             extras={
                 "loan": o.loan_id,
@@ -262,6 +283,8 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
                 "instalments_typical_max": p.instalments_typical_max,
                 "instalments_max": p.instalments_max,
                 **hardship,
+                "usual_minimum": minimum,
+                "regular_instalment": regular,
                 "penalty_word_zh": penalty_word(o.lender_type, "zh-Hans"),
                 "penalty_word_en": penalty_word(o.lender_type, "en"),
             },
