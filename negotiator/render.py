@@ -66,6 +66,7 @@ import jinja2
 import jinja2.sandbox
 from markupsafe import Markup
 
+from .holidays import covered_years
 from .money import ROUNDING, format_amount, format_yuan, to_fen
 from .vocab import vocabulary
 
@@ -600,6 +601,8 @@ def _configure(env: jinja2.Environment) -> jinja2.Environment:
     env.filters.update(FILTERS)
     # the one vocabulary of the documents (templates/vocab.toml), read by letters/vocab.*.j2
     env.globals["vocabulary"] = vocabulary()
+    # the years the public-holiday calendar knows: schedules beyond them say so
+    env.globals["holiday_years"] = covered_years()
     return env
 
 

@@ -110,8 +110,9 @@ _GAPS: Mapping[str, tuple[str, str]] = {
         "nothing is left after essential expenses and no savings can be spared",
     ),
     "plan_too_long": (
-        "按每月可还金额需要{count}期，超过{limit}期",
-        "at the affordable amount it would take {count} payments, more than {limit}",
+        "按每月可还金额需要{count}期，比机构通常接受的期限长（见第四部分）",
+        "at the affordable amount it would take {count} payments, longer than lenders usually "
+        "accept (see section 4)",
     ),
     "official_contact": ("{lender}（{loan}）", "{lender} ({loan})"),
     "reason": ("逾期原因的简短说明", "a short account of why you fell behind"),
