@@ -36,7 +36,7 @@ from .params import load_parameters
 from .render import cite, cn_date, en_date, letter_environment, percent
 from .ruleset import Citation, seed_sections
 
-__all__ = ["FORMATS", "plan_context", "render_action_plan", "texts"]
+__all__ = ["FORMATS", "cite_line", "plan_context", "render_action_plan", "texts"]
 
 FORMATS: Mapping[str, str] = {"text": "txt", "markdown": "md", "html": "html"}
 
@@ -67,7 +67,7 @@ def _cite_label(c: Citation, lang: str) -> str:
     return cite(c, lang)
 
 
-def _cite_line(f: Finding, lang: str) -> str:
+def cite_line(f: Finding, lang: str) -> str:
     """The legal basis, then the seed articles as mere references (never as 依据)."""
     return _cite_line_of(f.citations, lang)
 
@@ -82,7 +82,7 @@ def _finding_view(f: Finding, lang: str) -> dict[str, Any]:
         "subject": f.subject,
         "status": f.status or "",
         "sources": [_cite_label(c, lang) for c in f.citations],
-        "cite_line": _cite_line(f, lang),
+        "cite_line": cite_line(f, lang),
     }
 
 
@@ -113,7 +113,7 @@ def _cite_line_of(citations: Sequence[Citation], lang: str) -> str:
     t = texts()[lang]
     laws = list(dict.fromkeys(cite(c, lang) for c in citations if c.seed is None))
     seeds = list(dict.fromkeys(_cite_label(c, lang) for c in citations if c.seed is not None))
-    sep = ", " if lang == "en" else "，"
+    sep = "; " if lang == "en" else "，"
     parts = []
     if laws:
         parts.append(f"{t['see_sources']}: {sep.join(laws)}")
