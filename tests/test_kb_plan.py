@@ -26,6 +26,7 @@ KB_PARAMETERS = (
     "lump_sum_minimum",
     "instalments_typical_max",
     "instalments_max",
+    "instalment_usual_minimum",
 )
 
 
@@ -83,6 +84,22 @@ def test_every_knowledge_base_threshold_is_a_documented_parameter():
     for name in KB_PARAMETERS:
         entry = params.entries[name]
         assert entry.unit and entry.doc.strip() and entry.reference.strip(), name
+
+
+def test_figures_of_practice_are_dated():
+    params = load_parameters()
+    for name in ("instalments_max", "instalment_usual_minimum"):
+        assert params.entries[name].as_of == dt.date(2026, 11, 20), name
+        assert "practice" in params.entries[name].reference, name
+
+
+def test_a_parameter_date_must_be_a_date():
+    from negotiator.errors import RuleFileError
+
+    text = '[param.x]\nvalue = 1\nunit = "yuan"\ndoc = "d"\nreference = "r"\nas_of = "soon"\n'
+    with pytest.raises(RuleFileError, match="as_of"):
+        parse_parameters(text)
+    assert parse_parameters(text.replace('"soon"', "2026-11-20")).entries["x"].as_of == AS_OF
 
 
 def _params_with(name: str, value: str):
@@ -223,8 +240,8 @@ def test_each_lender_gets_the_payments_its_share_needs():
     ]
     # 8,600 − 13 × 654 = 98; 21,000 − 13 × 1,596 = 252
     assert [o.offer.text() for o in offers if o.offer] == [
-        "前13期每月654元、末期98元",
-        "前13期每月1,596元、末期252元",
+        "前13期每月654.00元、末期98.00元",
+        "前13期每月1,596.00元、末期252.00元",
     ]
 
 
