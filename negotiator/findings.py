@@ -22,7 +22,7 @@ from .facts.schema import FactKind, Field, FieldType, Localised
 from .money import (
     LARGEST_STATED,
     at_most_rate_places,
-    format_yuan,
+    format_amount,
     stated,
     to_fen,
 )
@@ -152,7 +152,7 @@ def display_value(field: Field | None, value: Any, lang: str) -> str:
     if isinstance(value, Decimal):
         if field is not None and field.type is FieldType.RATE:
             return format_percent(value)
-        return f"{format_yuan(value)} 元" if lang != "en" else f"CNY {format_yuan(value)}"
+        return format_amount(value, lang)
     if isinstance(value, dt.date):
         if lang == "en":
             return value.isoformat()

@@ -45,6 +45,7 @@ __all__ = [
     "ZERO",
     "at_most_rate_places",
     "fen",
+    "format_amount",
     "format_yuan",
     "from_fen",
     "in_private_context",
@@ -182,3 +183,15 @@ def parse_money(value: object) -> Decimal:
 def format_yuan(amount: Decimal) -> str:
     """``Decimal('12345.6')`` → ``'12,345.60'``."""
     return f"{to_fen(amount):,.2f}"
+
+
+def format_amount(amount: Decimal, lang: str = "zh-Hans") -> str:
+    """The one way a document prints an amount of money: to the fen by :func:`to_fen`, with
+    thousands separators — ``12,345.60元`` (Chinese, no space) or ``CNY 12,345.60`` (English).
+
+    >>> format_amount(Decimal("950"))
+    '950.00元'
+    >>> format_amount(Decimal("1234.565"), "en")
+    'CNY 1,234.57'
+    """
+    return f"CNY {format_yuan(amount)}" if lang == "en" else f"{format_yuan(amount)}元"

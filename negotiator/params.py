@@ -9,6 +9,7 @@ or "policy" for a documented choice of ours).
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
@@ -23,6 +24,8 @@ from .errors import RuleFileError
 __all__ = ["Parameter", "Parameters", "load_parameters"]
 
 _KEYS = {"value", "unit", "doc", "reference"}
+#: Optional: ``as_of``, the date a figure of practice (not law) was last checked against its source.
+_OPTIONAL = {"as_of"}
 _UNITS = {"fraction", "yuan", "days", "months", "count", "hour", "rate"}
 
 
@@ -33,6 +36,7 @@ class Parameter:
     unit: str
     doc: str
     reference: str
+    as_of: dt.date | None = None
 
 
 @attrs.frozen
@@ -66,7 +70,7 @@ def parse_parameters(text: str, file: str = "parameters.toml") -> Parameters:
         where = f"{file}#{name}"
         if not isinstance(raw, dict):
             raise RuleFileError(where, "each parameter is a table")
-        unknown = set(raw) - _KEYS
+        unknown = set(raw) - _KEYS - _OPTIONAL
         if unknown:
             raise RuleFileError(f"{where}.{sorted(unknown)[0]}", "unknown key")
         missing = _KEYS - set(raw)
@@ -79,7 +83,12 @@ def parse_parameters(text: str, file: str = "parameters.toml") -> Parameters:
             raise RuleFileError(f"{where}.value", "must be a number")
         if raw["unit"] not in _UNITS:
             raise RuleFileError(f"{where}.unit", f"must be one of {', '.join(sorted(_UNITS))}")
-        entries[name] = Parameter(name, value, raw["unit"], raw["doc"], raw["reference"])
+        as_of = raw.get("as_of")
+        if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
+            raise RuleFileError(f"{where}.as_of", "must be a date (YYYY-MM-DD)")
+        entries[name] = Parameter(
+            name, value, raw["unit"], raw["doc"], raw["reference"], as_of=as_of
+        )
     if set(doc) - {"param"}:
         raise RuleFileError(file, "only [param.NAME] tables are allowed")
     return Parameters(entries)

@@ -313,7 +313,7 @@ def test_negotiation_request_states_the_plan_numbers() -> None:
 def test_hardship_statement_lists_proof_for_each_hardship() -> None:
     out = render_letter("hardship_statement", full_case())
     assert isinstance(out, str)
-    assert "病历及诊断证明" in out and "随本说明附上" in out
+    assert "病历或诊断证明" in out and "随本说明附上" in out
     assert "医疗费用票据" in out and "尚待补充" in out  # illness also needs the bills
     assert "住院手术后休养三个月" in out
 

@@ -890,8 +890,11 @@ def analyse_plan(
         )
 
     n = instalments_needed(total, affordable) if affordable > 0 else (0 if total <= 0 else None)
+    # after a lump sum, what is left of what the plan proposes (the claims less the waivers
+    # asked for, at most the lawful balances) — the same base as each lender's own count
+    proposed = sum((o.proposal_total for o in offers if o.mode != "keep"), ZERO) or total
     n_after = (
-        instalments_needed(total - lump, affordable)
+        instalments_needed(max(ZERO, proposed - lump), affordable)
         if affordable > 0
         else (0 if total - lump <= 0 else None)
     )

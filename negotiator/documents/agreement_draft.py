@@ -127,7 +127,7 @@ def draft_agreement(
         plan_rate=plan_rate,
         breach_clause=clauses["breach_private" if private else "breach"].format(cure_days=cure),
         cure_days=cure,
-        allocation_order=clauses["allocation"],
+        allocation_order=clauses["allocation_private" if private else "allocation"],
         credit_reporting=None if private else clauses["credit_reporting"],
         repayment_account=account,
         account_holder=loan.lender_name,
