@@ -25,6 +25,7 @@ KB_PARAMETERS = (
     "lump_sum_minimum",
     "instalments_typical_max",
     "instalments_max",
+    "hold_request_days",
 )
 
 
