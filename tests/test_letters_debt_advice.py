@@ -512,3 +512,26 @@ def test_statement_never_shows_unknown_as_zero_and_adds_up(case: Case, pick: int
         else:
             assert Decimal(row[1].replace(",", "")) == x.amount, row
             assert not row[2].startswith("未提供"), row
+
+
+# ---------------------------------------------------------------------------------------------
+# The action plan points to the new letters where they fit
+# ---------------------------------------------------------------------------------------------
+
+
+def _plan(case: Case) -> str:
+    return _text("action_plan", case)
+
+
+def test_plan_suggests_reconsidering_only_after_a_refusal() -> None:
+    assert "negotiator letter reconsider_request" in _plan(refused(full_case()))
+    assert "reconsider_request" not in _plan(full_case())
+
+
+def test_plan_suggests_a_hold_while_the_budget_is_not_ready_or_collection_is_heavy() -> None:
+    quiet = _loan(full_case(), collection_contacts=())
+    assert "hold_request" not in _plan(quiet)  # budget ready, no collection problem
+    assert "negotiator letter hold_request" in _plan(_borrower(quiet, essential_expenses=None))
+    assert "negotiator letter hold_request" in _plan(full_case())  # calls at night, employer
+    english = _text("action_plan", _borrower(quiet, monthly_income=None), lang="en")
+    assert "hold request (negotiator letter hold_request)" in english and "30 days" in english
