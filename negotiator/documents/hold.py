@@ -7,9 +7,9 @@ asks and the lender may refuse (docs/letters.md).  The length of the pause is th
 ``hold_request_days`` (rules/parameters.toml).  The letter names one channel for contact and
 states no amount owed, so it admits nothing.
 
-Seed guidance behind it: prepare the budget before proposing (000 §二.2, 003 §一.1); keep to
-official, written channels (000 §二.4, 001 §一, 004 §与借款人积极沟通); a lender may grant a grace
-period after a sudden hardship (004 §熟悉借款人的真实情况).
+Seed guidance behind it: prepare the budget before proposing (000 §二.2, 003 §1.1); keep to
+official, written channels (000 §二.4, 001 §一, 004 §积极沟通); a lender may grant a grace
+period after a sudden hardship (004 §真实情况).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class HoldView:
 
 def contact_channel(case: Case) -> tuple[str | None, str | None]:
     """The one channel the borrower asks the lender to use: written first (a record of what
-    was said; seeds 004 §与借款人积极沟通, 001 §一) — e-mail, then post — and the phone only when
+    was said; seeds 004 §积极沟通, 001 §一) — e-mail, then post — and the phone only when
     the case gives no written address.  ``(None, None)`` when the case states none."""
     b = case.borrower
     if b.email:

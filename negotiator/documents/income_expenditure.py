@@ -20,8 +20,8 @@ split is fair (pro rata); a private lender among them is not named.  Savings are
 the statement is about the monthly budget, and disclosing savings invites a demand for them.
 
 Seed guidance behind it: tell the lender honestly about income, fixed spending and the cash
-left (004 §熟悉借款人的真实情况); assess income, spending and other debts before proposing
-(000 §二.2, 003 §一.1); keep proof of income ready (000 §二.3).
+left (004 §真实情况); assess income, spending and other debts before proposing
+(000 §二.2, 003 §1.1); keep proof of income ready (000 §二.3).
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ A refusal is a history entry (``[[history]]``) about the loan whose outcome is `
 except a refused ``lender_offer``: there it is the borrower who refused.  Without one the letter
 is refused with an :class:`~negotiator.errors.InputError` on ``history``.
 
-Seed guidance behind it: when talks fail, keep the records and seek legal help (000 §五.2–3,
-004 §寻求专业法律援助); listen to the lender's reasons and answer them (003 §4.3); stay calm and
+Seed guidance behind it: when talks fail, keep the records and seek legal help (000 §五.2 and §五.3,
+004 §法律援助); listen to the lender's reasons and answer them (003 §4.3); stay calm and
 courteous (002 §三.4).
 """
 
