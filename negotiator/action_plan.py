@@ -398,6 +398,12 @@ def _steps(
         else:
             key = "contact_pause"
         steps.append(t[key].format(**values))
+    if _hold_fits(report):
+        from .params import load_parameters
+
+        steps.append(t["hold"].format(days=load_parameters().integer("hold_request_days")))
+    if _int(plan.get("refused_offers")) > 0:
+        steps.append(t["reconsider"])
     extension = {f.rule for f in report.findings if f.code == "STRATEGY_EXTENSION"}
     if "strategy.extension.deferral" in extension and plan.get("recovery_months"):
         steps.append(t["extension_pause"].format(months=plan["recovery_months"]))
@@ -409,6 +415,18 @@ def _steps(
     if _int(plan.get("overdue_loans")) > 0:
         steps.append(t["credit"])
     return steps
+
+
+def _hold_fits(report: Report) -> bool:
+    """A hold request (letter ``hold_request``) fits while the budget is not ready (income or
+    essential spending not stated) or when collection is heavy (a collection finding)."""
+    budget: Mapping[str, Any] = report.figures.get("budget") or {}
+    heavy = any(
+        f.category == "collection" and f.severity in ("violation", "warning")
+        for f in report.findings
+    )
+    owed = any(o.get("owed") for o in (report.figures.get("plan") or {}).get("offers", []))
+    return owed and (not budget.get("known", False) or heavy)
 
 
 def _glance(

@@ -13,10 +13,13 @@ __all__ = ["FORMATS", "LETTER_KINDS", "LetterKind"]
 
 #: Every document kind, in the order a borrower usually needs them (stable ASCII ids).
 LetterKind: TypeAlias = Literal[
+    "hold_request",
     "negotiation_request",
     "hardship_statement",
+    "income_expenditure",
     "agreement_draft",
     "waiver_request",
+    "reconsider_request",
     "written_confirmation",
     "complaint",
     "credit_objection",

@@ -23,7 +23,9 @@ Safety rules the rendering enforces:
   prints it masked (``1101**********123X``);
 * no document restates payment terms that send money to a personal account or demand a
   deposit first: such a case raises :class:`~negotiator.errors.InputError`;
-* a complaint states only facts of the case; with nothing to complain about it is refused.
+* a complaint states only facts of the case; with nothing to complain about it is refused;
+* a request to reconsider answers a refusal the case's history records; without one it is
+  refused (``history``).
 
 A user's own template folder (``templates=``) overrides any packaged template of the same
 name and is rendered in Jinja2's sandbox.
@@ -187,7 +189,8 @@ def render_letter(
     letter relies on (those of ``evaluation`` or of the evaluation made here).
 
     Raises :class:`InputError` for an unknown kind, language or format, an unsafe payment
-    instruction, a complaint without facts, or a problem in a user's template.
+    instruction, a complaint without facts, a request to reconsider without a recorded refusal,
+    or a problem in a user's template.
     """
     with private_context():
         return _render_letter(

@@ -27,6 +27,7 @@ KB_PARAMETERS = (
     "instalments_typical_max",
     "instalments_max",
     "instalment_usual_minimum",
+    "hold_request_days",
 )
 
 

@@ -10,6 +10,8 @@ template shows a fill-in blank for it.
 * :mod:`.proposal` — what the borrower offers one lender;
 * :mod:`.agreement_draft` — the draft agreement, as the model the check judges;
 * :mod:`.confirmation`, :mod:`.complaint`, :mod:`.negotiation_log`, :mod:`.enclosures`;
+* :mod:`.hold` (暂缓催收申请), :mod:`.reconsider` (请求重新考虑), :mod:`.income_expenditure`
+  (收支说明);
 * :mod:`.context` — the context of one letter, assembled from the above.
 """
 
