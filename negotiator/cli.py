@@ -219,7 +219,8 @@ def _cmd_letter(args: argparse.Namespace) -> int:
     )
     if isinstance(result, bytes):
         if not args.output:
-            raise InputError("-o", "DOCX output needs a file: add -o FILE.docx")
+            fmt = str(args.format)
+            raise InputError("-o", f"{fmt.upper()} output needs a file: add -o FILE.{fmt}")
         from .fsutil import atomic_write
 
         atomic_write(Path(args.output), result)
