@@ -27,7 +27,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 ORDER = ("multi_lender", "negotiation_failed", "proposed_agreement", "long_term", "short_term")
 A4 = (595.3, 841.9)  # points
 #: Pages one letter (one lender) may take; the plan is one document.
-MAX_PAGES = {"agreement_draft": 5, "action_plan": 12}
+MAX_PAGES = {"action_plan": 12}
 MAX_LETTER_PAGES = 5
 
 
