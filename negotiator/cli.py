@@ -217,6 +217,13 @@ def _cmd_letter(args: argparse.Namespace) -> int:
         templates=templates,
         loan=args.loan,
     )
+    if args.lang == "zh-Hant" and args.kind != "action_plan":
+        # the Traditional text is for reading; a mainland lender expects 简体
+        print(
+            "negotiator: 提示：寄給中國大陸貸款機構、法院或監管部門的文書，建議使用简体"
+            "（--lang zh-Hans）；繁體版本供本人閱讀。",
+            file=sys.stderr,
+        )
     if isinstance(result, bytes):
         if not args.output:
             fmt = str(args.format)
