@@ -217,9 +217,17 @@ def _cmd_letter(args: argparse.Namespace) -> int:
         templates=templates,
         loan=args.loan,
     )
+    if args.lang == "zh-Hant" and args.kind != "action_plan":
+        # the Traditional text is for reading; a mainland lender expects 简体
+        print(
+            "negotiator: 提示：寄給中國大陸貸款機構、法院或監管部門的文書，建議使用简体"
+            "（--lang zh-Hans）；繁體版本供本人閱讀。",
+            file=sys.stderr,
+        )
     if isinstance(result, bytes):
         if not args.output:
-            raise InputError("-o", "DOCX output needs a file: add -o FILE.docx")
+            fmt = str(args.format)
+            raise InputError("-o", f"{fmt.upper()} output needs a file: add -o FILE.{fmt}")
         from .fsutil import atomic_write
 
         atomic_write(Path(args.output), result)

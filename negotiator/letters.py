@@ -8,7 +8,12 @@ formats through the building blocks of ``templates/base/<format>.j2``:
 * ``markdown`` — CommonMark; every value from the case is Markdown-escaped;
 * ``html`` — one self-contained, print-ready page (A4, ``templates/base/print.css``); every
   value from the case is HTML-escaped;
-* ``docx`` — the HTML rendered into a Word document (needs the ``negotiator[docx]`` extra).
+* ``docx`` — the HTML laid out as a Word document (needs the ``negotiator[docx]`` extra);
+* ``pdf`` — the HTML laid out by WeasyPrint as an A4 PDF with the same style sheet (needs the
+  ``negotiator[pdf]`` extra and a font covering Chinese; see :mod:`negotiator.pdf_out`).
+
+``docx`` and ``pdf`` are bytes; the same path serves every kind in :data:`LETTER_KINDS`, the
+action plan included.
 
 A letter concerns one lender: for a case with several loans, one letter is written per loan
 (see :func:`negotiator.documents.target_loans`), each starting on a new page, unless
@@ -37,7 +42,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 import jinja2
@@ -46,10 +51,10 @@ from markupsafe import Markup
 from .errors import InputError
 from .findings import Finding, Report
 from .i18n import base_lang, check_lang, to_traditional
-from .letter_kinds import FORMATS, LETTER_KINDS
+from .letter_kinds import BINARY_FORMATS, FORMATS, LETTER_KINDS
 from .models import Case
 from .money import private_context
-from .options import CaseInput, Format, Lang, LetterKind, TextFormat
+from .options import BinaryFormat, CaseInput, Format, Lang, LetterKind, TextFormat
 from .render import MissingValueError, letter_environment, user_environment
 
 if TYPE_CHECKING:
@@ -135,7 +140,7 @@ def render_letter(
     case: CaseInput,
     *,
     lang: Lang = ...,
-    fmt: Literal["docx"],
+    fmt: BinaryFormat,
     as_of: dt.date | None = ...,
     templates: Path | None = ...,
     loan: str | None = ...,
@@ -177,8 +182,8 @@ def render_letter(
     or JSON text or bytes, a :class:`~pathlib.Path`).  ``templates`` is a folder (a path or a
     string naming one) whose templates replace the packaged ones.
 
-    Returns text for ``text``, ``markdown`` and ``html``, bytes for ``docx``.  ``loan`` picks
-    one loan (by id) for the per-lender letters.
+    Returns text for ``text``, ``markdown`` and ``html``, bytes for ``docx`` and ``pdf``.
+    ``loan`` picks one loan (by id) for the per-lender letters.
 
     The letter needs the case evaluated (its analysis and findings).  Without ``evaluation``
     the case is evaluated here; a caller who already has ``evaluate(case, lang=lang,
@@ -242,7 +247,7 @@ def _render_letter(
         evaluation = evaluate(case, lang=check_lang(base_lang(lang)), as_of=as_of)
     analysis = evaluation.analysis
     found = tuple(findings) if findings is not None else evaluation.findings
-    base_fmt = "html" if fmt == "docx" else fmt
+    base_fmt = "html" if fmt in BINARY_FORMATS else fmt
     env = _environment(base_fmt, templates)
     user = templates is not None
     tongue = base_lang(lang)
@@ -271,11 +276,20 @@ def _render_letter(
         doc = _tidy(doc)
     if lang == "zh-Hant":
         doc = to_traditional(doc)
+    return _binary(doc, fmt, lang)
+
+
+def _binary(html: str, fmt: str, lang: str) -> str | bytes:
+    """The print-ready HTML as the document ``fmt`` asks for (DOCX, PDF), or as it is."""
     if fmt == "docx":
         from .docx_out import html_to_docx
 
-        return html_to_docx(doc)
-    return doc
+        return html_to_docx(html)
+    if fmt == "pdf":
+        from .pdf_out import html_to_pdf
+
+        return html_to_pdf(html, lang)
+    return html
 
 
 def _masked(kind: str, context: dict[str, Any]) -> dict[str, Any]:
@@ -317,11 +331,8 @@ def _action_plan(
         report = _advice(evaluation, lang)
     if findings is not None:
         report = attrs.evolve(report, findings=tuple(findings))
-    if fmt == "docx":
-        from .docx_out import html_to_docx
-
-        html = _render_plan(case, report, fmt="html")
-        return html_to_docx(html if isinstance(html, str) else html.decode("utf-8"))
+    if fmt in BINARY_FORMATS:
+        return _binary(_render_plan(case, report, fmt="html"), fmt, lang)
     return _render_plan(case, report, fmt=fmt)
 
 

@@ -288,8 +288,8 @@ def test_unknown_kind_language_and_format_are_input_errors() -> None:
     with pytest.raises(InputError, match="lang: must be one of"):
         render_letter("negotiation_request", full_case(), lang="fr")
     with pytest.raises(InputError, match="--format"):
-        render_letter("negotiation_request", full_case(), fmt="pdf")
-    assert set(FORMATS) == {"text", "markdown", "html", "docx"}
+        render_letter("negotiation_request", full_case(), fmt="odt")
+    assert set(FORMATS) == {"text", "markdown", "html", "docx", "pdf"}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -65,6 +65,10 @@ def test_licensed_lender_flow_ends_in_a_plan_a_check_and_letters():
     assert "attachment" in docx.headers["Content-Disposition"]
     html = c.get("/download/complaint.html")
     assert html.status_code == 200 and b"<html" in html.data
+    assert 'id="dl-negotiation_request-pdf"' in page  # WeasyPrint is installed with the tests
+    pdf = c.get("/download/negotiation_request.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
+    assert pdf.headers["Content-Type"] == "application/pdf"
     case = tomllib.loads(c.get("/case.toml").get_data(as_text=True))
     assert case["loans"][0]["penalty_rate"] == {"value": "0.27", "unit": "annual"}
     assert len(case["agreement"]["instalments"]) == 15

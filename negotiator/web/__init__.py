@@ -201,9 +201,12 @@ def _ui(lang: str) -> dict[str, str]:
 
 
 def _pdf_available() -> bool:
+    """Whether PDF letters can be offered: WeasyPrint (the ``pdf`` extra) is installed."""
+    import importlib.util
+
     from ..letter_kinds import FORMATS
 
-    return "pdf" in FORMATS
+    return "pdf" in FORMATS and importlib.util.find_spec("weasyprint") is not None
 
 
 def create_app(
