@@ -270,6 +270,21 @@ _PERSON = r"[\u4e00-\u9fff]{1,2}[某\u4e00-\u9fff]{1,2}(?![\u4e00-\u9fff]{2})"
 _REF = r"[A-Za-z0-9][A-Za-z0-9\-_/]{4,40}"
 _DELIMS = "，,。；;\n"
 _WAIVER = r"减免|免除|豁免|全免|免掉|免去"
+_REST_WORDS = (
+    r"(?:剩余|余下|其余|剩下|余款|之后|此后|后续|以后|然后)(?:的)?(?:款项|部分|欠款|金额|本金|本息)?$"
+)
+
+
+@attrs.frozen
+class _Row:
+    """One instalment of a schedule described in words, with the words it came from."""
+
+    amount: Decimal | None
+    start: int
+    end: int
+    confidence: float
+
+
 _NOT_NAMES = {"本人", "借款人", "出借人", "甲方", "乙方", "姓名", "签字", "盖章", "签章", "日期"}
 
 
@@ -529,12 +544,20 @@ class _Reader:
                 listed.append((due, amount, m.start(), m.end()))
                 used.append((m.start(), m.end()))
         count_stated = None
-        cm = re.search(
+        cm = None
+        for found in re.finditer(
             r"(?:共|一共|合计|总共|分|分期期数|期数)[:：]?\s*(\d+|[一二三四五六七八九十两]+)\s*期",
             self.text,
-        )
-        if cm:
-            count_stated = cn_int(cm.group(1))
+        ):
+            # "剩余款项分10期" counts part of the schedule, not the whole
+            if not re.search(_REST_WORDS, self.text[max(0, found.start() - 8) : found.start()]):
+                cm = found
+                count_stated = cn_int(found.group(1))
+                break
+        if listed:
+            worded_rows = self._worded_schedule(count_stated, cm, report=False)
+            if worded_rows is not None and len(worded_rows) > len(listed):
+                listed = []
         if listed:
             listed.sort(key=lambda x: x[2])
             for i, (due, amount, s, e) in enumerate(listed):
@@ -552,6 +575,10 @@ class _Reader:
                     f"文中说共 {count_stated} 期，但列出了 {len(listed)} 期",
                 )
             self._check_dates([d for d, _a, _s, _e in listed])
+            return
+        worded = self._worded_schedule(count_stated, cm)
+        if worded is not None:
+            self._put_rows(worded)
             return
         for ex in self.p.schedules:
             phrase = ex.regex.search(self.text)
@@ -571,6 +598,168 @@ class _Reader:
                     )
                     self.values["agreement.instalments"] = [{"due": due, "amount": total}]
                     return
+
+    def _worded_schedule(
+        self, count_stated: int | None, cm: re.Match[str] | None, *, report: bool = True
+    ) -> list[_Row] | None:
+        """The instalments a schedule described in words gives (``前3期每期2000元、后6期每期
+        1500元``), each row with the words it came from; None when the pieces do not make one
+        whole schedule (a gap, an overlap, a count the text does not give)."""
+        found: list[tuple[str, re.Match[str]]] = []
+        for seg in self.p.segments:
+            for m in seg.regex.finditer(self.text):
+                if m.start() == m.end() or any(
+                    m.start() < o.end() and o.start() < m.end() for _r, o in found
+                ):
+                    continue
+                found.append((seg.role, m))
+        if not found:
+            return None
+        found.sort(key=lambda x: x[1].start())
+        slots: dict[int, _Row] = {}
+        total_count = count_stated
+        open_rest: tuple[Decimal, re.Match[str]] | None = None
+        last: tuple[Decimal, re.Match[str]] | None = None
+        split: tuple[int, re.Match[str]] | None = None
+        problems: list[tuple[str, str, str]] = []
+
+        def assign(first: int, end: int, amount: Decimal | None, m: re.Match[str]) -> bool:
+            if first < 1 or end < first or end > 120:
+                return False
+            for k in range(first, end + 1):
+                if k in slots:
+                    return False  # two pieces for one instalment: not one schedule
+                slots[k] = _Row(amount, m.start(), m.end(), CONF_DERIVED)
+            return True
+
+        for role, m in found:
+            g = m.groupdict()
+            each = parse_money(g["each"]) if g.get("each") else None
+            count = cn_int(g["count"]) if g.get("count") else None
+            covered = max(slots, default=0)
+            ok = True
+            if role == "all" and count is not None:
+                ok = assign(covered + 1, count, each, m) if covered < count else False
+                if total_count is None:
+                    total_count = count
+                elif total_count != count and cm is not None:
+                    problems.append(
+                        (
+                            "instalment_count",
+                            "agreement.instalments",
+                            f"文中说共 {total_count} 期，又说分 {count} 期",
+                        )
+                    )
+            elif role == "leading" and count is not None:
+                ok = assign(1, count, each, m)
+            elif role == "range":
+                a, b = cn_int(g.get("from") or ""), cn_int(g.get("to") or "")
+                ok = a is not None and b is not None and assign(a, b, each, m)
+            elif role == "single":
+                n = 1 if g.get("first") else cn_int(g.get("n") or "")
+                ok = n is not None and assign(n, n, each, m)
+            elif role == "following" and count is not None:
+                ok = assign(covered + 1, covered + count, each, m)
+            elif role == "open_rest" and each is not None and open_rest is None:
+                open_rest = (each, m)
+                if count is not None and total_count is None:
+                    total_count = count  # "之后每月2000元，共13期": the count in all
+            elif role == "last" and each is not None and last is None:
+                last = (each, m)
+            elif role == "split_rest" and count is not None and split is None:
+                split = (count, m)
+            if not ok:
+                return None
+        if open_rest is not None and split is not None:
+            return None
+        total_v = self.values.get("agreement.total")
+        total = Decimal(total_v) if total_v is not None else None
+        last_amount = last[0] if last is not None else Decimal(0)
+        covered = max(slots, default=0)
+        known = all(r.amount is not None for r in slots.values())
+        assigned = sum((r.amount for r in slots.values() if r.amount is not None), Decimal(0))
+        if open_rest is not None:
+            each, m = open_rest
+            if total_count is not None:
+                end = total_count - (1 if last is not None else 0)
+                after = total_count + covered  # "首期X，之后每月Y，共N期" counted after the first
+                if (
+                    total is not None
+                    and known
+                    and last is None
+                    and covered == 1
+                    and assigned + each * (end - covered) != total
+                    and assigned + each * (after - covered) == total
+                ):
+                    end = after
+                    cm = None  # the count is read as the months after the first: no conflict
+            elif total is not None and known and each > 0:
+                left = total - assigned - last_amount
+                if left <= 0 or left % each != 0:
+                    return None
+                end = covered + int(left / each)
+            else:
+                return None
+            if end <= covered or not assign(covered + 1, end, each, m):
+                return None
+            covered = end
+        if split is not None:
+            count, m = split
+            share: Decimal | None = None
+            if total is not None and known:
+                left = total - assigned - last_amount
+                quotient = left / count
+                if left > 0 and quotient == quotient.quantize(FEN):
+                    share = quotient  # exact to the fen; otherwise how it is split is unknown
+            if not assign(covered + 1, covered + count, share, m):
+                return None
+            covered += count
+        if last is not None:
+            each, m = last
+            row = _Row(each, m.start(), m.end(), CONF_DERIVED)
+            if total_count is not None and covered == total_count and covered > 1:
+                slots[covered] = row
+            elif total_count is None or covered == total_count - 1:
+                slots[covered + 1] = row
+            else:
+                return None
+        if not slots or sorted(slots) != list(range(1, len(slots) + 1)):
+            return None
+        rows = [slots[k] for k in sorted(slots)]
+        if len(rows) == 1 and not (last or split or open_rest):
+            return None  # one amount alone is not a schedule
+        if report:
+            for code, path, message in problems:
+                self.problem(code, path, message)
+            if count_stated is not None and cm is not None and count_stated != len(rows):
+                self.problem(
+                    "instalment_count",
+                    "agreement.instalments",
+                    f"文中说共 {count_stated} 期，但按各段算是 {len(rows)} 期",
+                )
+        return rows
+
+    def _put_rows(self, rows: list[_Row]) -> None:
+        dues = self._dues(len(rows))
+        items = []
+        for i, row in enumerate(rows):
+            item: dict[str, Any] = {}
+            if dues is not None and dues[0][i] is not None:
+                item["due"] = dues[0][i]
+                self.put(
+                    f"agreement.instalments[{i}].due", item["due"], dues[1], dues[2], CONF_DERIVED
+                )
+            if row.amount is not None:
+                item["amount"] = _money_str(row.amount)
+                self.put(
+                    f"agreement.instalments[{i}].amount",
+                    item["amount"],
+                    row.start,
+                    row.end,
+                    row.confidence,
+                )
+            items.append(item)
+        self.values["agreement.instalments"] = items
 
     def _from_phrase(self, name: str, m: re.Match[str], count_stated: int | None) -> bool:
         groups = m.groupdict()
@@ -642,7 +831,7 @@ class _Reader:
                             break
                     if day_m is not None:
                         try:
-                            start = dt.date(int(ym[0]), int(ym[1]), int(day_m.group("day")))
+                            start = dt.date(int(ym[0]), int(ym[1]), cn_int(day_m.group("day")) or 0)
                         except ValueError:
                             start = None
                 where = (m.start(), m.end())
@@ -653,7 +842,7 @@ class _Reader:
         for dx in self.p.schedule_day:
             dm = dx.regex.search(self.text)
             if dm:
-                day = int(dm.group("day"))
+                day = cn_int(dm.group("day")) or start.day
                 break
         dues: list[dt.date | None] = []
         for i in range(n):
@@ -889,7 +1078,8 @@ class _Reader:
             (r"电子(?:合同|协议|签)|在线签|线上签", "e_contract", None),
             (r"协议书|合同书|确认书|协议$|合同$|甲方|乙方|签字|盖章", "paper", None),
             (
-                r"App|APP|确认页|方案详情|点击确认|确认方案|方案确认|^\S{0,8}还款方案\s*$",
+                r"App|APP|确认页|方案详情|点击确认|确认方案|方案确认"
+                r"|^\S{0,8}(?:还款|结清|分期|协商|减免)方案\s*$",
                 "e_contract",
                 None,
             ),
@@ -934,10 +1124,12 @@ class _Reader:
         self.check_totals()
         self.form()
         self.signature_date()
-        if self.values.get("agreement.waived") is not None or re.search(_WAIVER, self.text):
-            m = re.search(_WAIVER, self.text)
-            if m:
-                self.put("agreement.waiver_negotiated", True, m.start(), m.end(), CONF_LABELLED)
+        for m in re.finditer(_WAIVER, self.text):
+            # "不能减免任何费用" is a refusal, not a waiver agreed or offered
+            if re.search(r"(?:不能|不可|不可以|无法|不予|不会|不同意|拒绝|没法|不给)$", self.text[: m.start()]):
+                continue
+            self.put("agreement.waiver_negotiated", True, m.start(), m.end(), CONF_LABELLED)
+            break
         if "agreement.lender.name" in self.values:
             name = self.values["agreement.lender.name"]
             kind = _party_kind(name)

@@ -26,6 +26,7 @@ __all__ = [
     "Field",
     "Patterns",
     "RedFlag",
+    "Segment",
     "load_patterns",
 ]
 
@@ -59,6 +60,10 @@ _PLACEHOLDERS = {
     "{each}": rf"(?P<each>{MONEY})",
     "{date}": rf"(?P<date>{DATE})",
     "{ym}": rf"(?P<ym>{YM})",
+    "{num}": rf"(?:\d{{1,3}}|{NUMBER_CN})",
+    # 每月 / 每期 / 每个月, optionally with the day: 每月15日前
+    "{per}": rf"(?:每(?:个)?(?:月|期)(?:(?:\d{{1,2}}|{NUMBER_CN})\s*[日号](?:前|之前|以前)?)?)",
+    "{pay}": r"(?:还款?|支付|付款?|应还|偿还|归还|缴纳|交)?(?:金额)?(?:为|是)?[:：]?\s*",
 }
 
 
@@ -88,6 +93,21 @@ class Example:
 
 
 @attrs.frozen
+class Segment:
+    """One piece of a schedule described in words (``前3期每期2000元``): its ``role`` says which
+    instalments it covers (see extraction.toml)."""
+
+    role: str
+    regex: re.Pattern[str]
+    examples: tuple[dict[str, str], ...]
+
+
+SEGMENT_ROLES = frozenset(
+    {"all", "leading", "range", "single", "following", "open_rest", "last", "split_rest"}
+)
+
+
+@attrs.frozen
 class RatePattern:
     path: str
     labels: re.Pattern[str]
@@ -107,6 +127,7 @@ class Patterns:
     fields: tuple[Field, ...]
     sentences: tuple[Sentence, ...]
     schedules: tuple[Example, ...]
+    segments: tuple[Segment, ...]
     schedule_day: tuple[Example, ...]
     schedule_start: tuple[Example, ...]
     instalment_lines: tuple[Example, ...]
@@ -133,7 +154,10 @@ def _alt(words: list[str], where: str) -> re.Pattern[str]:
     return _compile("(?:" + "|".join(words) + ")", where)
 
 
-_FILLER = r"(?:金额|总额|数额)?[ \t:：为是共计约合总了的]*(?:人民币)?[ \t:：(（]*"
+_FILLER = (
+    r"(?:金额|总额|数额)?[ \t:：为是共计约合总了的]*(?:一共|总共|合计|共计)?[ \t:：为是]*"
+    r"(?:人民币)?[ \t:：(（]*"
+)
 
 
 def _shared_words() -> dict[str, list[str]]:
@@ -185,6 +209,21 @@ def compile_patterns(data: dict[str, Any]) -> Patterns:
             for i, e in enumerate(data.get(key, []))
         )
 
+    segments = []
+    for i, seg in enumerate(data.get("segment", [])):
+        where = f"segment[{i}]"
+        if seg.get("role") not in SEGMENT_ROLES:
+            raise RuleFileError(
+                f"extraction.toml#{where}",
+                f"role must be one of {', '.join(sorted(SEGMENT_ROLES))}",
+            )
+        segments.append(
+            Segment(
+                role=seg["role"],
+                regex=_compile(seg["pattern"], where),
+                examples=tuple(seg.get("examples", ())),
+            )
+        )
     rates = tuple(
         RatePattern(
             path=r["path"],
@@ -207,6 +246,7 @@ def compile_patterns(data: dict[str, Any]) -> Patterns:
         fields=tuple(fields),
         sentences=sentences,
         schedules=examples("schedule"),
+        segments=tuple(segments),
         schedule_day=examples("schedule_day"),
         schedule_start=examples("schedule_start"),
         instalment_lines=examples("instalment_line"),
