@@ -489,3 +489,136 @@ def test_api_export() -> None:
     ex = negotiator.extract_agreement("应还总额：12000元")
     assert ex.agreement["total"] == "12000"
     assert re.fullmatch(r"\d+", str(ex.provenance["agreement.total"].line))
+
+
+# ---------------------------------------------------------------------------------------------
+# Schedules described in words
+# ---------------------------------------------------------------------------------------------
+
+
+def _runs(items: list[dict]) -> str:
+    """``[2000, 2000, 1500]`` → ``2x2000+1x1500`` (the notation of the pattern file's examples)."""
+    runs: list[list] = []
+    for item in items:
+        amount = item.get("amount", "?")
+        if runs and runs[-1][1] == amount:
+            runs[-1][0] += 1
+        else:
+            runs.append([1, amount])
+    return "+".join(f"{n}x{Decimal(a).normalize():f}" if a != "?" else f"{n}x?" for n, a in runs)
+
+
+SEGMENT_EXAMPLES = [
+    (seg.role, e["text"], e["value"]) for seg in load_patterns().segments for e in seg.examples
+]
+
+
+@pytest.mark.parametrize("role,text,value", SEGMENT_EXAMPLES)
+def test_segment_examples_expand_as_written(role: str, text: str, value: str) -> None:
+    ex = extract_agreement(text)
+    assert _runs(ex.agreement["instalments"]) == value
+    assert not {"schedule_sum", "instalment_count"} & {i.code for i in ex.inconsistencies}
+
+
+def test_every_segment_role_has_an_example() -> None:
+    from negotiator.extract.patterns import SEGMENT_ROLES
+
+    assert {role for role, _t, _v in SEGMENT_EXAMPLES} == SEGMENT_ROLES
+
+
+def test_a_segment_with_an_unknown_role_is_refused() -> None:
+    from negotiator.errors import RuleFileError
+    from negotiator.extract.patterns import compile_patterns, raw_patterns
+
+    data = raw_patterns()
+    data["segment"] = [*data["segment"], {"role": "middle", "pattern": "x", "examples": []}]
+    with pytest.raises(RuleFileError, match=r"segment\[\d+\]"):
+        compile_patterns(data)
+
+
+def test_each_row_of_a_worded_schedule_cites_its_own_words() -> None:
+    text = "应还总额15000元。前3期每期2000元、后6期每期1500元，每月20日前还，自2027年1月起。"
+    ex = extract_agreement(text)
+    rows = ex.agreement["instalments"]
+    assert [r["amount"] for r in rows] == ["2000"] * 3 + ["1500"] * 6
+    assert [r["due"] for r in rows][:2] == [dt.date(2027, 1, 20), dt.date(2027, 2, 20)]
+    assert ex.provenance["agreement.instalments[0].amount"].snippet == "前3期每期2000元"
+    assert ex.provenance["agreement.instalments[8].amount"].snippet == "后6期每期1500元"
+    assert ex.provenance["agreement.instalments[8].amount"].confidence == 0.8
+    assert ex.provenance["agreement.instalments[0].due"].snippet == "自2027年1月起"
+    assert ex.inconsistencies == ()
+
+
+def test_a_worded_schedule_is_checked_against_the_total_and_the_count() -> None:
+    ex = extract_agreement("应还总额16000元，前3期每期2000元、后6期每期1500元")
+    codes = {i.code for i in ex.inconsistencies}
+    assert codes == {"schedule_sum"}
+    ex = extract_agreement("前3期每期2000元、后6期每期1500元，共10期")
+    assert {i.code for i in ex.inconsistencies} == {"instalment_count"}
+    assert len(ex.agreement["instalments"]) == 9  # what the pieces say, not the count
+
+
+def test_a_share_that_does_not_divide_to_the_fen_stays_unknown() -> None:
+    ex = extract_agreement("应还总额10000元，首期3000元，剩余款项分3期还清")
+    assert ex.agreement["instalments"] == [{"amount": "3000"}, {}, {}, {}]
+    assert "agreement.instalments[1].amount" not in ex.provenance
+    ex = extract_agreement("应还总额9000元，首期3000元，剩余款项分3期还清")
+    assert _runs(ex.agreement["instalments"]) == "1x3000+3x2000"
+
+
+def test_pieces_that_leave_a_gap_give_no_schedule() -> None:
+    # instalments 4-6 are not described: the schedule is not guessed
+    assert "instalments" not in extract_agreement("第1-3期每期2000元，第7-9期每期1500元").agreement
+    # one instalment described twice is not one schedule either
+    assert "instalments" not in extract_agreement("第1-3期每期2000元，第3-6期每期1500元").agreement
+
+
+def _worded(template: int, n1: int, a1: Decimal, n2: int, a2: Decimal) -> str:
+    cn = "零一二三四五六七八九十"
+    if template == 0:
+        return f"前{n1}期每期{a1}元、后{n2}期每期{a2}元"
+    if template == 1:
+        return f"第1-{n1}期每期{a1:,}元；第{n1 + 1}-{n1 + n2}期每期{a2:,}元。"
+    if template == 2:
+        return f"第1至{n1}期每月还{a1}，第{n1 + 1}至第{n1 + n2}期每月还{a2}"
+    if template == 3:
+        count = cn[n1] if n1 <= 10 else str(n1)
+        return f"前{count}个月每月还{a1}元，剩余{n2}期每期{a2}元"
+    return f"分{n1 + n2}期还款：前{n1}期每期{a1}元，后{n2}期每期{a2}元，共{n1 + n2}期。"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    template=st.integers(0, 4),
+    n1=st.integers(1, 12),
+    n2=st.integers(1, 24),
+    a1=st.integers(1, 999_999).map(lambda c: Decimal(c) / 100),
+    a2=st.integers(1, 999_999).map(lambda c: Decimal(c) / 100),
+)
+def test_worded_tiers_come_back_unchanged(
+    template: int, n1: int, n2: int, a1: Decimal, a2: Decimal
+) -> None:
+    text = _worded(template, n1, a1, n2, a2)
+    ex = extract_agreement(text)
+    amounts = [Decimal(i["amount"]) for i in ex.agreement["instalments"]]
+    assert amounts == [a1] * n1 + [a2] * n2, text
+    assert not [i for i in ex.inconsistencies if i.code == "instalment_count"]
+    doc = tomllib.loads(extraction_toml(ex))
+    structure(doc["agreement"], Agreement, root="agreement")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    first=st.integers(100, 99_999),
+    each=st.integers(100, 99_999),
+    count=st.integers(2, 36),
+    day=st.integers(1, 28),
+)
+def test_first_then_monthly_with_dates(first: int, each: int, count: int, day: int) -> None:
+    text = f"首期于2027年1月{day}日前支付{first}元，之后每月{day}日前还{each}元，共{count}期。"
+    ex = extract_agreement(text)
+    rows = ex.agreement["instalments"]
+    assert [Decimal(r["amount"]) for r in rows] == [first] + [each] * (count - 1)
+    assert rows[0]["due"] == dt.date(2027, 1, day)
+    assert rows[-1]["due"] == dt.date(2027 + (count - 1) // 12, (count - 1) % 12 + 1, day)
+    assert ex.inconsistencies == ()

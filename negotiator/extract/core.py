@@ -271,7 +271,8 @@ _REF = r"[A-Za-z0-9][A-Za-z0-9\-_/]{4,40}"
 _DELIMS = "，,。；;\n"
 _WAIVER = r"减免|免除|豁免|全免|免掉|免去"
 _REST_WORDS = (
-    r"(?:剩余|余下|其余|剩下|余款|之后|此后|后续|以后|然后)(?:的)?(?:款项|部分|欠款|金额|本金|本息)?$"
+    r"(?:剩余|余下|其余|剩下|余款|之后|此后|后续|以后|然后)(?:的)?(?:款项|部分|欠款|金额|本金|本息)?"
+    r"(?:\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?\s*(?:万元|万|元)?)?$"
 )
 
 
@@ -550,7 +551,7 @@ class _Reader:
             self.text,
         ):
             # "剩余款项分10期" counts part of the schedule, not the whole
-            if not re.search(_REST_WORDS, self.text[max(0, found.start() - 8) : found.start()]):
+            if not re.search(_REST_WORDS, self.text[max(0, found.start() - 24) : found.start()]):
                 cm = found
                 count_stated = cn_int(found.group(1))
                 break
@@ -1126,7 +1127,8 @@ class _Reader:
         self.signature_date()
         for m in re.finditer(_WAIVER, self.text):
             # "不能减免任何费用" is a refusal, not a waiver agreed or offered
-            if re.search(r"(?:不能|不可|不可以|无法|不予|不会|不同意|拒绝|没法|不给)$", self.text[: m.start()]):
+            before = self.text[max(0, m.start() - 4) : m.start()]
+            if re.search(r"(?:不能|不可|不可以|无法|不予|不会|不同意|拒绝|没法|不给)$", before):
                 continue
             self.put("agreement.waiver_negotiated", True, m.start(), m.end(), CONF_LABELLED)
             break
