@@ -270,6 +270,9 @@ _PERSON = r"[\u4e00-\u9fff]{1,2}[某\u4e00-\u9fff]{1,2}(?![\u4e00-\u9fff]{2})"
 _REF = r"[A-Za-z0-9][A-Za-z0-9\-_/]{4,40}"
 _DELIMS = "，,。；;\n"
 _WAIVER = r"减免|免除|豁免|全免|免掉|免去"
+#: Words that warn against what follows ("切勿转账至个人账户", "不要交任何保证金").
+_WARNING = r"切勿|请勿|不要|勿|禁止|严禁|谨防|警惕|提防|不会(?:要求|让您|让你)|从不|不得|谨慎"
+_WARNED_AGAINST = frozenset({"personal_account", "deposit", "verification_code"})
 _REST_WORDS = (
     r"(?:剩余|余下|其余|剩下|余款|之后|此后|后续|以后|然后)(?:的)?(?:款项|部分|欠款|金额|本金|本息)?"
     r"(?:\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?\s*(?:万元|万|元)?)?$"
@@ -350,9 +353,9 @@ class _Reader:
                     continue
                 filler = m.group(0)[len(m.group("label")) :]
                 if field.kind in ("org", "person", "person_or_org") and not re.search(
-                    r"[:：\s]", filler
+                    r"[:：\s]" if field.kind != "org" else r"[:：\s（(]", filler
                 ):
-                    continue  # a name follows its label after a colon or a space
+                    continue  # a name follows its label after a colon or a space (an org: or "（")
                 rest = m.end()
                 got = self.value_after(field.kind, rest)
                 if got is None:
@@ -364,9 +367,29 @@ class _Reader:
                     s_, e_ = self.sentence_at(m.start())
                     if not field.requires.search(self.text[s_:e_]):
                         continue
-                self.put(field.path, value, m.start(), vend, CONF_LABELLED)
+                conf = CONF_LABELLED
+                if field.path == "agreement.waived" and "agreement.waived" not in self.values:
+                    parts = self._parts_after(vend)
+                    if parts is not None:  # "减免违约金1,500元及部分利息600元": the parts added up
+                        value, vend, conf = value + parts[0], parts[1], CONF_DERIVED
+                self.put(field.path, value, m.start(), vend, conf)
                 if field.kind == "money":
                     claimed.add(vend)
+
+    def _parts_after(self, at: int) -> tuple[Decimal, int] | None:
+        """Amounts that continue a list after ``at`` (``…1,500元及部分利息600元``): their sum and
+        where the list ends, or None when nothing follows."""
+        more = re.compile(rf"\s*(?:及|和|、|以及|加上|另)[^，,。；;\n\d]{{0,8}}?(?P<m>{MONEY})")
+        total = Decimal(0)
+        end = at
+        while (m := more.match(self.text, end)) and re.search(r"\d", m.group("m")):
+            after = self.text[m.end() : m.end() + 1]
+            value = parse_money(m.group("m"))
+            if value is None or after in ("%", "期", "个", "天", "日", "年", "月", "号"):
+                break
+            total += value
+            end = m.end()
+        return (total, end) if end > at else None
 
     def value_after(self, kind: str, at: int) -> tuple[Any, int, int] | None:
         text = self.text
@@ -446,12 +469,7 @@ class _Reader:
                 body = self.text[start:end]
                 if s.and_words is not None and not s.and_words.search(body):
                     continue
-                clause = self.original[start:end].strip()
-                clause = re.sub(
-                    r"^\s*(?:[一二三四五六七八九十]+[、.]|\d+[、.]|第[一二三四五六七八九十\d]+条)\s*",
-                    "",
-                    clause,
-                )
+                clause = _clause(self.original[start:end])
                 if clause and len(clause) <= 500:
                     self.put(s.path, clause, start, end, CONF_LABELLED)
                     break
@@ -537,12 +555,22 @@ class _Reader:
                 if amount is None or due is None:
                     continue
                 # a date that is the agreement's signing date or a loan date is not an instalment
-                head = self.text[self.line_starts[self.pos(m.start())[0] - 1] : m.start()]
+                line_head = self.text[self.line_starts[self.pos(m.start())[0] - 1] : m.start()]
+                head = re.split(r"[，,。；;!！?？]", line_head)[-1]
                 if re.search(
                     r"签|借款日|放款|逾期|日期[:：]?$", head + self.text[m.start() : m.start() + 4]
                 ):
                     continue
                 listed.append((due, amount, m.start(), m.end()))
+                used.append((m.start(), m.end()))
+        for ex in self.p.instalment_months:
+            for m in ex.regex.finditer(self.text):
+                if any(s <= m.start() < e for s, e in used):
+                    continue
+                rows = self._month_rows(m)
+                if rows is None:
+                    continue
+                listed.extend((due, amount, m.start(), m.end()) for due, amount in rows)
                 used.append((m.start(), m.end()))
         count_stated = None
         cm = None
@@ -599,6 +627,29 @@ class _Reader:
                     )
                     self.values["agreement.instalments"] = [{"due": due, "amount": total}]
                     return
+
+    def _month_rows(self, m: re.Match[str]) -> list[tuple[dt.date | None, Decimal]] | None:
+        """``2027年1月至2027年10月，每月20日前还款2,150元``: one dated row a month."""
+        first = [int(x) for x in re.findall(r"\d+", m.group("from"))]
+        last = [int(x) for x in re.findall(r"\d+", m.group("to"))]
+        if len(last) == 1:
+            last = [first[0], last[0]]
+        day = cn_int(m.group("day"))
+        amount = parse_money(m.group("amount"))
+        if day is None or amount is None or not (1 <= first[1] <= 12 and 1 <= last[1] <= 12):
+            return None
+        months = (last[0] - first[0]) * 12 + last[1] - first[1] + 1
+        if not 1 <= months <= 120:
+            return None
+        rows: list[tuple[dt.date | None, Decimal]] = []
+        for i in range(months):
+            k = first[1] - 1 + i
+            try:
+                due: dt.date | None = dt.date(first[0] + k // 12, k % 12 + 1, day)
+            except ValueError:
+                due = None  # no such day in that month: the text does not say which
+            rows.append((due, amount))
+        return rows
 
     def _worded_schedule(
         self, count_stated: int | None, cm: re.Match[str] | None, *, report: bool = True
@@ -985,6 +1036,8 @@ class _Reader:
     def read_red_flags(self) -> None:
         for flag in self.p.red_flags:
             for m in flag.regex.finditer(self.text):
+                if flag.code in _WARNED_AGAINST and self._warned(m.start()):
+                    continue  # "切勿转账至任何个人账户" warns against it: not a request
                 line, col = self.pos(m.start())
                 hit = RedFlagHit(flag.code, self.original[m.start() : m.end()], line, col)
                 if hit not in self.flags:
@@ -1015,7 +1068,9 @@ class _Reader:
         if "clawback" in codes and "agreement.breach_clause" not in self.values:
             s, _e = at("clawback")
             ss, se = self.sentence_at(s)
-            self.put("agreement.breach_clause", self.original[ss:se].strip(), ss, se, CONF_LABELLED)
+            self.put(
+                "agreement.breach_clause", _clause(self.original[ss:se]), ss, se, CONF_LABELLED
+            )
         if "agreement.intermediary_fee" in self.values and "debt_agent" not in codes:
             # a service fee alone is an ordinary lender charge, not an intermediary's
             del self.values["agreement.intermediary_fee"]
@@ -1035,6 +1090,10 @@ class _Reader:
                         "agreement.repayment_account", kind, acct.start(), acct.end(), CONF_LABELLED
                     )
                     break
+
+    def _warned(self, index: int) -> bool:
+        clause = re.split(r"[，,。；;!！?？\n]", self.text[max(0, index - 16) : index])[-1]
+        return bool(re.search(_WARNING, clause))
 
     def check_payee(self) -> None:
         holder = self.values.get("agreement.account_holder")
@@ -1080,7 +1139,7 @@ class _Reader:
             (r"协议书|合同书|确认书|协议$|合同$|甲方|乙方|签字|盖章", "paper", None),
             (
                 r"App|APP|确认页|方案详情|点击确认|确认方案|方案确认"
-                r"|^\S{0,8}(?:还款|结清|分期|协商|减免)方案\s*$",
+                r"|^\S{0,8}(?:还款|结清|分期|协商|减免)(?:方案|确认)\s*$",
                 "e_contract",
                 None,
             ),
@@ -1201,6 +1260,15 @@ class _Reader:
             inconsistencies=tuple(self.problems),
             red_flags=tuple(self.flags),
         )
+
+
+def _clause(sentence: str) -> str:
+    """A clause as written, without its list number (五、 第三条 1. or a bullet)."""
+    return re.sub(
+        r"^\s*(?:[一二三四五六七八九十]+[、.]|\d+[、.]|第[一二三四五六七八九十\d]+条|[-•·*]\s)\s*",
+        "",
+        sentence.strip(),
+    )
 
 
 def _get(data: dict[str, Any], path: str) -> Any:

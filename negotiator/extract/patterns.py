@@ -133,6 +133,7 @@ class Patterns:
     schedule_day: tuple[Example, ...]
     schedule_start: tuple[Example, ...]
     instalment_lines: tuple[Example, ...]
+    instalment_months: tuple[Example, ...]
     one_off: tuple[Example, ...]
     deadline: tuple[Example, ...]
     rates: tuple[RatePattern, ...]
@@ -252,6 +253,7 @@ def compile_patterns(data: dict[str, Any]) -> Patterns:
         schedule_day=examples("schedule_day"),
         schedule_start=examples("schedule_start"),
         instalment_lines=examples("instalment_line"),
+        instalment_months=examples("instalment_months"),
         one_off=examples("one_off"),
         deadline=examples("deadline"),
         rates=rates,
