@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from ..money import FEN
-from .patterns import BIG_MONEY, DATE, MONEY, RATE_VALUE, Patterns, load_patterns
+from .patterns import BIG_MONEY, DATE, MONEY, MONEY_SPOKEN, RATE_VALUE, Patterns, load_patterns
 
 __all__ = ["Extraction", "Inconsistency", "Provenance", "RedFlagHit", "extract_agreement"]
 
@@ -163,6 +163,12 @@ def parse_money(text: str) -> Decimal | None:
     big = re.fullmatch(BIG_MONEY, s)
     if big and any(c in s for c in "壹贰叁肆伍陆柒捌玖拾佰仟"):
         return parse_big_money(s)
+    spoken = re.search(r"(\d+)万(?:(\d)千(\d)?|(\d))|(\d)千(\d)", s)
+    if spoken and re.fullmatch(r"(?:人民币|RMB|CNY|¥|￥)?\s*" + MONEY_SPOKEN, s):
+        wan, qian, bai, qian2, q, b = spoken.groups()
+        if wan is not None:
+            return Decimal(int(wan) * 10000 + int(qian or qian2 or 0) * 1000 + int(bai or 0) * 100)
+        return Decimal(int(q) * 1000 + int(b) * 100)
     m = re.search(r"((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?)\s*(万|千)?", s)
     if not m:
         return None
@@ -269,7 +275,11 @@ _ORG = (
 _PERSON = r"[\u4e00-\u9fff]{1,2}[某\u4e00-\u9fff]{1,2}(?![\u4e00-\u9fff]{2})"
 _REF = r"[A-Za-z0-9][A-Za-z0-9\-_/]{4,40}"
 _DELIMS = "，,。；;\n"
-_WAIVER = r"减免|免除|豁免|全免|免掉|免去"
+_WAIVER = r"减免|免除|豁免|全免|免掉|免去|免收|砍掉|砍了|全砍"
+_NAMED_PAYEE = (
+    r"(?:转账?|打款?|汇款?|付款?)(?:至|到|给|入)(?:财务|会计|专员|经理|主管|同事)?"
+    r"(?P<name>[\u4e00-\u9fff]{2,3})的(?:个人)?(?:银行卡|卡|账户|支付宝|微信)"
+)
 #: Words that warn against what follows ("切勿转账至个人账户", "不要交任何保证金").
 _WARNING = r"切勿|请勿|不要|勿|禁止|严禁|谨防|警惕|提防|不会(?:要求|让您|让你)|从不|不得|谨慎"
 _WARNED_AGAINST = frozenset({"personal_account", "deposit", "verification_code"})
@@ -289,7 +299,20 @@ class _Row:
     confidence: float
 
 
-_NOT_NAMES = {"本人", "借款人", "出借人", "甲方", "乙方", "姓名", "签字", "盖章", "签章", "日期"}
+_NOT_NAMES = {
+    "本人",
+    "借款人",
+    "出借人",
+    "甲方",
+    "乙方",
+    "姓名",
+    "签字",
+    "盖章",
+    "签章",
+    "日期",
+    "您好",
+    "你好",
+}
 
 
 class _Reader:
@@ -303,6 +326,7 @@ class _Reader:
         self.problems: list[Inconsistency] = []
         self.flags: list[RedFlagHit] = []
         self.stated: dict[str, list[tuple[Any, int]]] = {}
+        self._first_due: tuple[dt.date | None, int, int] | None = None
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -352,8 +376,10 @@ class _Reader:
                         self.put(field.path, amount, m.start(), m.end(), CONF_LABELLED)
                     continue
                 filler = m.group(0)[len(m.group("label")) :]
-                if field.kind in ("org", "person", "person_or_org") and not re.search(
-                    r"[:：\s]" if field.kind != "org" else r"[:：\s（(]", filler
+                if (
+                    field.kind in ("org", "person", "person_or_org")
+                    and not field.adjacent
+                    and not re.search(r"[:：\s]" if field.kind != "org" else r"[:：\s（(]", filler)
                 ):
                     continue  # a name follows its label after a colon or a space (an org: or "（")
                 rest = m.end()
@@ -668,11 +694,18 @@ class _Reader:
         if not found:
             return None
         found.sort(key=lambda x: x[1].start())
+        if cm is not None and any(
+            o.start() <= cm.start() < o.end()
+            for role, o in found
+            if role in ("following", "split_rest", "leading", "range")
+        ):
+            count_stated, cm = None, None  # "余款…分5期付清" counts a piece, not the whole
         slots: dict[int, _Row] = {}
         total_count = count_stated
         open_rest: tuple[Decimal, re.Match[str]] | None = None
         last: tuple[Decimal, re.Match[str]] | None = None
         split: tuple[int, re.Match[str]] | None = None
+        part: tuple[Decimal, re.Match[str]] | None = None
         problems: list[tuple[str, str, str]] = []
 
         def assign(first: int, end: int, amount: Decimal | None, m: re.Match[str]) -> bool:
@@ -690,6 +723,9 @@ class _Reader:
             count = cn_int(g["count"]) if g.get("count") else None
             covered = max(slots, default=0)
             ok = True
+            if g.get("part") and covered == 0 and part is None:
+                amount = parse_money(g["part"])
+                part = (amount, m) if amount is not None else None
             if role == "all" and count is not None:
                 ok = assign(covered + 1, count, each, m) if covered < count else False
                 if total_count is None:
@@ -725,6 +761,10 @@ class _Reader:
         if open_rest is not None and split is not None:
             return None
         total_v = self.values.get("agreement.total")
+        if total_v is None and part is not None and report:
+            # "剩下18,000元分12期": the amount the first piece shares out is the plan's total
+            self.put("agreement.total", part[0], part[1].start(), part[1].end(), CONF_DERIVED)
+            total_v = part[0]
         total = Decimal(total_v) if total_v is not None else None
         last_amount = last[0] if last is not None else Decimal(0)
         covered = max(slots, default=0)
@@ -780,6 +820,13 @@ class _Reader:
         rows = [slots[k] for k in sorted(slots)]
         if len(rows) == 1 and not (last or split or open_rest):
             return None  # one amount alone is not a schedule
+        self._first_due = None
+        head = slots[1]
+        tail = re.match(r"[^。；;\n]*", self.text[head.end :])
+        when = re.search(DATE, self.text[head.start : head.end + (tail.end() if tail else 0)])
+        if when is not None and parse_date(when.group(0)) is not None:
+            at = head.start + when.start()
+            self._first_due = (parse_date(when.group(0)), at, head.start + when.end())
         if report:
             for code, path, message in problems:
                 self.problem(code, path, message)
@@ -792,7 +839,7 @@ class _Reader:
         return rows
 
     def _put_rows(self, rows: list[_Row]) -> None:
-        dues = self._dues(len(rows))
+        dues = self._dues(len(rows), self._first_due)
         items = []
         for i, row in enumerate(rows):
             item: dict[str, Any] = {}
@@ -866,11 +913,24 @@ class _Reader:
         self.values["agreement.instalments"] = items
         return True
 
-    def _dues(self, n: int) -> tuple[list[dt.date | None], int, int] | None:
+    def _dues(
+        self, n: int, first_due: tuple[dt.date | None, int, int] | None = None
+    ) -> tuple[list[dt.date | None], int, int] | None:
         start: dt.date | None = None
         where = (0, 0)
         for ex in self.p.schedule_start:
-            m = ex.regex.search(self.text)
+            m = next(
+                (
+                    found
+                    for found in ex.regex.finditer(self.text)
+                    # "自2026年3月15日起未按约还款" dates the default, not the schedule
+                    if not re.match(
+                        r"[^，。；;\n]{0,4}?(?:逾期|未按|未还|拖欠|违约|停止还款)",
+                        self.text[found.end() :],
+                    )
+                ),
+                None,
+            )
             if m:
                 if m.groupdict().get("date"):
                     start = parse_date(m.group("date"))
@@ -888,6 +948,8 @@ class _Reader:
                             start = None
                 where = (m.start(), m.end())
                 break
+        if start is None and first_due is not None and first_due[0] is not None:
+            start, where = first_due[0], (first_due[1], first_due[2])
         if start is None:
             return None
         day = start.day
@@ -1077,7 +1139,10 @@ class _Reader:
             del self.prov["agreement.intermediary_fee"]
         if "agreement.repayment_account" not in self.values:
             for pat, kind in (
-                (r"对公账户|公司账户|官方(?:指定)?(?:还款)?账户", "official_company"),
+                (
+                    r"对公账户|公司账户|公司(?:的)?账(?:上|户|号)|官方(?:指定)?(?:还款)?账户",
+                    "official_company",
+                ),
                 (
                     r"(?:App|APP|app|小程序)内|(?:通过|在|登录)[^，。\n]{0,8}(?:App|APP|app|小程序)",
                     "in_app",
@@ -1094,6 +1159,18 @@ class _Reader:
     def _warned(self, index: int) -> bool:
         clause = re.split(r"[，,。；;!！?？\n]", self.text[max(0, index - 16) : index])[-1]
         return bool(re.search(_WARNING, clause))
+
+    def named_payee(self) -> None:
+        """``转账至财务张敏的银行卡``: money routed to a named person's own card or account."""
+        m = re.search(_NAMED_PAYEE, self.text)
+        if m and m.group("name") not in _NOT_NAMES:
+            self.put(
+                "agreement.account_holder",
+                m.group("name"),
+                m.start("name"),
+                m.end(),
+                CONF_LABELLED,
+            )
 
     def check_payee(self) -> None:
         holder = self.values.get("agreement.account_holder")
@@ -1134,16 +1211,20 @@ class _Reader:
     def form(self) -> None:
         t = self.text
         rules = (
-            (r"电话|通话|来电|致电", "phone_only", r"记录|笔记|说|讲|称|同意|协商"),
+            (
+                r"电话|通话|来电|致电|打给[^，。\n]{0,10}客服|打(?:了|过)?[^，。\n]{0,6}客服电话",
+                "phone_only",
+                r"记录|笔记|说|讲|称|同意|协商",
+            ),
             (r"电子(?:合同|协议|签)|在线签|线上签", "e_contract", None),
             (r"协议书|合同书|确认书|协议$|合同$|甲方|乙方|签字|盖章", "paper", None),
             (
-                r"App|APP|确认页|方案详情|点击确认|确认方案|方案确认"
-                r"|^\S{0,8}(?:还款|结清|分期|协商|减免)(?:方案|确认)\s*$",
+                r"App|APP|确认页|方案详情|点击[\"“「]?确认|确认方案|方案确认"
+                r"|^\S{0,8}(?:还款|结清|分期|协商|减免)(?:方案|计划)?(?:确认)?\s*$",
                 "e_contract",
                 None,
             ),
-            (r"邮件|Email|email|E-mail", "email", None),
+            (r"邮件|Email|email|E-mail|^\s*(?:发件人|收件人)[:：]", "email", None),
         )
         for pat, form, also in rules:
             m = re.search(pat, t, re.M)
@@ -1178,6 +1259,7 @@ class _Reader:
         self.read_rates()
         self.read_red_flags()
         self.read_schedule()
+        self.named_payee()
         self.check_weekdays()
         self.check_amount_words()
         self.check_payee()

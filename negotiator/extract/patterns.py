@@ -33,9 +33,12 @@ __all__ = [
 _DIGITS_CN = "〇零一二三四五六七八九十两"
 NUMBER_CN = rf"[{_DIGITS_CN}]+"
 #: An amount written in figures: 12000, 12,000.00, 1.2万, 3千; optional ¥ before, 元 after.
+#: Spoken amounts: 2万3千4 (23,400), 1万9 (19,000), 4千4 (4,400) — a last figure after a unit is
+#: one order below it.
+MONEY_SPOKEN = r"(?:\d+万\d千\d?(?![\d百])|\d+万\d(?![\d千百.,])|\d千\d(?![\d百.,]))(?:元|块钱|块)?"
 MONEY = (
-    r"(?:人民币|RMB|CNY|¥|￥)?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?\s*"
-    r"(?:万元|万|千元|千|元|块钱|块|圆)?"
+    rf"(?:人民币|RMB|CNY|¥|￥)?\s*(?:{MONEY_SPOKEN}|(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d{{1,2}})?\s*"
+    r"(?:万元|万|千元|千|元|块钱|块|圆)?)"
 )
 #: An amount in capital numerals (大写): 壹万贰仟元整, 伍佰元零伍角.
 BIG_MONEY = (
@@ -62,7 +65,10 @@ _PLACEHOLDERS = {
     "{ym}": rf"(?P<ym>{YM})",
     "{num}": rf"(?:\d{{1,3}}|{NUMBER_CN})",
     # 每月 / 每期 / 每个月, optionally with the day: 每月15日前
-    "{per}": rf"(?:每(?:个)?(?:月|期)(?:(?:\d{{1,2}}|{NUMBER_CN})\s*[日号](?:前|之前|以前)?)?)",
+    "{per}": (
+        rf"(?:(?:每(?:个)?(?:月|期)|(?<![第\d])一个?月)"
+        rf"(?:(?:\d{{1,2}}|{NUMBER_CN})\s*[日号](?:前|之前|以前)?)?)"
+    ),
     "{pay}": (
         r"(?:需|须|应|要)?(?:还款?|支付|付款?|应还|偿还|归还|缴纳|交)?(?:金额)?(?:为|是)?[:：]?\s*"
     ),
@@ -77,6 +83,7 @@ class Field:
     requires: re.Pattern[str] | None
     examples: tuple[dict[str, str], ...]
     before: bool = False
+    adjacent: bool = False
 
 
 @attrs.frozen
@@ -188,6 +195,7 @@ def compile_patterns(data: dict[str, Any]) -> Patterns:
                     where,
                 ),
                 before=bool(f.get("before")),
+                adjacent=bool(f.get("adjacent")),
                 requires=_compile(f["requires"], where) if f.get("requires") else None,
                 examples=tuple(f.get("examples", ())),
             )
