@@ -371,6 +371,13 @@ class _Reader:
                 continue
             for m in field.regex.finditer(self.text):
                 if field.before:
+                    if field.kind == "days":
+                        days = cn_int(
+                            re.sub(r"\s*(?:个)?(?:自然|工作)?(?:日|天)$", "", m.group("value"))
+                        )
+                        if days is not None:
+                            self.put(field.path, days, m.start(), m.end(), CONF_LABELLED)
+                        continue
                     amount = parse_money(m.group("value"))
                     if amount is not None and re.search(r"\d", m.group("value")):
                         self.put(field.path, amount, m.start(), m.end(), CONF_LABELLED)
@@ -383,7 +390,17 @@ class _Reader:
                 ):
                     continue  # a name follows its label after a colon or a space (an org: or "（")
                 rest = m.end()
-                got = self.value_after(field.kind, rest)
+                honorific = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?:女士|先生|小姐)").match(
+                    self.text, rest
+                )
+                if field.kind == "person" and field.adjacent and honorific:
+                    got: tuple[Any, int, int] | None = (
+                        honorific.group(1),
+                        rest,
+                        honorific.end(),
+                    )
+                else:
+                    got = self.value_after(field.kind, rest)
                 if got is None:
                     continue
                 value, _vstart, vend = got
@@ -514,11 +531,13 @@ class _Reader:
                         rp.path, {"value": "0", "unit": "annual"}, m.start(), m.end(), CONF_LABELLED
                     )
             for m in rp.labels.finditer(self.text):
-                if rp.path == "agreement.rate" and (
-                    self._plan_context(m.start())
-                    or re.search(r"罚息|逾期", self.text[max(0, m.start() - 8) : m.start()])
+                if rp.path == "agreement.rate" and re.search(
+                    r"罚息|逾期", self.text[max(0, m.start() - 8) : m.start()]
                 ):
                     continue
+                path = rp.path
+                if rp.path == "agreement.rate" and self._plan_context(m.start()):
+                    path = "agreement.plan_rate"  # "分期期间年利率7.2%（即月利率0.5%）" restates it
                 window = self.text[m.end() : m.end() + 12]
                 v = value_re.search(window)
                 if not v or "\n" in window[: v.start()] or "，" in window[: v.start()]:
@@ -533,7 +552,7 @@ class _Reader:
                 if basis:
                     rate["basis"] = int(basis.group(1))
                 end = m.end() + v.end()
-                self.put(rp.path, rate, m.start(), end, CONF_LABELLED)
+                self.put(path, rate, m.start(), end, CONF_LABELLED)
         for path in ("agreement.rate", "agreement.plan_rate"):
             self._rate_conflicts(path)
 
@@ -717,6 +736,12 @@ class _Reader:
                 slots[k] = _Row(amount, m.start(), m.end(), CONF_DERIVED)
             return True
 
+        total_seen = self.values.get("agreement.total")
+        total_now = Decimal(total_seen) if total_seen is not None else None
+
+        def known_now() -> bool:
+            return all(r.amount is not None for r in slots.values())
+
         for role, m in found:
             g = m.groupdict()
             each = parse_money(g["each"]) if g.get("each") else None
@@ -727,7 +752,14 @@ class _Reader:
                 amount = parse_money(g["part"])
                 part = (amount, m) if amount is not None else None
             if role == "all" and count is not None:
-                ok = assign(covered + 1, count, each, m) if covered < count else False
+                end = count
+                if covered and each is not None and total_now is not None and known_now():
+                    # "首付X；然后每月Y，一共N个月": N in all, unless the total says N after
+                    done = sum((r.amount for r in slots.values() if r.amount), Decimal(0))
+                    if done + each * (count - covered) != total_now == done + each * count:
+                        end = covered + count
+                        cm = None
+                ok = assign(covered + 1, end, each, m) if covered < end else False
                 if total_count is None:
                     total_count = count
                 elif total_count != count and cm is not None:
@@ -918,7 +950,10 @@ class _Reader:
     ) -> tuple[list[dt.date | None], int, int] | None:
         start: dt.date | None = None
         where = (0, 0)
-        for ex in self.p.schedule_start:
+        if first_due is not None and first_due[0] is not None:
+            # the date written beside the first instalment ("首付款2,200元，2026年12月18日之前")
+            start, where = first_due[0], (first_due[1], first_due[2])
+        for ex in self.p.schedule_start if start is None else ():
             m = next(
                 (
                     found
@@ -948,8 +983,6 @@ class _Reader:
                             start = None
                 where = (m.start(), m.end())
                 break
-        if start is None and first_due is not None and first_due[0] is not None:
-            start, where = first_due[0], (first_due[1], first_due[2])
         if start is None:
             return None
         day = start.day
@@ -1183,17 +1216,21 @@ class _Reader:
                 "钱要付到个人账户（支付宝、微信、个人银行卡或某个人），而不是债权人的对公账户",
             )
         elif holder is not None and re.fullmatch(_PERSON, holder) and not holder.endswith("公司"):
-            self.put(
-                "agreement.repayment_account",
-                "personal",
-                *self._where("agreement.account_holder"),
-                CONF_DERIVED,
-            )
+            s, e = self._where("agreement.account_holder")
+            self.put("agreement.repayment_account", "personal", s, e, CONF_DERIVED)
+            line, col = self.pos(s)
+            hit = RedFlagHit("personal_account", self.original[s:e], line, col)
+            if hit not in self.flags:
+                self.flags.append(hit)  # money to a named individual
             self.problem(
                 "payee_not_creditor",
                 "agreement.account_holder",
                 f"收款人 {holder} 是个人，不是债权人",
             )
+        elif holder is not None and lender is not None and holder == lender and account is None:
+            # the creditor's own named account ("收款账户：户名：某某小额贷款股份有限公司")
+            s, e = self._where("agreement.account_holder")
+            self.put("agreement.repayment_account", "official_company", s, e, CONF_DERIVED)
         elif holder is not None and lender is not None and holder != lender:
             self.problem(
                 "payee_not_creditor",
@@ -1216,6 +1253,7 @@ class _Reader:
                 "phone_only",
                 r"记录|笔记|说|讲|称|同意|协商",
             ),
+            (r"^\s*(?:发件人|收件人|主题|抄送)[:：]", "email", None),  # an e-mail's header lines
             (r"电子(?:合同|协议|签)|在线签|线上签", "e_contract", None),
             (r"协议书|合同书|确认书|协议$|合同$|甲方|乙方|签字|盖章", "paper", None),
             (
@@ -1224,7 +1262,7 @@ class _Reader:
                 "e_contract",
                 None,
             ),
-            (r"邮件|Email|email|E-mail|^\s*(?:发件人|收件人)[:：]", "email", None),
+            (r"邮件|Email|email|E-mail", "email", None),
         )
         for pat, form, also in rules:
             m = re.search(pat, t, re.M)
@@ -1266,6 +1304,10 @@ class _Reader:
         self.check_totals()
         self.form()
         self.signature_date()
+        if "agreement.waived" in self.values:
+            self.put(
+                "agreement.waiver_negotiated", True, *self._where("agreement.waived"), CONF_DERIVED
+            )
         for m in re.finditer(_WAIVER, self.text):
             # "不能减免任何费用" is a refusal, not a waiver agreed or offered
             before = self.text[max(0, m.start() - 4) : m.start()]

@@ -52,6 +52,8 @@ DATE = (
 )
 #: A year and month: 2026年12月.
 YM = r"(?:\d{4})\s*年\s*(?:\d{1,2})\s*月(?!\s*\d)"
+#: A number of days: 3天, 五日, 15个工作日.
+DAYS = r"(?:\d+|[一二三四五六七八九十两]+)\s*(?:个)?(?:自然|工作)?(?:日|天)"
 #: A rate value: 18%, 百分之十八, 万分之五, 千分之一, 0.05%.
 RATE_VALUE = (
     r"(?:\d+(?:\.\d+)?\s*[%％]|百分之[\d.一二三四五六七八九十点]+|万分之[\d.一二三四五六七八九十点]+"
@@ -60,7 +62,10 @@ RATE_VALUE = (
 
 _PLACEHOLDERS = {
     "{money}": rf"(?P<amount>{MONEY})",
-    "{each}": rf"(?P<each>{MONEY})",
+    # an amount, or 大写 with its figures in brackets: 人民币贰仟肆佰元整（¥2,400.00）
+    "{each}": (
+        rf"(?:{BIG_MONEY}\s*[（(]\s*(?:小写)?[:：]?\s*)?(?P<each>{MONEY}|{BIG_MONEY})(?:\s*[)）])?"
+    ),
     "{date}": rf"(?P<date>{DATE})",
     "{ym}": rf"(?P<ym>{YM})",
     "{num}": rf"(?:\d{{1,3}}|{NUMBER_CN})",
@@ -189,7 +194,7 @@ def compile_patterns(data: dict[str, Any]) -> Patterns:
                 path=f["path"],
                 kind=f["kind"],
                 regex=_compile(
-                    rf"(?P<value>{MONEY})(?P<label>{labels})"
+                    rf"(?P<value>{DAYS if f['kind'] == 'days' else MONEY})(?P<label>{labels})"
                     if f.get("before")
                     else f"(?P<label>{labels}){_FILLER}",
                     where,
