@@ -661,3 +661,45 @@ def test_a_run_of_months_lists_dated_rows() -> None:
     # 31 does not exist in every month: those rows have no date rather than a guessed one
     rows = extract_agreement("2027年1月至3月，每月31日前还款1000元").agreement["instalments"]
     assert [r.get("due") for r in rows] == [dt.date(2027, 1, 31), None, dt.date(2027, 3, 31)]
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("一万六千八", "16800"),
+        ("两千八", "2800"),
+        ("一万四", "14000"),
+        ("三千五百元", "3500"),
+        ("2万3千4", "23400"),
+        ("1万9", "19000"),
+        ("4千4", "4400"),
+    ],
+)
+def test_spoken_amounts(text: str, value: str) -> None:
+    assert parse_money(text) == Decimal(value)
+
+
+def test_an_approximate_amount_is_not_read() -> None:
+    assert "remaining" not in extract_agreement("你欠了9千多").agreement
+    ex = extract_agreement("回复1申请分12期，每期约930元")
+    assert "instalments" not in ex.agreement
+
+
+def test_only_the_chosen_option_is_read() -> None:
+    options = "方案一：一次性结清，只需还8,000元；\n方案二：分10期，每期1,000元。\n"
+    ex = extract_agreement(options + "我选了方案二。")
+    assert "total" not in ex.agreement
+    assert _runs(ex.agreement["instalments"]) == "10x1000"
+    ex = extract_agreement(options + "我还在考虑。")
+    assert "total" not in ex.agreement and "instalments" not in ex.agreement
+
+
+def test_instalments_two_months_apart() -> None:
+    text = "每两个月还一次，每次3,000元，一共还4次，第一次在2027年1月15日之前。"
+    rows = extract_agreement(text).agreement["instalments"]
+    assert [r["due"] for r in rows] == [
+        dt.date(2027, 1, 15),
+        dt.date(2027, 3, 15),
+        dt.date(2027, 5, 15),
+        dt.date(2027, 7, 15),
+    ]

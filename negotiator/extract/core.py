@@ -25,7 +25,16 @@ from typing import Any
 import attrs
 
 from ..money import FEN
-from .patterns import BIG_MONEY, DATE, MONEY, MONEY_SPOKEN, RATE_VALUE, Patterns, load_patterns
+from .patterns import (
+    BIG_MONEY,
+    DATE,
+    MONEY,
+    MONEY_CN,
+    MONEY_SPOKEN,
+    RATE_VALUE,
+    Patterns,
+    load_patterns,
+)
 
 __all__ = ["Extraction", "Inconsistency", "Provenance", "RedFlagHit", "extract_agreement"]
 
@@ -161,8 +170,10 @@ def parse_money(text: str) -> Decimal | None:
     """``12,000.00元`` → 12000.00; ``1.2万`` → 12000; ``壹万贰仟元整`` → 12000."""
     s = text.strip()
     big = re.fullmatch(BIG_MONEY, s)
-    if big and any(c in s for c in "壹贰叁肆伍陆柒捌玖拾佰仟"):
+    if big and any(c in s for c in "壹贰叁参肆伍陆柒捌玖拾佰仟"):
         return parse_big_money(s)
+    if re.fullmatch(r"(?:人民币|RMB|CNY|¥|￥)?\s*" + MONEY_CN, s):
+        return parse_cn_money(s)
     spoken = re.search(r"(\d+)万(?:(\d)千(\d)?|(\d))|(\d)千(\d)", s)
     if spoken and re.fullmatch(r"(?:人民币|RMB|CNY|¥|￥)?\s*" + MONEY_SPOKEN, s):
         wan, qian, bai, qian2, q, b = spoken.groups()
@@ -182,11 +193,42 @@ def parse_money(text: str) -> Decimal | None:
     return value
 
 
+def parse_cn_money(text: str) -> Decimal | None:
+    """``一万六千八`` → 16800, ``两千八`` → 2800, ``一万四`` → 14000, ``三千五百`` → 3500: a last
+    numeral after a unit is one order below it, as spoken."""
+    s = re.sub(r"(?:元|块钱|块)$", "", text.strip()).replace("两", "二")
+    s = re.sub(r"^(?:人民币|RMB|CNY|¥|￥)\s*", "", s)
+    value = 0
+    wan, sep, rest = s.partition("万")
+    if sep:
+        n = cn_int(wan)
+        if n is None:
+            return None
+        value += n * 10000
+        scale = 1000
+    else:
+        rest, scale = s, 0
+    for unit, size in (("千", 1000), ("百", 100)):
+        head, sep, tail = rest.partition(unit)
+        if sep:
+            n = cn_int(head)
+            if n is None:
+                return None
+            value += n * size
+            rest, scale = tail, size // 10
+    if rest:
+        n = cn_int(rest)
+        if n is None or n > 9 or not scale:
+            return None
+        value += n * scale
+    return Decimal(value)
+
+
 def parse_big_money(text: str) -> Decimal | None:
     import cn2an
 
     s = text.replace("人民币", "").replace("整", "").replace("圆", "元").replace("萬", "万")
-    s = s.replace("億", "亿")
+    s = s.replace("億", "亿").replace("参", "叁")
     yuan, _, rest = s.partition("元")
     try:
         value = Decimal(int(cn2an.cn2an(yuan, "strict"))) if yuan else Decimal(0)
@@ -275,7 +317,9 @@ _ORG = (
 _PERSON = r"[\u4e00-\u9fff]{1,2}[某\u4e00-\u9fff]{1,2}(?![\u4e00-\u9fff]{2})"
 _REF = r"[A-Za-z0-9][A-Za-z0-9\-_/]{4,40}"
 _DELIMS = "，,。；;\n"
-_WAIVER = r"减免|免除|豁免|全免|免掉|免去|免收|砍掉|砍了|全砍"
+_WAIVER = (
+    r"减免|免除|豁免|全免|免掉|免去|免收(?=利息|罚息|违约金|滞纳金|全部)|砍掉|砍了|全砍|减到|降到"
+)
 _NAMED_PAYEE = (
     r"(?:转账?|打款?|汇款?|付款?)(?:至|到|给|入)(?:财务|会计|专员|经理|主管|同事)?"
     r"(?P<name>[\u4e00-\u9fff]{2,3})的(?:个人)?(?:银行卡|卡|账户|支付宝|微信)"
@@ -318,8 +362,8 @@ _NOT_NAMES = {
 class _Reader:
     def __init__(self, original: str, patterns: Patterns) -> None:
         self.original = original
-        self.text = normalise(original)
         self.p = patterns
+        self.text = self._mask_options(normalise(original))
         self.line_starts = [0] + [i + 1 for i, c in enumerate(self.text) if c == "\n"]
         self.values: dict[str, Any] = {}
         self.prov: dict[str, Provenance] = {}
@@ -329,6 +373,31 @@ class _Reader:
         self._first_due: tuple[dt.date | None, int, int] | None = None
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def _mask_options(self, text: str) -> str:
+        """Alternatives offered side by side (方案一：… 方案二：…) are not all the agreement: keep
+        the one the text says was chosen (我选了方案二) and blank the others — all of them when
+        none was chosen.  Blanking keeps every other character where it was."""
+        heads = [m for ex in self.p.option_headers for m in ex.regex.finditer(text)]
+        if len(heads) < 2:
+            return text
+        heads.sort(key=lambda m: m.start())
+        chosen = re.search(
+            r"(?:选了|选择了?|选定|同意|接受)(?:了)?(?:第)?(?P<which>方案\S|\S方案)", text
+        )
+        out = list(text)
+        for i, head in enumerate(heads):
+            end = text.find("\n", head.start())
+            end = len(text) if end < 0 else end
+            if i + 1 < len(heads):
+                end = min(end, heads[i + 1].start())
+            name = head.group("name")
+            if chosen is not None and chosen.group("which") in (name, name[::-1]):
+                continue
+            for k in range(head.start(), end):
+                if out[k] != "\n":
+                    out[k] = " "
+        return "".join(out)
 
     def pos(self, index: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.line_starts, index) - 1
@@ -369,6 +438,8 @@ class _Reader:
         for field in self.p.fields:
             if field.requires is not None and not field.requires.search(self.text):
                 continue
+            if field.fallback and field.path in self.values:
+                continue  # the text states it in its own words
             for m in field.regex.finditer(self.text):
                 if field.before:
                     if field.kind == "days":
@@ -406,6 +477,10 @@ class _Reader:
                 value, _vstart, vend = got
                 if field.kind == "money" and vend in claimed:
                     continue  # the figure belongs to an earlier field
+                if field.not_followed_by is not None and field.not_followed_by.match(
+                    self.text, vend
+                ):
+                    continue
                 if field.requires is not None:
                     s_, e_ = self.sentence_at(m.start())
                     if not field.requires.search(self.text[s_:e_]):
@@ -438,7 +513,7 @@ class _Reader:
         text = self.text
         if kind == "money":
             big = re.compile(BIG_MONEY).match(text, at)
-            if big and any(c in big.group(0) for c in "壹贰叁肆伍陆柒捌玖拾"):
+            if big and any(c in big.group(0) for c in "壹贰叁参肆伍陆柒捌玖拾"):
                 value = parse_big_money(big.group(0))
                 figures = re.compile(
                     r"\s*[（(]\s*(?:小写)?[:：]?\s*(" + MONEY + r")\s*[)）]"
@@ -454,15 +529,21 @@ class _Reader:
                     return (fig, at, figures.end()) if fig is not None else None
                 return (value, at, big.end()) if value is not None else None
             m = re.compile(MONEY).match(text, at)
-            if not m or not re.search(r"\d", m.group(0)):
+            if not m or not re.search(r"[\d万千百]", m.group(0)):
                 return None
             after = text[m.end() : m.end() + 1]
-            if after in ("%", "％", "期", "个", "天", "日", "年", "月", "号", "-", "/", ".") or (
-                after.isdigit()
+            if (
+                after
+                in ("%", "％", "期", "个", "天", "日", "年", "月", "号", "-", "/", ".", "次", "笔")
+                or after in ("多", "余", "来")  # "9千多": more than, not the amount
+                or text.startswith("左右", m.end())
+                or after.isdigit()
             ):
                 return None
             value = parse_money(m.group(0))
             if value is None or (value == 0 and "元" not in m.group(0)):
+                return None
+            if not re.search(r"\d", m.group(0)) and not re.search(r"[万千百]", m.group(0)):
                 return None
             return value, at, m.end()
         if kind == "date":
@@ -512,6 +593,10 @@ class _Reader:
                 body = self.text[start:end]
                 if s.and_words is not None and not s.and_words.search(body):
                     continue
+                if s.path == "agreement.credit_reporting" and re.search(
+                    r"已经?(?:上报|报送|上了|进入)", body
+                ):
+                    continue  # "你的逾期记录已经上报征信了" tells a fact, it is not a term
                 clause = _clause(self.original[start:end])
                 if clause and len(clause) <= 500:
                     self.put(s.path, clause, start, end, CONF_LABELLED)
@@ -855,9 +940,11 @@ class _Reader:
         self._first_due = None
         head = slots[1]
         tail = re.match(r"[^。；;\n]*", self.text[head.end :])
-        when = re.search(DATE, self.text[head.start : head.end + (tail.end() if tail else 0)])
+        lead = re.search(r"[^，,。；;\n]*\Z", self.text[: head.start])
+        begin = lead.start() if lead else head.start
+        when = re.search(DATE, self.text[begin : head.end + (tail.end() if tail else 0)])
         if when is not None and parse_date(when.group(0)) is not None:
-            at = head.start + when.start()
+            at = begin + when.start()
             self._first_due = (parse_date(when.group(0)), at, head.start + when.end())
         if report:
             for code, path, message in problems:
@@ -971,8 +1058,8 @@ class _Reader:
                     start = parse_date(m.group("date"))
                 elif m.groupdict().get("ym"):
                     ym = re.findall(r"\d+", m.group("ym"))
-                    day_m = None
-                    for dx in self.p.schedule_day:
+                    day_m = m if m.groupdict().get("day") else None
+                    for dx in self.p.schedule_day if day_m is None else ():
                         day_m = dx.regex.search(self.text)
                         if day_m:
                             break
@@ -991,9 +1078,15 @@ class _Reader:
             if dm:
                 day = cn_int(dm.group("day")) or start.day
                 break
+        step = 1
+        for ix in self.p.schedule_interval:
+            im = ix.regex.search(self.text)
+            if im is not None:
+                step = cn_int(im.group("months")) or 1
+                break
         dues: list[dt.date | None] = []
         for i in range(n):
-            month = start.month - 1 + i
+            month = start.month - 1 + i * step
             y, mo = start.year + month // 12, month % 12 + 1
             d = start.day if i == 0 else day
             try:
@@ -1171,23 +1264,26 @@ class _Reader:
             del self.values["agreement.intermediary_fee"]
             del self.prov["agreement.intermediary_fee"]
         if "agreement.repayment_account" not in self.values:
+            mentions = []
             for pat, kind in (
                 (
-                    r"对公账户|公司账户|公司(?:的)?账(?:上|户|号)|官方(?:指定)?(?:还款)?账户",
+                    r"对公[账帐]户|公司[账帐]户|公司(?:的)?[账帐](?:上|户|号)|官方(?:指定)?(?:还款)?[账帐]户",
                     "official_company",
                 ),
                 (
-                    r"(?:App|APP|app|小程序)内|(?:通过|在|登录)[^，。\n]{0,8}(?:App|APP|app|小程序)",
+                    r"(?:App|APP|app|小程序)内"
+                    r"|(?:通过|透过|经由|使用|在|登录)[^，。\n]{0,8}(?:App|APP|app|小程序)",
                     "in_app",
                 ),
             ):
-                acct = re.search(pat, self.text)
-                near = self.text[max(0, acct.start() - 12) : acct.end() + 12] if acct else ""
-                if acct and re.search(r"还|付|缴|汇|转|打|操作", near):
-                    self.put(
-                        "agreement.repayment_account", kind, acct.start(), acct.end(), CONF_LABELLED
-                    )
-                    break
+                for acct in re.finditer(pat, self.text):
+                    near = self.text[max(0, acct.start() - 12) : acct.end() + 12]
+                    if re.search(r"还|付|缴|汇|转|打|操作", near):
+                        mentions.append((acct.start(), acct.end(), kind))
+                        break
+            if mentions:  # where a text names both, the company account (the named one) wins
+                s0, e0, kind = mentions[0]
+                self.put("agreement.repayment_account", kind, s0, e0, CONF_LABELLED)
 
     def _warned(self, index: int) -> bool:
         clause = re.split(r"[，,。；;!！?？\n]", self.text[max(0, index - 16) : index])[-1]
@@ -1255,7 +1351,11 @@ class _Reader:
             ),
             (r"^\s*(?:发件人|收件人|主题|抄送)[:：]", "email", None),  # an e-mail's header lines
             (r"电子(?:合同|协议|签)|在线签|线上签", "e_contract", None),
-            (r"协议书|合同书|确认书|协议$|合同$|甲方|乙方|签字|盖章", "paper", None),
+            (
+                r"协议书|合同书|确认书|确认函|承诺书|协议$|合同$|甲方|乙方|签字|盖章",
+                "paper",
+                None,
+            ),
             (
                 r"App|APP|确认页|方案详情|点击[\"“「]?确认|确认方案|方案确认"
                 r"|^\S{0,8}(?:还款|结清|分期|协商|减免)(?:方案|计划)?(?:确认)?\s*$",
@@ -1283,6 +1383,13 @@ class _Reader:
             return
         sign = re.search(r"签字|盖章|签章|签名", self.text)
         if sign is None:
+            if self.values.get("agreement.form") != "paper":
+                return
+            # a letter or undertaking closes with its date on a line of its own
+            last = re.search(rf"(?m)^[ \t]*(?P<date>{DATE})[ \t]*\s*\Z", self.text)
+            d = parse_date(last.group("date")) if last else None
+            if last is not None and d is not None:
+                self.put("agreement.date", d, last.start("date"), last.end("date"), CONF_DERIVED)
             return
         for m in re.finditer(rf"(?m)^\s*(?P<date>{DATE})\s*$", self.text[sign.end() :]):
             d = parse_date(m.group("date"))

@@ -36,13 +36,19 @@ NUMBER_CN = rf"[{_DIGITS_CN}]+"
 #: Spoken amounts: 2万3千4 (23,400), 1万9 (19,000), 4千4 (4,400) — a last figure after a unit is
 #: one order below it.
 MONEY_SPOKEN = r"(?:\d+万\d千\d?(?![\d百])|\d+万\d(?![\d千百.,])|\d千\d(?![\d百.,]))(?:元|块钱|块)?"
+#: An amount in Chinese numerals with a unit: 一万六千八 (16,800), 两千八 (2,800), 三千五百, 八百.
+MONEY_CN = (
+    r"(?:[一二三四五六七八九十两]+万(?:[一二三四五六七八九两]千)?[一二三四五六七八九]?"
+    r"|[一二三四五六七八九两]千(?:[一二三四五六七八九]百?)?|[一二三四五六七八九两]百)"
+    r"(?![多余来])(?:元|块钱|块)?"
+)
 MONEY = (
-    rf"(?:人民币|RMB|CNY|¥|￥)?\s*(?:{MONEY_SPOKEN}|(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d{{1,2}})?\s*"
+    rf"(?:人民币|RMB|CNY|¥|￥)?\s*(?:{MONEY_SPOKEN}|{MONEY_CN}|(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d{{1,2}})?\s*"
     r"(?:万元|万|千元|千|元|块钱|块|圆)?)"
 )
 #: An amount in capital numerals (大写): 壹万贰仟元整, 伍佰元零伍角.
 BIG_MONEY = (
-    r"(?:人民币)?[零壹贰叁肆伍陆柒捌玖拾佰仟萬万亿億]+[元圆]"
+    r"(?:人民币)?[零壹贰叁参肆伍陆柒捌玖拾佰仟萬万亿億]+[元圆]"
     r"(?:[零壹贰叁肆伍陆柒捌玖]角)?(?:[零壹贰叁肆伍陆柒捌玖]分)?整?"
 )
 #: A full date: 2026年12月15日, 2026-12-15, 2026/12/15, 2026.12.15, 二〇二六年十二月十五日.
@@ -71,11 +77,12 @@ _PLACEHOLDERS = {
     "{num}": rf"(?:\d{{1,3}}|{NUMBER_CN})",
     # 每月 / 每期 / 每个月, optionally with the day: 每月15日前
     "{per}": (
-        rf"(?:(?:每(?:个)?(?:月|期)|(?<![第\d])一个?月)"
+        rf"(?:(?:每(?:个)?(?:月|期|次)|(?<![第\d])一个?月)"
         rf"(?:(?:\d{{1,2}}|{NUMBER_CN})\s*[日号](?:前|之前|以前)?)?)"
     ),
     "{pay}": (
-        r"(?:需|须|应|要)?(?:还款?|支付|付款?|应还|偿还|归还|缴纳|交)?(?:金额)?(?:为|是)?[:：]?\s*"
+        r"(?:需|须|应|要)?(?:还款?|支付|付款?|应还|偿还|归还|缴纳|交)?(?:本金|本息)?(?:金额)?"
+        r"(?:为|是)?[:：]?\s*"
     ),
 }
 
@@ -89,6 +96,8 @@ class Field:
     examples: tuple[dict[str, str], ...]
     before: bool = False
     adjacent: bool = False
+    not_followed_by: re.Pattern[str] | None = None
+    fallback: bool = False
 
 
 @attrs.frozen
@@ -146,6 +155,8 @@ class Patterns:
     schedule_start: tuple[Example, ...]
     instalment_lines: tuple[Example, ...]
     instalment_months: tuple[Example, ...]
+    schedule_interval: tuple[Example, ...]
+    option_headers: tuple[Example, ...]
     one_off: tuple[Example, ...]
     deadline: tuple[Example, ...]
     rates: tuple[RatePattern, ...]
@@ -169,8 +180,8 @@ def _alt(words: list[str], where: str) -> re.Pattern[str]:
     return _compile("(?:" + "|".join(words) + ")", where)
 
 
-_FILLER = (
-    r"(?:金额|总额|数额)?[ \t:：为是共计约合总了的]*(?:一共|总共|合计|共计)?[ \t:：为是]*"
+_FILLER = (  # 约 (about) is not here: an approximate amount is not the amount
+    r"(?:金额|总额|数额)?[ \t:：为是共计合总了的]*(?:一共|总共|合计|共计)?[ \t:：为是]*"
     r"(?:人民币)?[ \t:：(（]*"
 )
 
@@ -201,6 +212,10 @@ def compile_patterns(data: dict[str, Any]) -> Patterns:
                 ),
                 before=bool(f.get("before")),
                 adjacent=bool(f.get("adjacent")),
+                fallback=bool(f.get("fallback")),
+                not_followed_by=(
+                    _compile(f["not_followed_by"], where) if f.get("not_followed_by") else None
+                ),
                 requires=_compile(f["requires"], where) if f.get("requires") else None,
                 examples=tuple(f.get("examples", ())),
             )
@@ -267,6 +282,8 @@ def compile_patterns(data: dict[str, Any]) -> Patterns:
         schedule_start=examples("schedule_start"),
         instalment_lines=examples("instalment_line"),
         instalment_months=examples("instalment_months"),
+        schedule_interval=examples("schedule_interval"),
+        option_headers=examples("option"),
         one_off=examples("one_off"),
         deadline=examples("deadline"),
         rates=rates,
