@@ -318,7 +318,8 @@ _PERSON = r"[\u4e00-\u9fff]{1,2}[某\u4e00-\u9fff]{1,2}(?![\u4e00-\u9fff]{2})"
 _REF = r"[A-Za-z0-9][A-Za-z0-9\-_/]{4,40}"
 _DELIMS = "，,。；;\n"
 _WAIVER = (
-    r"减免|免除|豁免|全免|免掉|免去|免收(?=利息|罚息|违约金|滞纳金|全部)|砍掉|砍了|全砍|减到|降到"
+    r"减免|免除|豁免|全免|免掉|免去|免了|免收(?=利息|罚息|违约金|滞纳金|全部)"
+    r"|砍掉|砍了|全砍|减到|降到"
 )
 _NAMED_PAYEE = (
     r"(?:转账?|打款?|汇款?|付款?)(?:至|到|给|入)(?:财务|会计|专员|经理|主管|同事)?"
@@ -594,7 +595,7 @@ class _Reader:
                 if s.and_words is not None and not s.and_words.search(body):
                     continue
                 if s.path == "agreement.credit_reporting" and re.search(
-                    r"已经?(?:上报|报送|上了|进入)", body
+                    r"已经?(?:上报|报送|上了|进入)|修复征信|征信修复|消除(?:逾期)?记录", body
                 ):
                     continue  # "你的逾期记录已经上报征信了" tells a fact, it is not a term
                 clause = _clause(self.original[start:end])
@@ -702,6 +703,28 @@ class _Reader:
                     continue
                 listed.extend((due, amount, m.start(), m.end()) for due, amount in rows)
                 used.append((m.start(), m.end()))
+        month_ends: list[re.Match[str]] = []
+        for ex in self.p.instalment_month_end:
+            month_ends.extend(ex.regex.finditer(self.text))
+        for m in sorted(month_ends, key=lambda x: x.start()):
+            if any(s <= m.start() < e for s, e in used):
+                continue
+            if m.group("ym"):
+                y, mo = (int(x) for x in re.findall(r"\d+", m.group("ym")))
+            else:  # a month without its year follows the instalment listed before it
+                before = [d for d, _a, s0, _e in listed if d is not None and s0 < m.start()]
+                if not before:
+                    continue
+                mo = int(m.group("month"))
+                prev = max(before)
+                y = prev.year if mo > prev.month else prev.year + 1
+            amount = parse_money(m.group("amount"))
+            if amount is None or not 1 <= mo <= 12:
+                continue
+            last_day = dt.date(y + mo // 12, mo % 12 + 1, 1) - dt.timedelta(days=1)
+            listed.append((last_day, amount, m.start(), m.end()))
+            used.append((m.start(), m.end()))
+
         count_stated = None
         cm = None
         for found in re.finditer(
@@ -764,7 +787,8 @@ class _Reader:
         last = [int(x) for x in re.findall(r"\d+", m.group("to"))]
         if len(last) == 1:
             last = [first[0], last[0]]
-        day = cn_int(m.group("day"))
+        month_end = bool(m.groupdict().get("end"))
+        day = 31 if month_end else cn_int(m.group("day") or "")
         amount = parse_money(m.group("amount"))
         if day is None or amount is None or not (1 <= first[1] <= 12 and 1 <= last[1] <= 12):
             return None
@@ -774,8 +798,12 @@ class _Reader:
         rows: list[tuple[dt.date | None, Decimal]] = []
         for i in range(months):
             k = first[1] - 1 + i
+            y, mo = first[0] + k // 12, k % 12 + 1
+            if month_end:  # 每个月底: the last day of each month
+                rows.append((dt.date(y + mo // 12, mo % 12 + 1, 1) - dt.timedelta(days=1), amount))
+                continue
             try:
-                due: dt.date | None = dt.date(first[0] + k // 12, k % 12 + 1, day)
+                due: dt.date | None = dt.date(y, mo, day)
             except ValueError:
                 due = None  # no such day in that month: the text does not say which
             rows.append((due, amount))
@@ -810,6 +838,7 @@ class _Reader:
         last: tuple[Decimal, re.Match[str]] | None = None
         split: tuple[int, re.Match[str]] | None = None
         part: tuple[Decimal, re.Match[str]] | None = None
+        last_add: tuple[Decimal, re.Match[str]] | None = None
         problems: list[tuple[str, str, str]] = []
 
         def assign(first: int, end: int, amount: Decimal | None, m: re.Match[str]) -> bool:
@@ -871,6 +900,8 @@ class _Reader:
                     total_count = count  # "之后每月2000元，共13期": the count in all
             elif role == "last" and each is not None and last is None:
                 last = (each, m)
+            elif role == "last_add" and each is not None and last_add is None:
+                last_add = (each, m)
             elif role == "split_rest" and count is not None and split is None:
                 split = (count, m)
             if not ok:
@@ -934,6 +965,13 @@ class _Reader:
                 return None
         if not slots or sorted(slots) != list(range(1, len(slots) + 1)):
             return None
+        if last_add is not None:  # "利息2,640元于最后一期一并支付"
+            final = slots[len(slots)]
+            if final.amount is None:
+                return None
+            slots[len(slots)] = _Row(
+                final.amount + last_add[0], last_add[1].start(), last_add[1].end(), CONF_DERIVED
+            )
         rows = [slots[k] for k in sorted(slots)]
         if len(rows) == 1 and not (last or split or open_rest):
             return None  # one amount alone is not a schedule
@@ -1173,6 +1211,14 @@ class _Reader:
         nonzero = [
             r for r, _s in self.stated.get("agreement.plan_rate", []) if Decimal(r["value"]) > 0
         ]
+        if zeros and re.search(
+            r"(?:每期|每月)[^。；\n]{0,12}(?:包含|含有?)(?:的)?利息\s*\d", self.text
+        ):
+            self.problem(
+                "terms_conflict",
+                "agreement.plan_rate",
+                "一处写分期期间不计利息，另一处又写每期还款中含有利息",
+            )
         if plan is not None and zeros and nonzero:
             self.problem(
                 "terms_conflict",
@@ -1344,15 +1390,16 @@ class _Reader:
     def form(self) -> None:
         t = self.text
         rules = (
+            (r"^\s*(?:发件人|收件人|主题|抄送)[:：]", "email", None),  # an e-mail's header lines
             (
                 r"电话|通话|来电|致电|打给[^，。\n]{0,10}客服|打(?:了|过)?[^，。\n]{0,6}客服电话",
                 "phone_only",
                 r"记录|笔记|说|讲|称|同意|协商",
             ),
-            (r"^\s*(?:发件人|收件人|主题|抄送)[:：]", "email", None),  # an e-mail's header lines
             (r"电子(?:合同|协议|签)|在线签|线上签", "e_contract", None),
             (
-                r"协议书|合同书|确认书|确认函|承诺书|协议$|合同$|甲方|乙方|签字|盖章",
+                r"协议书|合同书|确认书|确认函|承诺书|协议$|合同$|甲方|乙方|签字|盖章"
+                r"|^\S{2,24}的通知\s*$",
                 "paper",
                 None,
             ),
@@ -1365,7 +1412,17 @@ class _Reader:
             (r"邮件|Email|email|E-mail", "email", None),
         )
         for pat, form, also in rules:
-            m = re.search(pat, t, re.M)
+            m = next(
+                (
+                    found
+                    for found in re.finditer(pat, t, re.M)
+                    # "不用走App了" says the App is not the way
+                    if not re.search(
+                        r"(?:不用|不要|别|不走|无需|不必)走?$", t[: found.start()][-4:]
+                    )
+                ),
+                None,
+            )
             if m and (also is None or re.search(also, t)):
                 if (
                     form == "paper"

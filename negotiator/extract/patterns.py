@@ -81,7 +81,7 @@ _PLACEHOLDERS = {
         rf"(?:(?:\d{{1,2}}|{NUMBER_CN})\s*[日号](?:前|之前|以前)?)?)"
     ),
     "{pay}": (
-        r"(?:需|须|应|要)?(?:还款?|支付|付款?|应还|偿还|归还|缴纳|交)?(?:本金|本息)?(?:金额)?"
+        r"(?:需|须|应|要)?(?:(?:还款?|支付|付款?|应还|偿还|归还|缴纳|交)(?:本金|本息)?)?(?:金额)?"
         r"(?:为|是)?[:：]?\s*"
     ),
 }
@@ -126,7 +126,17 @@ class Segment:
 
 
 SEGMENT_ROLES = frozenset(
-    {"all", "leading", "range", "single", "following", "open_rest", "last", "split_rest"}
+    {
+        "all",
+        "leading",
+        "range",
+        "single",
+        "following",
+        "open_rest",
+        "last",
+        "last_add",
+        "split_rest",
+    }
 )
 
 
@@ -155,6 +165,7 @@ class Patterns:
     schedule_start: tuple[Example, ...]
     instalment_lines: tuple[Example, ...]
     instalment_months: tuple[Example, ...]
+    instalment_month_end: tuple[Example, ...]
     schedule_interval: tuple[Example, ...]
     option_headers: tuple[Example, ...]
     one_off: tuple[Example, ...]
@@ -282,6 +293,7 @@ def compile_patterns(data: dict[str, Any]) -> Patterns:
         schedule_start=examples("schedule_start"),
         instalment_lines=examples("instalment_line"),
         instalment_months=examples("instalment_months"),
+        instalment_month_end=examples("instalment_month_end"),
         schedule_interval=examples("schedule_interval"),
         option_headers=examples("option"),
         one_off=examples("one_off"),
