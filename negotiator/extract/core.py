@@ -319,7 +319,7 @@ _REF = r"[A-Za-z0-9][A-Za-z0-9\-_/]{4,40}"
 _DELIMS = "，,。；;\n"
 _WAIVER = (
     r"减免|免除|豁免|全免|免掉|免去|免了|免收(?=利息|罚息|违约金|滞纳金|全部)"
-    r"|砍掉|砍了|全砍|减到|降到"
+    r"|砍掉|砍了|全砍|减到|降到|不再收(?:取)?(?=罚息|利息|违约金)"
 )
 _NAMED_PAYEE = (
     r"(?:转账?|打款?|汇款?|付款?)(?:至|到|给|入)(?:财务|会计|专员|经理|主管|同事)?"
@@ -372,6 +372,7 @@ class _Reader:
         self.flags: list[RedFlagHit] = []
         self.stated: dict[str, list[tuple[Any, int]]] = {}
         self._first_due: tuple[dt.date | None, int, int] | None = None
+        self._pieces: list[tuple[int, int, int]] = []  # (first period, start, end) of each piece
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -767,6 +768,14 @@ class _Reader:
             if phrase and self._from_phrase(ex.name, phrase, count_stated):
                 return
         total = self.values.get("agreement.total")
+        whole = re.search(
+            r"一次性(?:还清|结清|偿还|清偿)(?:全部|所有)(?:欠款|款项|本息|借款)", self.text
+        )
+        remaining = self.values.get("agreement.remaining")
+        if total is None and whole is not None and remaining is not None:
+            # "一次性还清全部欠款": the total is the whole balance the text states
+            self.put("agreement.total", remaining, whole.start(), whole.end(), CONF_DERIVED)
+            total = remaining
         if total is not None and any(x.regex.search(self.text) for x in self.p.one_off):
             for x in self.p.deadline:
                 dm = x.regex.search(self.text)
@@ -841,9 +850,12 @@ class _Reader:
         last_add: tuple[Decimal, re.Match[str]] | None = None
         problems: list[tuple[str, str, str]] = []
 
+        pieces: list[tuple[int, int, int]] = []
+
         def assign(first: int, end: int, amount: Decimal | None, m: re.Match[str]) -> bool:
             if first < 1 or end < first or end > 120:
                 return False
+            pieces.append((first, m.start(), m.end()))
             for k in range(first, end + 1):
                 if k in slots:
                     return False  # two pieces for one instalment: not one schedule
@@ -976,6 +988,7 @@ class _Reader:
         if len(rows) == 1 and not (last or split or open_rest):
             return None  # one amount alone is not a schedule
         self._first_due = None
+        self._pieces = pieces
         head = slots[1]
         tail = re.match(r"[^。；;\n]*", self.text[head.end :])
         lead = re.search(r"[^，,。；;\n]*\Z", self.text[: head.start])
@@ -1117,13 +1130,26 @@ class _Reader:
                 day = cn_int(dm.group("day")) or start.day
                 break
         step = 1
+        weekly = False
         for ix in self.p.schedule_interval:
             im = ix.regex.search(self.text)
             if im is not None:
-                step = cn_int(im.group("months")) or 1
+                weekly = im.groupdict().get("months") is None
+                step = cn_int(im.group("months") or "") or 1
                 break
-        dues: list[dt.date | None] = []
-        for i in range(n):
+        # the start dates the piece it is written in: "首付款…；剩余款项自2027年1月起…" leaves the
+        # first payment without a date when that date is not given
+        offset = 0
+        if first_due is None or first_due[0] is None:
+            for first_period, s0, e0 in self._pieces:
+                if first_period > 1 and s0 - 12 <= where[0] < e0:
+                    offset = first_period - 1
+                    break
+        dues: list[dt.date | None] = [None] * offset
+        if weekly:
+            dues += [start + dt.timedelta(days=7 * i) for i in range(n - offset)]
+            return dues, where[0], where[1]
+        for i in range(n - offset):
             month = start.month - 1 + i * step
             y, mo = start.year + month // 12, month % 12 + 1
             d = start.day if i == 0 else day
@@ -1323,7 +1349,8 @@ class _Reader:
                 ),
             ):
                 for acct in re.finditer(pat, self.text):
-                    near = self.text[max(0, acct.start() - 12) : acct.end() + 12]
+                    reach = 20 if kind == "official_company" else 12  # "打到某某公司的对公账户"
+                    near = self.text[max(0, acct.start() - reach) : acct.end() + 12]
                     if re.search(r"还|付|缴|汇|转|打|操作", near):
                         mentions.append((acct.start(), acct.end(), kind))
                         break
@@ -1369,6 +1396,12 @@ class _Reader:
                 "agreement.account_holder",
                 f"收款人 {holder} 是个人，不是债权人",
             )
+        elif holder is not None and _party_kind(holder) == "collection_agency" and holder != lender:
+            self.problem(
+                "payee_not_creditor",
+                "agreement.account_holder",
+                f"收款方 {holder} 是催收或资产管理机构，不是债权人",
+            )
         elif holder is not None and lender is not None and holder == lender and account is None:
             # the creditor's own named account ("收款账户：户名：某某小额贷款股份有限公司")
             s, e = self._where("agreement.account_holder")
@@ -1390,7 +1423,11 @@ class _Reader:
     def form(self) -> None:
         t = self.text
         rules = (
-            (r"^\s*(?:发件人|收件人|主题|抄送)[:：]", "email", None),  # an e-mail's header lines
+            (  # an e-mail's header lines
+                r"^\s*(?:发件人|收件人|主题|抄送|From|To|Subject)[:：]",
+                "email",
+                None,
+            ),
             (
                 r"电话|通话|来电|致电|打给[^，。\n]{0,10}客服|打(?:了|过)?[^，。\n]{0,6}客服电话",
                 "phone_only",
@@ -1399,7 +1436,7 @@ class _Reader:
             (r"电子(?:合同|协议|签)|在线签|线上签", "e_contract", None),
             (
                 r"协议书|合同书|确认书|确认函|承诺书|协议$|合同$|甲方|乙方|签字|盖章"
-                r"|^\S{2,24}的通知\s*$",
+                r"|^\S{2,24}的通知\s*$|^\S{0,10}函\s*$",
                 "paper",
                 None,
             ),
