@@ -262,6 +262,13 @@ def parse_date(text: str) -> dt.date | None:
         return None
 
 
+def parse_ym(text: str) -> tuple[int, int]:
+    """``2027年1月`` or ``二〇二七年一月`` → (2027, 1); (0, 0) when it cannot be read."""
+    year, _, month = text.replace(" ", "").partition("年")
+    y, mo = cn_int(year), cn_int(month.rstrip("月"))
+    return (y, mo) if y is not None and mo is not None else (0, 0)
+
+
 def parse_rate(value: str, context: str) -> tuple[Decimal, str] | None:
     """A rate value and its unit (from the words around it), or None when the unit is unknown."""
     v = value.replace("％", "%").strip()
@@ -318,7 +325,7 @@ _PERSON = r"[\u4e00-\u9fff]{1,2}[某\u4e00-\u9fff]{1,2}(?![\u4e00-\u9fff]{2})"
 _REF = r"[A-Za-z0-9][A-Za-z0-9\-_/]{4,40}"
 _DELIMS = "，,。；;\n"
 _WAIVER = (
-    r"减免|免除|豁免|全免|免掉|免去|免了|免收(?=利息|罚息|违约金|滞纳金|全部)"
+    r"打[一二三四五六七八九]折|减免|免除|豁免|全免|免掉|免去|免了|免收(?=利息|罚息|违约金|滞纳金|全部)"
     r"|砍掉|砍了|全砍|减到|降到|不再收(?:取)?(?=罚息|利息|违约金)"
 )
 _NAMED_PAYEE = (
@@ -1108,7 +1115,7 @@ class _Reader:
                 if m.groupdict().get("date"):
                     start = parse_date(m.group("date"))
                 elif m.groupdict().get("ym"):
-                    ym = re.findall(r"\d+", m.group("ym"))
+                    ym = parse_ym(m.group("ym"))
                     day_m = m if m.groupdict().get("day") else None
                     for dx in self.p.schedule_day if day_m is None else ():
                         day_m = dx.regex.search(self.text)
@@ -1116,7 +1123,7 @@ class _Reader:
                             break
                     if day_m is not None:
                         try:
-                            start = dt.date(int(ym[0]), int(ym[1]), cn_int(day_m.group("day")) or 0)
+                            start = dt.date(ym[0], ym[1], cn_int(day_m.group("day")) or 0)
                         except ValueError:
                             start = None
                 where = (m.start(), m.end())
@@ -1303,6 +1310,12 @@ class _Reader:
                 if hit not in self.flags:
                     self.flags.append(hit)
         codes = {f.code for f in self.flags}
+        pay_first = re.search(r"先付\s*\d", self.text)
+        if "debt_agent" in codes and "deposit" not in codes and pay_first:
+            # an agent who wants part of the fee first: a payment before anything is done
+            line, col = self.pos(pay_first.start())
+            self.flags.append(RedFlagHit("deposit", pay_first.group(0), line, col))
+            codes.add("deposit")
         first = {f.code: f for f in reversed(self.flags)}
 
         def at(code: str) -> tuple[int, int]:
@@ -1331,6 +1344,13 @@ class _Reader:
             self.put(
                 "agreement.breach_clause", _clause(self.original[ss:se]), ss, se, CONF_LABELLED
             )
+        if (
+            "debt_agent" in codes
+            and "agreement.fees" in self.values
+            and "agreement.intermediary_fee" not in self.values
+        ):  # "我们是征信修复团队…费用3,800元": the fee is the agent's
+            self.values["agreement.intermediary_fee"] = self.values.pop("agreement.fees")
+            self.prov["agreement.intermediary_fee"] = self.prov.pop("agreement.fees")
         if "agreement.intermediary_fee" in self.values and "debt_agent" not in codes:
             # a service fee alone is an ordinary lender charge, not an intermediary's
             del self.values["agreement.intermediary_fee"]
@@ -1339,7 +1359,7 @@ class _Reader:
             mentions = []
             for pat, kind in (
                 (
-                    r"对公[账帐]户|公司[账帐]户|公司(?:的)?[账帐](?:上|户|号)|官方(?:指定)?(?:还款)?[账帐]户",
+                    r"对公[账帐]户|(?<!代收)公司(?:的)?[账帐](?:上|户|号)|官方(?:指定)?(?:还款)?[账帐]户",
                     "official_company",
                 ),
                 (
@@ -1528,7 +1548,20 @@ class _Reader:
                 )
         if "agreement.borrower.name" in self.values:
             self.values.setdefault("agreement.borrower.kind", "individual")
+        self._drop_agent_fee_schedule()
         return self.result()
+
+    def _drop_agent_fee_schedule(self) -> None:
+        """An agent's fee paid in parts ("先付2,000，修复完成再付尾款1,800") is not the debt's
+        schedule."""
+        fee = self.values.get("agreement.intermediary_fee")
+        items = self.values.get("agreement.instalments")
+        if fee is None or not items or not all("amount" in i for i in items):
+            return
+        if sum((Decimal(i["amount"]) for i in items), Decimal(0)) == Decimal(fee):
+            del self.values["agreement.instalments"]
+            for path in [p for p in self.prov if p.startswith("agreement.instalments[")]:
+                del self.prov[path]
 
     def result(self) -> Extraction:
         agreement: dict[str, Any] = {}

@@ -57,7 +57,10 @@ DATE = (
     r"\s*[月\-/.]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})(?![\d%])\s*[日号]?"
 )
 #: A year and month: 2026年12月.
-YM = r"(?:\d{4})\s*年\s*(?:\d{1,2})\s*月(?!\s*\d)"
+YM = (
+    r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+    r"\s*月(?!\s*\d)"
+)
 #: A number of days: 3天, 五日, 15个工作日.
 DAYS = r"(?:\d+|[一二三四五六七八九十两]+)\s*(?:个)?(?:自然|工作)?(?:日|天)"
 #: A rate value: 18%, 百分之十八, 万分之五, 千分之一, 0.05%.
@@ -67,7 +70,10 @@ RATE_VALUE = (
 )
 
 _PLACEHOLDERS = {
-    "{money}": rf"(?P<amount>{MONEY})",
+    # an amount, or 大写 with its figures in brackets: 人民币伍仟元整（¥5,000.00）
+    "{money}": (
+        rf"(?:{BIG_MONEY}\s*[（(]\s*(?:小写)?[:：]?\s*)?(?P<amount>{MONEY}|{BIG_MONEY})(?:\s*[)）])?"
+    ),
     # an amount, or 大写 with its figures in brackets: 人民币贰仟肆佰元整（¥2,400.00）
     "{each}": (
         rf"(?:{BIG_MONEY}\s*[（(]\s*(?:小写)?[:：]?\s*)?(?P<each>{MONEY}|{BIG_MONEY})(?:\s*[)）])?"
@@ -75,6 +81,10 @@ _PLACEHOLDERS = {
     "{date}": rf"(?P<date>{DATE})",
     "{ym}": rf"(?P<ym>{YM})",
     "{num}": rf"(?:\d{{1,3}}|{NUMBER_CN})",
+    # the amount a piece of a schedule shares out: 剩下18,000元分12期, 剩下的一万二分六个月
+    "{part}": (
+        rf"(?P<part>\d[\d,]*(?:\.\d{{1,2}})?\s*(?:元|万元|万)|\d+万\d千?\d?|\d千\d|{MONEY_CN})"
+    ),
     # 每月 / 每期 / 每个月, optionally with the day: 每月15日前
     "{per}": (
         rf"(?:(?:每(?:个)?(?:月|期|次|周)|(?<![第\d])一个?月)"
