@@ -479,6 +479,10 @@ class _Reader:
                         rest,
                         honorific.end(),
                     )
+                elif field.kind == "org" and field.adjacent:
+                    # a name run into the sentence ends at its first company word
+                    short = re.compile(_ORG.replace("{2,40}", "{2,40}?")).match(self.text, rest)
+                    got = (short.group(0), rest, short.end()) if short else None
                 else:
                     got = self.value_after(field.kind, rest)
                 if got is None:
@@ -541,6 +545,8 @@ class _Reader:
             if not m or not re.search(r"[\d万千百]", m.group(0)):
                 return None
             after = text[m.end() : m.end() + 1]
+            if after == "/" and m.group(0) != m.group(0).rstrip():
+                after = " "  # "6000 / 分期 3 期": a separator, not a date
             if (
                 after
                 in ("%", "％", "期", "个", "天", "日", "年", "月", "号", "-", "/", ".", "次", "笔")
@@ -783,6 +789,12 @@ class _Reader:
             # "一次性还清全部欠款": the total is the whole balance the text states
             self.put("agreement.total", remaining, whole.start(), whole.end(), CONF_DERIVED)
             total = remaining
+        only = re.search(r"(?:还清|结清|偿还)本金(?:即可|就可以|就能)", self.text)
+        principal = self.values.get("agreement.principal")
+        if total is None and only is not None and principal is not None:
+            # "还清本金即可免除全部利息": the total is the principal the text states
+            self.put("agreement.total", principal, only.start(), only.end(), CONF_DERIVED)
+            total = principal
         if total is not None and any(x.regex.search(self.text) for x in self.p.one_off):
             for x in self.p.deadline:
                 dm = x.regex.search(self.text)
@@ -1000,10 +1012,23 @@ class _Reader:
         tail = re.match(r"[^。；;\n]*", self.text[head.end :])
         lead = re.search(r"[^，,。；;\n]*\Z", self.text[: head.start])
         begin = lead.start() if lead else head.start
-        when = re.search(DATE, self.text[begin : head.end + (tail.end() if tail else 0)])
+        around = self.text[begin : head.end + (tail.end() if tail else 0)]
+        when = re.search(DATE, around)
         if when is not None and parse_date(when.group(0)) is not None:
             at = begin + when.start()
-            self._first_due = (parse_date(when.group(0)), at, head.start + when.end())
+            self._first_due = (parse_date(when.group(0)), at, begin + when.end())
+        else:
+            # "2027年还款计划：第1期1月20日2,000元": a month and day under a year named alone
+            md = re.search(r"(\d{1,2})月(\d{1,2})[日号]", around)
+            year = re.search(r"(\d{4})\s*年(?!\s*\d{1,2}\s*月)", self.text)
+            if md and year:
+                try:
+                    due: dt.date | None = dt.date(
+                        int(year.group(1)), int(md.group(1)), int(md.group(2))
+                    )
+                except ValueError:
+                    due = None
+                self._first_due = (due, begin + md.start(), begin + md.end())
         if report:
             for code, path, message in problems:
                 self.problem(code, path, message)
@@ -1451,7 +1476,7 @@ class _Reader:
             (
                 r"电话|通话|来电|致电|打给[^，。\n]{0,10}客服|打(?:了|过)?[^，。\n]{0,6}客服电话",
                 "phone_only",
-                r"记录|笔记|说|讲|称|同意|协商",
+                r"记录|笔记|说|讲|称|同意|协商|承诺|答应|表示",
             ),
             (r"电子(?:合同|协议|签)|在线签|线上签", "e_contract", None),
             (
@@ -1531,8 +1556,10 @@ class _Reader:
             )
         for m in re.finditer(_WAIVER, self.text):
             # "不能减免任何费用" is a refusal, not a waiver agreed or offered
-            before = self.text[max(0, m.start() - 4) : m.start()]
-            if re.search(r"(?:不能|不可|不可以|无法|不予|不会|不同意|拒绝|没法|不给)$", before):
+            before = self.text[max(0, m.start() - 6) : m.start()]
+            if re.search(
+                r"(?:不能|不可|不可以|无法|不予|不会|不同意|拒绝|没法|不给)(?:任何)?$", before
+            ):
                 continue
             self.put("agreement.waiver_negotiated", True, m.start(), m.end(), CONF_LABELLED)
             break
@@ -1549,7 +1576,25 @@ class _Reader:
         if "agreement.borrower.name" in self.values:
             self.values.setdefault("agreement.borrower.kind", "individual")
         self._drop_agent_fee_schedule()
+        self._breakdown_total()
         return self.result()
+
+    def _breakdown_total(self) -> None:
+        """ "本金 8,000 / 利息 960 / 罚息 240 / 合计 9,200" with no plan: the 合计 adds up what is
+        owed — the balance, not an agreed total."""
+        prov = self.prov.get("agreement.total")
+        if (
+            prov is None
+            or "agreement.remaining" in self.values
+            or "agreement.instalments" in self.values
+        ):
+            return
+        if not re.match(r"(?:合计|共计)", prov.snippet):
+            return
+        above = self.text[: self.line_starts[prov.line - 1]].splitlines()[-3:]
+        if len([x for x in above if re.match(r"\s*(?:本金|利息|罚息|费用|违约金|滞纳金)", x)]) >= 2:
+            self.values["agreement.remaining"] = self.values.pop("agreement.total")
+            self.prov["agreement.remaining"] = self.prov.pop("agreement.total")
 
     def _drop_agent_fee_schedule(self) -> None:
         """An agent's fee paid in parts ("先付2,000，修复完成再付尾款1,800") is not the debt's
