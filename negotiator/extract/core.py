@@ -925,6 +925,15 @@ class _Reader:
                 ok = n is not None and assign(n, n, each, m)
             elif role == "following" and count is not None:
                 ok = assign(covered + 1, covered + count, each, m)
+            elif (
+                role == "open_rest"
+                and each is not None
+                and count is not None
+                and "分" in (g.get("countword") or "")
+                and "共" not in (g.get("countword") or "")
+            ):  # "之后每月还1,500，分5期还完": five after those covered
+                ok = assign(covered + 1, covered + count, each, m)
+                cm = None
             elif role == "open_rest" and each is not None and open_rest is None:
                 open_rest = (each, m)
                 if count is not None and total_count is None:
@@ -1335,6 +1344,16 @@ class _Reader:
                 if hit not in self.flags:
                     self.flags.append(hit)
         codes = {f.code for f in self.flags}
+        fee_words = re.search(
+            r"(?:服务费|咨询费|代理费|手续费|办理费|收费)", self.text
+        ) and not re.search(r"成功后|办成(?:了)?(?:再|后)|不成功不收", self.text)
+        if "debt_agent" in codes and "deposit" not in codes and fee_words:
+            # an agent's fee asked for before anything is done is a payment before the waiver
+            fw = re.search(r"服务费|咨询费|代理费|手续费|办理费|收费", self.text)
+            if fw is not None:
+                line, col = self.pos(fw.start())
+                self.flags.append(RedFlagHit("deposit", fw.group(0), line, col))
+                codes.add("deposit")
         pay_first = re.search(r"先付\s*\d", self.text)
         if "debt_agent" in codes and "deposit" not in codes and pay_first:
             # an agent who wants part of the fee first: a payment before anything is done
