@@ -326,7 +326,7 @@ _REF = r"[A-Za-z0-9][A-Za-z0-9\-_/]{4,40}"
 _DELIMS = "，,。；;\n"
 _WAIVER = (
     r"打[一二三四五六七八九]折|减免|免除|豁免|全免|免掉|免去|免了|免收(?=利息|罚息|违约金|滞纳金|全部)"
-    r"|砍掉|砍了|全砍|减到|降到|不再收(?:取)?(?=罚息|利息|违约金)"
+    r"|砍掉|砍了|全砍|减到|降到|不再收(?:取)?(?=罚息|利息|违约金)|(?:都|全)不要了|全额免息"
 )
 _NAMED_PAYEE = (
     r"(?:转账?|打款?|汇款?|付款?)(?:至|到|给|入)(?:财务|会计|专员|经理|主管|同事)?"
@@ -459,7 +459,7 @@ class _Reader:
                             self.put(field.path, days, m.start(), m.end(), CONF_LABELLED)
                         continue
                     amount = parse_money(m.group("value"))
-                    if amount is not None and re.search(r"\d", m.group("value")):
+                    if amount is not None and re.search(r"[\d万千百]", m.group("value")):
                         self.put(field.path, amount, m.start(), m.end(), CONF_LABELLED)
                     continue
                 filler = m.group(0)[len(m.group("label")) :]
@@ -545,8 +545,8 @@ class _Reader:
             if not m or not re.search(r"[\d万千百]", m.group(0)):
                 return None
             after = text[m.end() : m.end() + 1]
-            if after == "/" and m.group(0) != m.group(0).rstrip():
-                after = " "  # "6000 / 分期 3 期": a separator, not a date
+            if m.group(0) != m.group(0).rstrip():
+                after = " "  # "6000 / 分期 3 期", "¥7,800.00⏎期数": what follows a space is apart
             if (
                 after
                 in ("%", "％", "期", "个", "天", "日", "年", "月", "号", "-", "/", ".", "次", "笔")
@@ -608,6 +608,10 @@ class _Reader:
                 body = self.text[start:end]
                 if s.and_words is not None and not s.and_words.search(body):
                     continue
+                if s.path == "agreement.breach_clause" and re.search(
+                    r"不(?:视为|算|构成)违约", body
+                ):
+                    continue  # "逾期3天以内不视为违约" grants grace; it is not the breach clause
                 if s.path == "agreement.credit_reporting" and re.search(
                     r"已经?(?:上报|报送|上了|进入)|修复征信|征信修复|消除(?:逾期)?记录", body
                 ):
@@ -625,6 +629,10 @@ class _Reader:
             if rp.zero is not None:
                 for m in rp.zero.finditer(self.text):
                     s, _e = self.sentence_at(m.start())
+                    if not re.search(
+                        r"分期|期间|方案|每期|每月|计划|协议|停息|期数", self.text[s:_e]
+                    ):
+                        continue  # "可申请全额免息" with no plan in sight is not a plan rate
                     if "罚息" in self.text[s : m.start()] and "利息" not in m.group(0):
                         continue
                     self.put(
@@ -809,6 +817,15 @@ class _Reader:
                     self.values["agreement.instalments"] = [{"due": due, "amount": total}]
                     return
 
+    def _until_paid(self) -> Decimal | None:
+        """The amount a schedule runs until: "至全部欠款人民币9,000元还清为止"."""
+        m = re.search(
+            rf"(?:至|直到|直至)(?:全部)?(?:欠款|款项|借款|本息)(?:人民币)?\s*(?P<m>{MONEY})\s*"
+            r"(?:全部)?(?:还清|结清|付清)为?止",
+            self.text,
+        )
+        return parse_money(m.group("m")) if m else None
+
     def _month_rows(self, m: re.Match[str]) -> list[tuple[dt.date | None, Decimal]] | None:
         """``2027年1月至2027年10月，每月20日前还款2,150元``: one dated row a month."""
         first = [int(x) for x in re.findall(r"\d+", m.group("from"))]
@@ -901,11 +918,22 @@ class _Reader:
                 if covered and each is not None and total_now is not None and known_now():
                     # "首付X；然后每月Y，一共N个月": N in all, unless the total says N after
                     done = sum((r.amount for r in slots.values() if r.amount), Decimal(0))
+                    done += sum(
+                        (
+                            parse_money(o.group("each")) or Decimal(0)
+                            for r2, o in found
+                            if r2 == "last" and o.groupdict().get("each")
+                        ),
+                        Decimal(0),
+                    )
                     if done + each * (count - covered) != total_now == done + each * count:
                         end = covered + count
                         cm = None
+                        total_count = None  # the count belongs to this piece
                 ok = assign(covered + 1, end, each, m) if covered < end else False
-                if total_count is None:
+                if end != count:
+                    pass  # counted after the first: the pieces say how many there are
+                elif total_count is None:
                     total_count = count
                 elif total_count != count and cm is not None:
                     problems.append(
@@ -915,6 +943,9 @@ class _Reader:
                             f"文中说共 {total_count} 期，又说分 {count} 期",
                         )
                     )
+            elif role == "leading" and g.get("months"):
+                # "1月、2月、3月各还2,000": one instalment for each month named
+                ok = assign(1, len(re.findall(r"\d{1,2}\s*月", g["months"])), each, m)
             elif role == "leading" and count is not None:
                 ok = assign(1, count, each, m)
             elif role == "range":
@@ -973,6 +1004,12 @@ class _Reader:
                 ):
                     end = after
                     cm = None  # the count is read as the months after the first: no conflict
+            elif (until := self._until_paid()) is not None and known and each > 0:
+                # "每月还1,500元，至全部欠款9,000元还清为止": as many as that amount needs
+                left = until - assigned - last_amount
+                if left <= 0 or left % each != 0:
+                    return None
+                end = covered + int(left / each)
             elif total is not None and known and each > 0:
                 left = total - assigned - last_amount
                 if left <= 0 or left % each != 0:
@@ -1138,7 +1175,8 @@ class _Reader:
                     found
                     for found in ex.regex.finditer(self.text)
                     # "自2026年3月15日起未按约还款" dates the default, not the schedule
-                    if not re.match(
+                    if "\n" in found.group(0)[-3:]
+                    or not re.match(
                         r"[^，。；;\n]{0,4}?(?:逾期|未按|未还|拖欠|违约|停止还款)",
                         self.text[found.end() :],
                     )
@@ -1495,7 +1533,7 @@ class _Reader:
             (
                 r"电话|通话|来电|致电|打给[^，。\n]{0,10}客服|打(?:了|过)?[^，。\n]{0,6}客服电话",
                 "phone_only",
-                r"记录|笔记|说|讲|称|同意|协商|承诺|答应|表示",
+                r"记录|笔记|说|讲|称|同意|协商|承诺|答应|表示|谈妥|谈好|约定",
             ),
             (r"电子(?:合同|协议|签)|在线签|线上签", "e_contract", None),
             (
@@ -1506,7 +1544,7 @@ class _Reader:
             ),
             (
                 r"App|APP|确认页|方案详情|点击[\"“「]?确认|确认方案|方案确认"
-                r"|^\S{0,8}(?:还款|结清|分期|协商|减免)(?:方案|计划)?(?:确认)?\s*$",
+                r"|^\S{0,8}(?:还款|结清|分期|协商|减免)(?:方案|计划|申请|详情)?(?:确认)?\s*$",
                 "e_contract",
                 None,
             ),
@@ -1572,6 +1610,12 @@ class _Reader:
         if "agreement.waived" in self.values:
             self.put(
                 "agreement.waiver_negotiated", True, *self._where("agreement.waived"), CONF_DERIVED
+            )
+        total, balance = self.values.get("agreement.total"), self.values.get("agreement.remaining")
+        if total is not None and balance is not None and Decimal(total) < Decimal(balance):
+            # "你欠的两万…只还一万五": less than the balance to settle it is a waiver
+            self.put(
+                "agreement.waiver_negotiated", True, *self._where("agreement.total"), CONF_DERIVED
             )
         for m in re.finditer(_WAIVER, self.text):
             # "不能减免任何费用" is a refusal, not a waiver agreed or offered
