@@ -26,11 +26,13 @@ import datetime as dt
 import attrs
 
 from ..holidays import is_workday
+from ..params import load_parameters
 
 __all__ = ["ANSWER_DAYS", "AnswerDeadline", "answer_deadline", "next_working_day"]
 
-#: 《民事诉讼法》第128条: the answer is due within fifteen days of receiving the claim.
-ANSWER_DAYS = 15
+#: 《民事诉讼法》第128条: the answer is due within fifteen days of receiving the claim
+#: (parameter ``answer_days``).
+ANSWER_DAYS = load_parameters().integer("answer_days")
 
 
 @attrs.frozen

@@ -32,6 +32,7 @@ from negotiator.calc.rates import to_annual
 from negotiator.calc.schedule import Row, RowStatus, Schedule, apply_payments, due_dates, generate
 from negotiator.models import FeeKind, FeeTiming, Loan, Rate, RateUnit, RepaymentMethod
 from negotiator.money import ZERO, at_most_rate_places, to_fen
+from negotiator.params import load_parameters
 
 __all__ = [
     "EXCESS_THRESHOLD",
@@ -46,12 +47,12 @@ __all__ = [
 ]
 
 #: An excess below this (yuan) is rounding noise, never a finding.
-EXCESS_THRESHOLD = Decimal("1.00")
+EXCESS_THRESHOLD = load_parameters().decimal("excess_threshold")
 _DAYS = 365
 _DAMAGES = frozenset({FeeKind.LATE_FEE, FeeKind.PENALTY})
 _CONTINGENT = frozenset({FeeKind.LATE_FEE, FeeKind.PENALTY, FeeKind.COLLECTION, FeeKind.PREPAYMENT})
 #: A periodic late fee is charged once per complete period of this many days.
-LATE_FEE_PERIOD_DAYS = 30
+LATE_FEE_PERIOD_DAYS = load_parameters().integer("late_fee_period_days")
 
 
 class Provenance(StrEnum):

@@ -26,6 +26,7 @@ from ..analysis.loans import MONEY_CEILING, LoanAnalysis
 from ..calc.caps import Regime
 from ..models import FeeKind, FeeTiming, LawsuitStatus, LenderType
 from ..money import ROUNDING, ZERO
+from ..params import load_parameters
 from .schema import Fact, FactKind, FieldType, choice, extra, flag, integer, money, rate
 
 __all__ = ["COMPLAINT", "FEE", "KINDS", "LOAN", "derive"]
@@ -355,7 +356,7 @@ def _loan_values(la: LoanAnalysis) -> tuple[dict[str, object], dict[str, object]
 _HOLDER_WORDS = ("资产管理", "资产经营", "保理", "担保", "不良资产")
 
 #: 合同编通则解释 第65条: damages more than 30 % above the loss are generally excessive.
-_EXCESSIVE = Decimal("1.3")
+_EXCESSIVE = load_parameters().decimal("damages_excess_ratio")
 
 
 def _damages_vs_loss(la: LoanAnalysis) -> str:
