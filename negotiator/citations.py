@@ -89,6 +89,13 @@ class Register:
     def get(self, key: str) -> Instrument | None:
         return self.instruments.get(key)
 
+    def effective(self, key: str) -> dt.date:
+        """The day instrument ``key`` took effect (for code that switches on it)."""
+        inst = self.instruments.get(key)
+        if inst is None or inst.effective is None:
+            raise RuleFileError(f"{REGISTER_FILE}#{key}.effective", "is not in the register")
+        return inst.effective
+
     def by_cite(self) -> dict[str, Instrument]:
         return {i.cite: i for i in self.instruments.values()}
 

@@ -1,6 +1,7 @@
 """Which interest cap applies to a loan, and how much of a charge lies above it.
 
-Two regimes, chosen from the kind of lender (legal notes §2–§3, §8 R-SCOPE):
+Two regimes, chosen from the kind of lender (docs/legal-basis.md: spc-private-lending,
+spc-private-lending-scope, spc-financial-trials-2017):
 
 ``private`` — 民间借贷 between individuals or companies (民间借贷规定, 2020-12-29 text, effective
     2021-01-01; VERIFIED-PRIMARY).  Art. 25: agreed interest above **four times the one-year
