@@ -35,7 +35,7 @@ from .money import format_yuan
 from .render import cite, cn_date, en_date, letter_environment, percent
 from .ruleset import Citation, seed_sections
 
-__all__ = ["FORMATS", "plan_context", "render_action_plan", "texts"]
+__all__ = ["FORMATS", "cite_line", "plan_context", "render_action_plan", "texts"]
 
 FORMATS: Mapping[str, str] = {"text": "txt", "markdown": "md", "html": "html"}
 
@@ -66,12 +66,12 @@ def _cite_label(c: Citation, lang: str) -> str:
     return cite(c, lang)
 
 
-def _cite_line(f: Finding, lang: str) -> str:
+def cite_line(f: Finding, lang: str) -> str:
     """The legal basis, then the seed articles as mere references (never as 依据)."""
     t = texts()[lang]
     laws = [cite(c, lang) for c in f.citations if c.seed is None]
     seeds = [_cite_label(c, lang) for c in f.citations if c.seed is not None]
-    sep = ", " if lang == "en" else "，"
+    sep = "; " if lang == "en" else "，"
     parts = []
     if laws:
         parts.append(f"{t['see_sources']}: {sep.join(laws)}")
@@ -90,7 +90,7 @@ def _finding_view(f: Finding, lang: str) -> dict[str, Any]:
         "subject": f.subject,
         "status": f.status or "",
         "sources": [_cite_label(c, lang) for c in f.citations],
-        "cite_line": _cite_line(f, lang),
+        "cite_line": cite_line(f, lang),
     }
 
 

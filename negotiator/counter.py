@@ -45,10 +45,13 @@ from .holidays import adjust_due_date, covered_years
 from .money import ZERO, fen, from_fen, to_fen
 
 __all__ = [
+    "NOT_PRIVATE",
+    "PRIVATE_TEXTS",
     "REQUEST_TEXTS",
     "CounterProposal",
     "CounterRow",
     "Request",
+    "applies",
     "make_request",
     "propose_schedule",
 ]
@@ -234,9 +237,7 @@ def propose_schedule(
     dates = _monthly(start, max_months)
     room_fen = fen(room)
     rooms = [
-        max(0, room_fen - fen(others[d.year, d.month]))
-        if (d.year, d.month) in others
-        else room_fen
+        max(0, room_fen - fen(others[d.year, d.month])) if (d.year, d.month) in others else room_fen
         for d in dates
     ]
     running, needed = 0, 0
@@ -396,6 +397,11 @@ REQUEST_TEXTS: Mapping[str, tuple[str, str]] = {
         "I will only pay into the lender's company account or through its official app, never "
         "into a personal account; please change the payee account.",
     ),
+    "payee_is_lender": (
+        "协议写的收款人不是出借人本人：请出借人书面确认收款账户，或改为出借人本人名下的账户；确认之前我不会转账。",
+        "The payee named in the agreement is not the lender: please confirm the account in "
+        "writing, or name an account in the lender's own name; I will pay nothing until then.",
+    ),
     "no_deposit": (
         "请删除先交保证金或手续费才能减免的条件。",
         "Please remove the condition that a deposit or fee be paid before the waiver applies.",
@@ -415,19 +421,61 @@ REQUEST_TEXTS: Mapping[str, tuple[str, str]] = {
 }
 
 
+#: Requests that do not apply to an individual lender: individuals report nothing to 征信, and
+#: repaying a private lender into his own account is normal (a payee who is not the lender is
+#: a red flag of its own, ``scam.personal-account.private-payee``).
+NOT_PRIVATE = frozenset({"credit_reporting", "official_account"})
+
+#: The requests worded for an individual lender: no 公章, App or company account.
+PRIVATE_TEXTS: Mapping[str, tuple[str, str]] = {
+    "lender_name": (
+        "请写明出借人的姓名（与身份证一致）。",
+        "Please state the lender's full name as on the identity card.",
+    ),
+    "lender_signature": (
+        "请出借人在协议上签字。",
+        "Please sign the agreement.",
+    ),
+    "payment_channel": (
+        "请写明还款账户：出借人本人名下的银行账户（户名、开户银行、账号）。",
+        "Please state the repayment account: a bank account in the lender's own name (holder, "
+        "bank, number).",
+    ),
+}
+
+
 @attrs.frozen
 class Request:
-    """One change to ask the lender for: a stable key, default texts and its figures."""
+    """One change to ask the lender for: a stable key, its figures, and whom it is worded for.
+
+    ``private`` words it for an individual lender (no 公章, App or company account).
+    """
 
     key: str
     figures: Mapping[str, Any] = attrs.field(factory=dict)
+    private: bool = False
+
+    def text(self, index: int) -> str:
+        """The request in Chinese (``index`` 0) or English (1)."""
+        texts = PRIVATE_TEXTS.get(self.key) if self.private else None
+        return (texts or REQUEST_TEXTS[self.key])[index]
 
     def to_figures(self) -> dict[str, Any]:
-        zh, en = REQUEST_TEXTS[self.key]
-        return {"key": self.key, "zh-Hans": zh, "en": en, "figures": dict(self.figures)}
+        return {
+            "key": self.key,
+            "zh-Hans": self.text(0),
+            "en": self.text(1),
+            "figures": dict(self.figures),
+        }
 
 
-def make_request(key: str, **figures: Any) -> Request:
+def applies(key: str, *, private: bool) -> bool:
+    """Whether a request applies at all: individuals report nothing to 征信, and paying a
+    private lender into his own account is normal."""
+    return not (private and key in NOT_PRIVATE)
+
+
+def make_request(key: str, *, private: bool = False, **figures: Any) -> Request:
     if key not in REQUEST_TEXTS:
         raise KeyError(key)
-    return Request(key, figures)
+    return Request(key, figures, private)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .action_plan import cite_line
 from .findings import SEVERITY_ORDER, Report
 from .i18n import base_lang, to_traditional
 from .render import environment
@@ -112,8 +113,9 @@ def report_text(report: Report) -> str:
     for severity in sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__):
         found = [f for f in report.findings if f.severity == severity]
         if found:
-            # each finding with its sources on one line, joined here rather than in the template
-            items = [(f, "; ".join([c.label() for c in f.citations])) for f in found]
+            # each finding with its legal basis and its references on one line, worded as in
+            # the plan (the seed articles are references, never 依据)
+            items = [(f, cite_line(f, lang)) for f in found]
             groups.append({"label": t["severity"][severity], "findings": found, "entries": items})
     agreement = report.figures.get("agreement") if report.kind == "check" else None
     texts = {

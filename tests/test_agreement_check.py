@@ -443,8 +443,8 @@ def test_worked_example_in_the_docs_is_current(tmp_path: Path, capsys: Any) -> N
     out = capsys.readouterr().out
     report_block = _blocks(text, "text")[0]
 
-    def lines(s: str) -> set[str]:
-        return {ln for ln in s.splitlines() if ln.startswith("- ")}
+    def lines(s: str) -> list[str]:
+        return [ln.rstrip() for ln in s.strip().splitlines()]
 
     assert lines(report_block) == lines(out)
     assert f"exit status {code}" in text

@@ -36,7 +36,7 @@ import attrs
 
 from ..calc.cost import annualised_cost_dated, annualised_cost_periodic
 from ..calc.ledger import EXCESS_THRESHOLD
-from ..counter import CounterProposal, Request, make_request, propose_schedule
+from ..counter import CounterProposal, Request, applies, make_request, propose_schedule
 from ..errors import CalculationError, InputError
 from ..ids import ric_area_listed, ric_problem, uscc_problem
 from ..models import (
@@ -63,6 +63,7 @@ __all__ = [
     "analyse_agreement",
     "implied_plan_rate",
     "other_obligations",
+    "payee_state",
 ]
 
 #: Largest accepted gap between the written plan rate and the rate its schedule implies
@@ -215,6 +216,8 @@ class AgreementAnalysis:
     clawback: bool = False
     #: The borrower's monthly budget for this lender: the plan's split across lenders.
     share: Decimal | None = None
+    #: Whether the agreement's named payee is the lender: ``lender``, ``other`` or ``unknown``.
+    payee: str = "unknown"
 
     # ---- derived yes/no answers the facts carry --------------------------------------------
 
@@ -608,12 +611,40 @@ def _limitation(
     return latest, _limitation_end(latest) < on
 
 
+_HOLDER_NOISE = ("（个人）", "(个人)", "个人", "本人", " ", "\u3000")
+
+
+def _bare(name: str) -> str:
+    for noise in _HOLDER_NOISE:
+        name = name.replace(noise, "")
+    return name
+
+
+def payee_state(g: Agreement, lender_names: tuple[str | None, ...]) -> str:
+    """Whether the named payee is the lender itself: ``lender``, ``other`` or ``unknown``.
+
+    Names are compared without spaces and without a "（个人）" or "本人" marker, and must then be
+    equal (孙某 and 孙某某 are different people).
+    """
+    if g.account_holder is None:
+        return "unknown"
+    holder = _bare(g.account_holder)
+    if not holder:
+        return "unknown"
+    names = [_bare(n) for n in lender_names if n]
+    if not names:
+        return "unknown"
+    return "lender" if any(holder == n for n in names) else "other"
+
+
 def _requests(x: AgreementAnalysis) -> tuple[Request, ...]:
     a = x.agreement
     out: list[Request] = []
+    private = x.lender_type is LenderType.PRIVATE
 
     def add(key: str, **figures: Any) -> None:
-        out.append(make_request(key, **figures))
+        if applies(key, private=private):
+            out.append(make_request(key, private=private, **figures))
 
     if not x.written:
         add("written_confirmation")
@@ -683,8 +714,10 @@ def _requests(x: AgreementAnalysis) -> tuple[Request, ...]:
         add("allocation_order")
     if a.repayment_account is AccountKind.UNKNOWN:
         add("payment_channel")
-    if a.repayment_account is AccountKind.PERSONAL:
+    if a.repayment_account is AccountKind.PERSONAL and not private:
         add("official_account")
+    if private and x.payee == "other":
+        add("payee_is_lender", account_holder=a.account_holder)
     if a.deposit_required is not None and a.deposit_required > 0:
         add("no_deposit", deposit=a.deposit_required)
     if a.third_party_contact_consent:
@@ -846,5 +879,6 @@ def analyse_agreement(
         above_lawful=above(lawful_total),
         clawback=clawback_clause(a),
         share=share,
+        payee=payee_state(a, (loan.lender_name, a.lender.name)),
     )
     return attrs.evolve(result, requests=_requests(result))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 
 import attrs
 
 from ..analysis import CaseAnalysis
-from ..counter import REQUEST_TEXTS
+from ..counter import applies, make_request
 from ..models import (
     Agreement,
     AgreementForm,
@@ -38,9 +37,9 @@ def confirmation_view(
 ) -> ConfirmationView:
     """What was agreed informally, and what the written confirmation must still state.
 
-    ``requests`` are the agreement check's list of changes to ask for (wording from
-    :data:`negotiator.counter.REQUEST_TEXTS`); without a recorded agreement, the letter asks
-    for every term.
+    ``requests`` are the agreement check's list of changes to ask for (worded by
+    :meth:`negotiator.counter.Request.text`: for an individual lender without 公章, App or
+    征信); without a recorded agreement, the letter asks for every term.
     """
     x = analysis.agreement if agreement_is_for(analysis, loan_id) else None
     ag = x.agreement if x is not None else None
@@ -63,12 +62,14 @@ def confirmation_view(
         }.get(ag.form)
     reached = ag.date if ag is not None and ag.date is not None else (last.date if last else None)
     index = 1 if lang == "en" else 0
-    keys = [r.key for r in x.requests] if x is not None else list(_ALL_TERMS)
     private = case.loans[loan_index(analysis, loan_id)].lender_type is LenderType.PRIVATE
-    texts = {**REQUEST_TEXTS, **_PRIVATE_TEXTS} if private else REQUEST_TEXTS
-    requests = tuple(
-        texts[k][index] for k in dict.fromkeys(keys) if not (private and k in _NOT_PRIVATE)
-    )
+    if x is not None:
+        chosen = list(x.requests)
+    else:
+        chosen = [
+            make_request(k, private=private) for k in _ALL_TERMS if applies(k, private=private)
+        ]
+    requests = tuple(dict.fromkeys(r.text(index) for r in chosen))
     return ConfirmationView(
         reached_on=reached,
         channel=channel,
@@ -95,26 +96,3 @@ _ALL_TERMS = (
     "payment_channel",
     "lender_signature",
 )
-
-
-#: Requests that do not apply to an individual lender: individuals report nothing to 征信, and
-#: repaying a private lender into his own account is normal (a payee who is not the lender is
-#: refused before any letter is written).
-_NOT_PRIVATE = frozenset({"credit_reporting", "official_account"})
-
-#: The requests worded for an individual lender: no 公章, App or company account.
-_PRIVATE_TEXTS: Mapping[str, tuple[str, str]] = {
-    "lender_name": (
-        "请写明出借人的姓名（与身份证一致）。",
-        "Please state the lender's full name as on the identity card.",
-    ),
-    "lender_signature": (
-        "请出借人在协议上签字。",
-        "Please sign the agreement.",
-    ),
-    "payment_channel": (
-        "请写明还款账户：出借人本人名下的银行账户（户名、开户银行、账号）。",
-        "Please state the repayment account: a bank account in the lender's own name (holder, "
-        "bank, number).",
-    ),
-}

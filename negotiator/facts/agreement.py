@@ -12,38 +12,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..analysis import CaseAnalysis
-from ..analysis.agreement import RATE_TOLERANCE
+from ..analysis.agreement import RATE_TOLERANCE, payee_state
 from ..calc.caps import Regime
-from ..models import AccountKind, Agreement, AgreementForm, LenderType, PartyKind
+from ..models import AccountKind, AgreementForm, LenderType, PartyKind
 from .schema import Fact, FactKind, Field, FieldType, choice, extra, flag, integer, money, rate
 
 __all__ = ["AGREEMENT", "KINDS", "derive", "payee_state"]
-
-_HOLDER_NOISE = ("（个人）", "(个人)", "个人", "本人", " ", "\u3000")
-
-
-def _bare(name: str) -> str:
-    for noise in _HOLDER_NOISE:
-        name = name.replace(noise, "")
-    return name
-
-
-def payee_state(g: Agreement, lender_names: tuple[str | None, ...]) -> str:
-    """Whether the named payee is the lender itself: ``lender``, ``other`` or ``unknown``.
-
-    Names are compared without spaces and without a "（个人）" or "本人" marker, and must then be
-    equal (孙某 and 孙某某 are different people).
-    """
-    if g.account_holder is None:
-        return "unknown"
-    holder = _bare(g.account_holder)
-    if not holder:
-        return "unknown"
-    names = [_bare(n) for n in lender_names if n]
-    if not names:
-        return "unknown"
-    return "lender" if any(holder == n for n in names) else "other"
-
 
 _ID_STATES = ("missing", "valid", "length", "format", "checksum", "birth_date")
 _USCC_STATES = ("missing", "valid", "length", "format", "checksum")
