@@ -30,6 +30,8 @@ shown to answer correctly — and the loader makes everything else impossible:
   ``{ param = "collection_calls_per_day_max" }``: it is replaced by the parameter's value when the
   rules load, so the engine sees a literal, exactly as if it had been written out;
 * the field must be declared on the kind, and the literal must have the field's declared type;
+* a message may show a parameter as ``{param.NAME}`` (replaced by its value when the rules load),
+  so the threshold a message states is the one the condition uses;
 * ``all`` / ``any`` nest at most three levels;
 * no arithmetic, no regular expressions, no division.
 
@@ -38,10 +40,12 @@ Unknown keys anywhere are errors naming the file and the rule.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import string
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -312,6 +316,36 @@ def _parse_condition(raw: Any, kind: FactKind, ctx: _Ctx, where: str, depth: int
     raise ctx.fail(where, "expected a test [field, op, value] or a group { all/any = [...] }")
 
 
+def _with_parameters(text: str, lang: str, ctx: _Ctx, where: str) -> str:
+    """``text`` with each ``{param.NAME}`` replaced by the parameter's value as words show it."""
+    for _lit, name, spec, conv in string.Formatter().parse(text):
+        if name is None or not name.startswith("param."):
+            continue
+        entry = ctx.params.get(name[6:]) if ctx.params is not None else None
+        if entry is None:
+            raise ctx.fail(where, f"{{{name}}}: no parameter {name[6:]!r} in {PARAMETERS_FILE}")
+        if spec or conv:
+            raise ctx.fail(where, f"{{{name}}}: a parameter is shown as is, without a format")
+        text = text.replace("{" + name + "}", parameter_text(entry.value, entry.unit, lang))
+    return text
+
+
+def parameter_text(value: Decimal | int | dt.date, unit: str, lang: str) -> str:
+    """A parameter's value as a message states it: ``3``, ``24%``, ``100元``, ``2025年10月1日``."""
+    if isinstance(value, dt.date):
+        return value.isoformat() if lang == "en" else f"{value.year}年{value.month}月{value.day}日"
+    if unit in ("rate", "fraction"):
+        return f"{_plain(Decimal(value) * 100)}%"
+    if unit == "yuan":
+        return f"CNY {_plain(Decimal(value))}" if lang == "en" else f"{_plain(Decimal(value))}元"
+    return _plain(Decimal(value))
+
+
+def _plain(d: Decimal) -> str:
+    """A decimal without an exponent or trailing zeros (``24``, ``0.5``)."""
+    return format(d.normalize(), "f")
+
+
 def _placeholders(template: str) -> list[str]:
     names = []
     for _lit, name, _spec, _conv in string.Formatter().parse(template):
@@ -363,10 +397,12 @@ def _parse_rule(
     messages = raw["message"]
     if not isinstance(messages, dict) or set(messages) != set(LANGS):
         raise ctx.fail("message", f"needs exactly the languages {', '.join(LANGS)}")
+    messages = dict(messages)
     for lang, text in messages.items():
         if not isinstance(text, str) or not text.strip():
             raise ctx.fail(f"message.{lang}", "must be non-empty text")
-        for name in _placeholders(text):
+        messages[lang] = _with_parameters(text, lang, ctx, f"message.{lang}")
+        for name in _placeholders(messages[lang]):
             if name not in data:
                 raise ctx.fail(f"message.{lang}", f"{{{name}}} is not listed in `data`")
     title = raw.get("title", {})
@@ -396,7 +432,7 @@ def _parse_rule(
         severity=raw["severity"],
         about=kind.name,
         when=when,
-        messages=dict(messages),
+        messages=messages,
         citations=tuple(citations),
         data=tuple(data),
         rank=rank,

@@ -272,3 +272,46 @@ def test_the_scan_finds_a_restated_threshold(tmp_path):
     assert ("f", dt.date(2026, 1, 1)) in found  # the day the 2025 治安管理处罚法 took effect
     values = _parameter_values()
     assert all(v in values for _c, v in found)
+
+
+# --- parameters shown in messages --------------------------------------------------------------
+
+
+def _load_message(zh: str, en: str = "x"):
+    text = _rule('{ all = [["n", ">", { param = "collection_calls_per_day_max" }]] }')
+    text = text.replace('message.zh-Hans = "x"', f'message.zh-Hans = "{zh}"')
+    text = text.replace('message.en = "x"', f'message.en = "{en}"')
+    return load_ruleset_from([("t.toml", text)], {"t": KIND})
+
+
+def test_a_message_states_the_parameter_its_condition_uses():
+    rs = _load_message(
+        "不应超过{param.collection_calls_per_day_max}次，上限{param.licensed_total_cap}",
+        "at most {param.collection_calls_per_day_max}; from {param.zhudai_effective}",
+    )
+    assert rs.rules[0].messages == {
+        "zh-Hans": "不应超过3次，上限24%",
+        "en": "at most 3; from 2025-10-01",
+    }
+
+
+@pytest.mark.parametrize(
+    ("zh", "problem"),
+    [
+        ("{param.no_such}", "no parameter 'no_such'"),
+        ("{param.cure_days:>4}", "without a format"),
+        ("{calls}", "not listed in `data`"),
+    ],
+)
+def test_a_bad_message_parameter_is_a_load_error(zh, problem):
+    with pytest.raises(RuleFileError) as err:
+        _load_message(zh)
+    assert err.value.path == "t.toml#x.r.message.zh-Hans"
+    assert problem in str(err.value)
+
+
+def test_the_packaged_call_limit_message_reads_the_parameter():
+    rule = load_rules().by_id()["collection.excessive-calls"]
+    limit = load_parameters().integer("collection_calls_per_day_max")
+    assert f"不应超过{limit}次" in rule.messages["zh-Hans"]
+    assert f"at most {limit} effective calls" in rule.messages["en"]
