@@ -147,6 +147,17 @@ class Citation:
     effective: str | None = None  # "2021-01-01"
     status: str | None = None  # "VERIFIED-PRIMARY" / "VERIFIED-SECONDARY" / "UNVERIFIED"
     note: str | None = None
+    #: The JSON form (set fields plus ``label``), built once: citations are shared by findings.
+    _json: Mapping[str, str] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        out = {f.name: getattr(self, f.name) for f in attrs.fields(Citation) if f.init}
+        json = {k: v for k, v in out.items() if v is not None} | {"label": self.label()}
+        object.__setattr__(self, "_json", json)
+
+    def to_json(self) -> dict[str, str]:
+        """The citation as JSON: its set fields and its ``label`` (a fresh dict each time)."""
+        return dict(self._json)
 
     def label(self) -> str:
         if self.seed is not None:
@@ -176,6 +187,9 @@ class Rule:
     file: str = ""
     #: For checklist items: "done" or "missing"; free for other categories.
     status: str | None = None
+    #: Views of the rule derived once and kept with it (a few per rule: one per language), so a
+    #: cache dies with the rule set instead of growing in a module.
+    memo: dict[object, Any] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     def fields_tested(self) -> list[str]:
         out: list[str] = []
@@ -196,9 +210,21 @@ class Rule:
 class RuleSet:
     rules: tuple[Rule, ...]
     kinds: Mapping[str, FactKind]
+    #: The rules by id (built with the rule set, which is immutable).
+    index: Mapping[str, Rule] = attrs.field(init=False, eq=False, repr=False)
+    #: For each kind some rule reads, the fields an evaluator must see: ``kind``, ``id`` and
+    #: every field a rule about that kind tests (see :func:`negotiator.engine.base.fields_read`).
+    reads: dict[str, frozenset[str]] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "index", {r.id: r for r in self.rules})
+        read: dict[str, set[str]] = {}
+        for rule in self.rules:
+            read.setdefault(rule.about, {"kind", "id"}).update(rule.fields_tested())
+        object.__setattr__(self, "reads", {k: frozenset(v) for k, v in read.items()})
 
     def by_id(self) -> dict[str, Rule]:
-        return {r.id: r for r in self.rules}
+        return dict(self.index)
 
     def for_kind(self, kind: str) -> list[Rule]:
         return [r for r in self.rules if r.about == kind]

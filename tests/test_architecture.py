@@ -84,3 +84,18 @@ def test_the_scan_sees_relative_and_absolute_imports():
     found = _imports(folder / "caps.py")
     assert {"models", "money", "params", "errors", "calc"} <= found
     assert "ruleset" in _imports(PACKAGE / "refdoc.py")
+
+
+def test_no_cache_is_keyed_by_object_identity():
+    """A cache keyed by ``id()`` grows without bound and can confuse a new object with a dead
+    one; derived views are kept on the (immutable) object they derive from instead."""
+    offences = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "id"
+            ):
+                offences.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert offences == []
