@@ -363,9 +363,10 @@ def _reproducible(package: bytes) -> bytes:
     import zipfile
 
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(
-        out, "w", zipfile.ZIP_DEFLATED
-    ) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(package)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             member = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
             member.compress_type = zipfile.ZIP_DEFLATED

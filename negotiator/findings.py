@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from .calc.rates import format_percent
 from .engine.base import Activation, EngineFacts
 from .facts.schema import FactKind, Field, FieldType
 from .money import (
@@ -142,7 +143,7 @@ def display_value(field: Field | None, value: Any, lang: str) -> str:
         return "是" if value else "否"
     if isinstance(value, Decimal):
         if field is not None and field.type is FieldType.RATE:
-            return f"{(value * 100).quantize(Decimal('0.01'))}%"
+            return format_percent(value)
         return f"{format_yuan(value)} 元" if lang != "en" else f"CNY {format_yuan(value)}"
     if isinstance(value, dt.date):
         if lang == "en":

@@ -44,6 +44,7 @@ _CATALOGUE: tuple[tuple[str, str, str], ...] = (
         "must not be blank (leave the field out)",
     ),
     (r"is longer than (\d+) characters", "超过 {0} 个字", "is longer than {0} characters"),
+    (r"must be one line.*", "只能写一行，不要换行", "must be one line (no line breaks)"),
     (
         r"has more precision than one fen.*",
         "金额最多精确到分（0.01 元）",

@@ -376,8 +376,15 @@ non_negative_int = int_range(0, MAX_COUNT)
 positive_int = int_range(1, MAX_COUNT)
 
 
+#: Text fields this short (names, account holders, contract numbers, addresses) are one line:
+#: a line break in them would only add structure to a letter (a heading or a rule in Markdown).
+ONE_LINE_MAX = 200
+
+
 def text(max_len: int) -> Any:
-    """attrs validator: non-blank text of at most ``max_len`` characters (``.max_length``)."""
+    """attrs validator: non-blank text of at most ``max_len`` characters (``.max_length``);
+    a field of at most :data:`ONE_LINE_MAX` characters is one line (``.one_line``)."""
+    one_line = max_len <= ONE_LINE_MAX
 
     def check(_inst: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
         if value is None:
@@ -386,8 +393,11 @@ def text(max_len: int) -> Any:
             raise FieldError(attribute.name, "must not be blank (leave the field out instead)")
         if len(value) > max_len:
             raise FieldError(attribute.name, f"is longer than {max_len} characters")
+        if one_line and ("\n" in value or "\r" in value):
+            raise FieldError(attribute.name, "must be one line (no line breaks)")
 
     check.max_length = max_len  # type: ignore[attr-defined]
+    check.one_line = one_line  # type: ignore[attr-defined]
     return check
 
 

@@ -55,7 +55,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from functools import cache, lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -66,7 +66,8 @@ import jinja2
 import jinja2.sandbox
 from markupsafe import Markup
 
-from .money import ROUNDING, format_yuan, to_fen
+from .calc.rates import format_percent
+from .money import format_yuan, to_fen
 
 __all__ = [
     "FORMATS",
@@ -185,13 +186,10 @@ def en_date(value: dt.date | None) -> str:
 
 
 def percent(value: Decimal | None, places: int = 2) -> str:
+    """A fraction as a percentage (:func:`negotiator.calc.rates.format_percent`); None is "—"."""
     if value is None:
         return "—"
-    q = Decimal(1).scaleb(-places)
-    scaled = value * 100
-    with localcontext() as ctx:  # an absurd rate (1E+24) has more digits than the default 28
-        ctx.prec = max(ctx.prec, scaled.adjusted() + places + 2)
-        return f"{scaled.quantize(q, rounding=ROUNDING)}%"
+    return format_percent(value, places)
 
 
 def mask_id(value: str | None) -> str:

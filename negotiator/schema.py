@@ -83,6 +83,8 @@ _DATETIME = {
 }
 # Text: not blank, no C0 control character other than tab, line feed, carriage return.
 _TEXT_CHARS = "^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+#: Short text fields are one line (negotiator.models.ONE_LINE_MAX).
+_ONE_LINE = "^[^\r\n]*$"
 
 
 def _validators(field: attrs.Attribute[Any] | None) -> list[Any]:
@@ -149,6 +151,8 @@ def _type_schema(tp: Any, field: attrs.Attribute[Any] | None) -> dict[str, Any]:
         for v in _validators(field):
             if hasattr(v, "max_length"):
                 text["maxLength"] = v.max_length
+            if getattr(v, "one_line", False):
+                text["allOf"].append({"pattern": _ONE_LINE})
         return text
     if isinstance(tp, type) and issubclass(tp, Enum):
         return {"type": "string", "enum": [m.value for m in tp]}

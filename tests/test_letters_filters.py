@@ -63,12 +63,14 @@ def test_dates_and_masks() -> None:
     assert mask_phone("13812345678") == "138****5678"
 
 
-def test_percent_prints_any_rate_in_full() -> None:
+def test_percent_prints_any_rate_readably() -> None:
     assert percent(Decimal("0.24")) == "24.00%"
     assert percent(Decimal("0.5"), 0) == "50%"
+    assert percent(Decimal("68.500749")) == "6,850.07%"
     assert percent(None) == "—"
-    # an absurd cost (a tiny loan with a large fee) has more digits than Decimal's default
-    assert percent(Decimal("1E+24")) == "1" + "0" * 26 + ".00%"
+    # an absurd cost (a tiny loan with a large fee) is shown as a bound, not thirty digits
+    assert percent(Decimal("1E+24")) == "> 10,000%"
+    assert percent(Decimal("100")) == "10,000.00%"
 
 
 @pytest.mark.parametrize(

@@ -387,8 +387,38 @@ def test_surrogates_and_control_characters_are_refused_at_load(char):
     assert err.value.path == "loans[0].lender_name"
 
 
-def test_tabs_and_newlines_in_text_are_fine():
+def test_tabs_in_one_line_fields_and_newlines_in_long_text_are_fine():
     assert load_case(case(loans=[loan(lender_name="甲\t乙")])).loans[0].lender_name == "甲\t乙"
+    notes = "第一行\n第二行"
+    data = case(
+        borrower={
+            "monthly_income": "5000",
+            "hardships": [{"kind": "illness", "description": notes}],
+        }
+    )
+    assert load_case(data).borrower.hardships[0].description == notes
+
+
+@pytest.mark.parametrize(
+    ("where", "path"),
+    [
+        ({"loans": [{"lender_name": "某银行\n==="}]}, "loans[0].lender_name"),
+        ({"borrower": {"name": "王晓明\n---"}}, "borrower.name"),
+        ({"loans": [{"contract_no": "A1\r\n    x"}]}, "loans[0].contract_no"),
+    ],
+)
+def test_line_breaks_in_one_line_fields_are_refused(where, path):
+    # D12: a line break in a name would add a heading, a rule or a code block to a letter
+    data = case()
+    for key, value in where.items():
+        if key == "loans":
+            data["loans"] = [loan(**value[0])]
+        else:
+            data[key] = {**data.get(key, {}), **value}
+    with pytest.raises(InputError) as err:
+        load_case(data)
+    assert err.value.path == path
+    assert "line" in err.value.problem
 
 
 def test_escaped_surrogate_in_a_json_file_is_exit_2(tmp_path):

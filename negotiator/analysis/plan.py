@@ -116,8 +116,10 @@ class OfferEvaluation:
     largest: Decimal | None  # its largest instalment
     count: int  # number of instalments
     offer: Offer | None  # the proposal as 前N期X元、末期Y元 when it has that shape
-    share: Decimal  # the borrower's monthly budget for this lender (the plan's split)
-    affordable: bool | None  # largest instalment ≤ share (None: amounts unknown)
+    #: The borrower's monthly budget for this lender (the plan's split); None while the budget
+    #: is unknown, so that nothing is judged against a budget of zero.
+    share: Decimal | None
+    affordable: bool | None  # largest instalment ≤ share (None: amounts or budget unknown)
     waived: Decimal  # waiver already in the proposal
     above_claimed: Decimal  # yuan above the claimed balance (0 below 1 yuan)
     above_lawful: Decimal  # yuan above the lawful balance (0 below 1 yuan or unknown)
@@ -138,7 +140,9 @@ class OfferEvaluation:
         }
 
 
-def evaluate_offer(ledger: LoanLedger, agreement: Agreement, share: Decimal) -> OfferEvaluation:
+def evaluate_offer(
+    ledger: LoanLedger, agreement: Agreement, share: Decimal | None
+) -> OfferEvaluation:
     """The offer on the table: affordable? waiver already in it? total against the ledger?"""
     amounts = [i.amount for i in agreement.instalments if i.amount is not None]
     known = len(amounts) == len(agreement.instalments) and bool(amounts)
@@ -166,7 +170,7 @@ def evaluate_offer(ledger: LoanLedger, agreement: Agreement, share: Decimal) -> 
         count=len(agreement.instalments),
         offer=shaped,
         share=share,
-        affordable=None if largest is None else largest <= share,
+        affordable=None if largest is None or share is None else largest <= share,
         waived=agreement.waived or ZERO,
         above_claimed=above(ledger.claimed.total.amount),
         above_lawful=above(ledger.lawful.total.amount),
@@ -522,7 +526,7 @@ def analyse_plan(
         on_table: OfferEvaluation | None = None
         offer: Offer | None = None
         if ag is not None and ag_loan == la.id and la.ledger is not None:
-            on_table = evaluate_offer(la.ledger, ag, to_fen(share))
+            on_table = evaluate_offer(la.ledger, ag, to_fen(share) if budget.known else None)
             mode = "keep" if on_table.signed else "counter"
         if mode == "counter" and on_table is not None and on_table.total is not None:
             # Start from the offer on the table: never ask for more than it (or the law) does.

@@ -108,17 +108,36 @@ def _plain(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def format_percent(rate: Decimal) -> str:
-    """A fraction as a percentage with two decimals, half-up: ``0.1358`` → ``'13.58%'``.
+#: Above this (10,000 % a year) a percentage says nothing a reader can use: it is shown as a
+#: bound.  The exact figure stays in the JSON's raw rate.
+PERCENT_DISPLAY_CEILING = Decimal(100)
+
+
+def format_percent(rate: Decimal, places: int = 2) -> str:
+    """A fraction as a percentage, half-up to ``places`` decimals: ``0.1358`` → ``'13.58%'``.
+
+    The one percentage formatter of the project.  A rate above 10,000 % a year (a 7-day loan
+    with most of its principal kept back) is shown as ``'> 10,000%'`` rather than as thirty
+    digits.
 
     >>> format_percent(Decimal("0.128049"))
     '12.80%'
     >>> format_percent(Decimal("-0.005"))
     '-0.50%'
+    >>> format_percent(Decimal("0.24"), 0)
+    '24%'
+    >>> format_percent(Decimal("68.5007"))
+    '6,850.07%'
     >>> format_percent(Decimal("1E+24"))
-    '100000000000000000000000000.00%'
+    '> 10,000%'
     """
-    return f"{_two_places(rate * _HUNDRED):f}%"
+    if rate > PERCENT_DISPLAY_CEILING:
+        return f"> {PERCENT_DISPLAY_CEILING * _HUNDRED:,.0f}%"
+    scaled = rate * _HUNDRED
+    q = Decimal(1).scaleb(-places)
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, scaled.adjusted() + places + 2)
+        return f"{scaled.quantize(q, rounding=ROUNDING):,f}%"
 
 
 def format_daily_wan(rate_daily: Decimal) -> str:

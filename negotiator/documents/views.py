@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from ..analysis import CaseAnalysis
-from ..calc.rates import to_annual
+from ..calc.rates import format_percent, to_annual
 from ..errors import InputError
 from ..findings import Finding
 from ..models import (
@@ -175,7 +175,7 @@ def rate_view(rate: Rate | None) -> RateView | None:
         basis=rate.basis,
         pct=_pct(rate.value),
         annual=annual,
-        annual_pct=f"{(annual * 100).quantize(Decimal('0.01'))}%",
+        annual_pct=format_percent(annual),
     )
 
 

@@ -8,10 +8,12 @@ monthly amount, the payments it needs and the charges one can ask that lender to
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from ..analysis import CaseAnalysis
 from ..analysis.plan import HardshipProof, LenderOffer, OfferEvaluation, PlanAnalysis
 from ..models import LawsuitStatus
+from ..money import format_yuan
 from .case import OUTLOOKS
 from .schema import Fact, FactKind, choice, extra, flag, integer, money
 from .wording import COST_BASIS, EVIDENCE, HARDSHIP, gap_texts, label, labels, percent
@@ -89,6 +91,7 @@ OFFER = FactKind(
         "capped_at_lawful": flag("the proposal total was cut to the lawful balance"),
         "table_total": money("the total the lender's proposal asks"),
         "table_affordable": flag("the lender's largest instalment fits this lender's budget share"),
+        "budget_known": flag("income and essential spending are known, so affordability is judged"),
         "table_waived": money("the waiver already in the lender's proposal"),
         "table_above_claimed": money("yuan the lender's proposal asks above the claimed balance"),
         "table_above_lawful": money("yuan the lender's proposal asks above the lawful balance"),
@@ -99,6 +102,10 @@ OFFER = FactKind(
         "offer_en": extra("text", "the proposal in English"),
         "table_offer_zh": extra("text", "the lender's proposal as 前N期X元、末期Y元"),
         "table_offer_en": extra("text", "the lender's proposal in English"),
+        "table_excess_zh": extra(
+            "text", "（by how much the lender's total is too high: non-zero parts）, or empty"
+        ),
+        "table_excess_en": extra("text", "the same in English"),
         "share": extra("money", "this lender's share of the monthly budget (whole yuan)"),
         "lawful_total": extra("money", "what is recoverable at law (at most)"),
         "lender_name": extra("text", "the lender's name"),
@@ -143,7 +150,30 @@ def _table_text(t: OfferEvaluation | None, lang: str) -> str | None:
             if lang != "en"
             else f"{t.count} instalments of at most {t.largest:,.2f} yuan"
         )
-    return None
+    return "每期金额和期数没有写明" if lang != "en" else "instalments not stated"
+
+
+def _excess_text(t: OfferEvaluation | None, lang: str) -> str:
+    """By how much the lender's total is too high, naming only the parts that are not zero."""
+    if t is None:
+        return ""
+    zh = lang != "en"
+    parts = []
+
+    def shown(value: Decimal) -> str:  # as the messages show amounts (findings.display_value)
+        return f"{format_yuan(value)} 元" if zh else f"CNY {format_yuan(value)}"
+
+    if t.above_lawful > 0:
+        amount = shown(t.above_lawful)
+        parts.append(f"高出法律支持部分{amount}" if zh else f"{amount} above what the law supports")
+    if t.above_claimed > 0:
+        amount = shown(t.above_claimed)
+        parts.append(
+            f"高出对方自己主张的余额{amount}" if zh else f"{amount} above the lender's own claim"
+        )
+    if not parts:
+        return ""
+    return f"（{'；'.join(parts)}）" if zh else f" ({'; '.join(parts)})"
 
 
 def _order(p: PlanAnalysis, lang: str) -> list[str]:
@@ -236,6 +266,7 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
                 "capped_at_lawful": o.capped_at_lawful,
                 "table_total": t.total if t else None,
                 "table_affordable": bool(t and t.affordable),
+                "budget_known": a.budget.known,
                 "table_waived": t.waived if t else None,
                 "table_above_claimed": t.above_claimed if t else None,
                 "table_above_lawful": t.above_lawful if t else None,
@@ -246,6 +277,8 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
                 "offer_en": o.offer.text("en") if o.offer else None,
                 "table_offer_zh": _table_text(t, "zh-Hans"),
                 "table_offer_en": _table_text(t, "en"),
+                "table_excess_zh": _excess_text(t, "zh-Hans"),
+                "table_excess_en": _excess_text(t, "en"),
                 "share": o.on_table.share if o.on_table else o.monthly,
                 "lawful_total": o.lawful_total,
                 "lender_name": o.lender_name,
