@@ -33,7 +33,7 @@ FORBIDDEN: dict[str, set[str]] = {
     # rules are data and their loader; the engines judge; neither knows the documents
     "ruleset": {"analysis", "calc", "engine", "findings", *_SPEAKING},
     "engine": {"analysis", "calc", "findings", *_SPEAKING},
-    "findings": {"analysis", "calc", *_SPEAKING},
+    "findings": {"analysis", *_SPEAKING},
 }
 
 
