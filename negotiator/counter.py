@@ -32,8 +32,8 @@ Decimal('10000.00')
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from decimal import Decimal
+from collections.abc import Callable, Mapping, Sequence
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 import attrs
@@ -53,6 +53,7 @@ __all__ = [
     "Request",
     "applies",
     "make_request",
+    "path_schedule",
     "propose_schedule",
 ]
 
@@ -153,22 +154,96 @@ def offer_schedule(
         raise InputError("count", "must be at least 1")
     total = to_fen(monthly * (count - 1) + last)
     start = first_due if first_due.day <= 28 else first_due.replace(day=28)
+    each, final = to_fen(monthly), to_fen(last)
     rows: list[CounterRow] = []
-    for k, due in enumerate(monthly_dates(start, count)):
-        amount = to_fen(last if k == count - 1 else monthly)
-        row = CounterRow(number=k + 1, due=due, amount=amount, room=to_fen(monthly))
+    for k, due in enumerate(_monthly(start, count)):
+        amount = final if k == count - 1 else each
         if move_off_holidays:
             adj = adjust_due_date(due)
-            row = attrs.evolve(
-                row,
-                due=adj.due,
-                moved_from=adj.moved_from,
-                calendar_known=adj.known,
-                holiday_zh=adj.holiday_zh,
-                holiday_en=adj.holiday_en,
+            row = CounterRow(
+                k + 1,
+                adj.due,
+                amount,
+                each,
+                adj.moved_from,
+                adj.known,
+                adj.holiday_zh,
+                adj.holiday_en,
             )
+        else:
+            row = CounterRow(number=k + 1, due=due, amount=amount, room=each)
         rows.append(row)
     return CounterProposal(total, tuple(rows), None, max_months, to_fen(monthly))
+
+
+def path_schedule(
+    total: Decimal,
+    first_due: dt.date,
+    room: Callable[[Month], Decimal],
+    *,
+    extra: Mapping[Month, Decimal] | None = None,
+    max_months: int = 60,
+    move_off_holidays: bool = True,
+) -> CounterProposal:
+    """``total`` paid month by month along a budget path: each month pays its whole room (cut
+    to whole yuan) plus any one-off sum expected that month (``extra``), until the total is
+    paid; the last payment carries the rest, fen included.  Months without room are skipped.
+
+    This is the plan's schedule when the room is not the same every month (income expected
+    from a later month, a one-off sum, other lenders' fixed payments): "what fits now until
+    then, what fits after".  With the same room every month it is exactly
+    :func:`offer_schedule` of :func:`negotiator.calc.ledger.offer_for`.  When the total is not
+    paid within ``max_months`` months the result has no rows and the reason ``too_long`` (or
+    ``no_room``), like :func:`propose_schedule`.
+
+    >>> p = path_schedule(Decimal("5000"), dt.date(2026, 12, 20),
+    ...                   lambda m: Decimal("500") if m < (2027, 3) else Decimal("2000"))
+    >>> [str(r.amount) for r in p.rows]
+    ['500.00', '500.00', '500.00', '2000.00', '1500.00']
+    """
+    if not total.is_finite() or total < 0 or to_fen(total) != total:
+        raise InputError("total", "must be a non-negative amount to the fen")
+    if max_months < 1:
+        raise InputError("max_months", "must be at least 1")
+    lumps = extra or {}
+    start = first_due if first_due.day <= 28 else first_due.replace(day=28)
+    dates = _monthly(start, max_months)
+    left = to_fen(total)
+    rows: list[CounterRow] = []
+    first_room = ZERO
+    for k, due in enumerate(dates):
+        if left <= 0:
+            break
+        key = (due.year, due.month)
+        month_room = max(ZERO, room(key)).quantize(Decimal(1), rounding=ROUND_FLOOR)
+        month_room = to_fen(month_room + lumps.get(key, ZERO))
+        if k == 0:
+            first_room = month_room
+        amount = min(month_room, left)
+        if amount <= 0:
+            continue
+        left -= amount
+        if move_off_holidays:
+            adj = adjust_due_date(due)
+            row = CounterRow(
+                len(rows) + 1,
+                adj.due,
+                amount,
+                month_room,
+                adj.moved_from,
+                adj.known,
+                adj.holiday_zh,
+                adj.holiday_en,
+            )
+        else:
+            row = CounterRow(number=len(rows) + 1, due=due, amount=amount, room=month_room)
+        rows.append(row)
+    if to_fen(total) == 0:
+        return CounterProposal(to_fen(total), (), "nothing_to_pay", max_months, first_room)
+    if left > 0:
+        reason = "too_long" if rows else "no_room"
+        return CounterProposal(to_fen(total), (), reason, max_months, first_room)
+    return CounterProposal(to_fen(total), tuple(rows), None, max_months, first_room)
 
 
 def _monthly(start: dt.date, n: int) -> list[dt.date]:
@@ -211,12 +286,15 @@ def propose_schedule(
     *,
     max_months: int = 60,
     move_off_holidays: bool = True,
+    room_from: Sequence[tuple[Month, Decimal]] = (),
 ) -> CounterProposal:
     """The shortest, most level monthly schedule of ``total`` that fits (see the module notes).
 
     ``monthly_room`` is what the borrower can pay in a month with no other lender to pay;
     ``other_due`` maps (year, month) to what other lenders are scheduled to collect in that
-    month.  Raises :class:`InputError` for a negative or sub-fen total or ``max_months`` < 1.
+    month; ``room_from`` is the budget path — from each (year, month) on, the monthly room
+    becomes the amount given (income expected from a later month).  Raises
+    :class:`InputError` for a negative or sub-fen total or ``max_months`` < 1.
     """
     if not total.is_finite() or total < 0 or to_fen(total) != total:
         raise InputError("total", "must be a non-negative amount to the fen")
@@ -231,15 +309,29 @@ def propose_schedule(
     cents = fen(total)
     if cents == 0:
         return result((), "nothing_to_pay")
-    if room <= 0:
+    if room <= 0 and all(r <= 0 for _m, r in room_from):
         return result((), "no_room")
     start = first_due if first_due.day <= 28 else first_due.replace(day=28)
     dates = _monthly(start, max_months)
     room_fen = fen(room)
-    rooms = [
-        max(0, room_fen - fen(others[d.year, d.month])) if (d.year, d.month) in others else room_fen
-        for d in dates
-    ]
+    if room_from:
+        steps = sorted((m, fen(to_fen(max(ZERO, r)))) for m, r in room_from)
+
+        def base(d: dt.date) -> int:
+            out = room_fen
+            for m, r in steps:
+                if m <= (d.year, d.month):
+                    out = r
+            return out
+
+        rooms = [max(0, base(d) - fen(others.get((d.year, d.month), ZERO))) for d in dates]
+    else:
+        rooms = [
+            max(0, room_fen - fen(others[d.year, d.month]))
+            if (d.year, d.month) in others
+            else room_fen
+            for d in dates
+        ]
     running, needed = 0, 0
     for k, r in enumerate(rooms):
         running += r

@@ -18,7 +18,7 @@ import attrs
 
 from .calc.rates import format_percent
 from .engine.base import Activation, EngineFacts
-from .facts.schema import FactKind, Field, FieldType
+from .facts.schema import FactKind, Field, FieldType, Localised
 from .money import (
     LARGEST_STATED,
     at_most_rate_places,
@@ -149,6 +149,8 @@ def display_value(field: Field | None, value: Any, lang: str) -> str:
         if lang == "en":
             return value.isoformat()
         return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, Localised):
+        return value.text(lang)
     if isinstance(value, list | tuple):
         sep = ", " if lang == "en" else "、"
         return sep.join(display_value(None, v, lang) for v in value)

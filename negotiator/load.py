@@ -175,6 +175,20 @@ def _bool(value: object, _t: type) -> bool:
     return value
 
 
+def _amount_or_flag(value: object, _t: type) -> Decimal | bool | None:
+    """``schedule[].paid``: true/false (paid in full / not paid) or an amount."""
+    if value is None or isinstance(value, bool):
+        return value
+    try:
+        return _decimal(value, Decimal)
+    except ValueError as exc:
+        if isinstance(value, str | dict | list):
+            raise ValueError(
+                "write the amount paid (e.g. 1234.56), or true (paid in full) / false (not paid)"
+            ) from exc
+        raise
+
+
 def _enum(value: object, t: type[Enum]) -> Enum:
     if isinstance(value, str):
         try:
@@ -219,6 +233,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(str, _str)
     conv.register_structure_hook(int, _int)
     conv.register_structure_hook(bool, _bool)
+    conv.register_structure_hook(Decimal | bool | None, _amount_or_flag)
     for enum_type in _ENUMS:
         conv.register_structure_hook(enum_type, _enum)
     conv.register_unstructure_hook(Decimal, str)

@@ -121,6 +121,11 @@ _CATALOGUE: tuple[tuple[str, str, str], ...] = (
         "not valid JSON (line {0}, column {1})",
     ),
     (
+        r"write the amount paid .*true \(paid in full\) / false \(not paid\)",
+        "这里填已还的金额（如 \"2750.40\"），或 true（已还清）/ false（未还）",
+        "write the amount paid (e.g. 2750.40), or true (paid in full) / false (not paid)",
+    ),
+    (
         r"names no loan of the case \(loans: (.+)\)",
         "没有这个借款编号（已有：{0}）",
         "names no loan of the case (loans: {0})",

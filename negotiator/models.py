@@ -451,13 +451,32 @@ class Hardship:
 
 @attrs.frozen
 class ExpectedIncome:
-    """Income the borrower expects from a date on (a new job, recovery, benefits ending)."""
+    """Income the borrower expects from a date on (a new job, recovery, benefits ending), or a
+    one-off sum expected then (severance pay, an insurance payout, a year-end bonus).  The plan
+    schedules what fits now until that month and what fits after it, as an estimate resting on
+    this expectation (docs/ledger.md)."""
 
-    monthly: Decimal = attrs.field(validator=money, metadata=doc("net monthly income, yuan"))
     since: dt.date = attrs.field(metadata=doc("the first month it arrives"))
+    monthly: Decimal | None = attrs.field(
+        default=None,
+        validator=money,
+        metadata=doc("net monthly income from that month on (replaces monthly_income), yuan"),
+    )
+    one_off: Decimal | None = attrs.field(
+        default=None,
+        validator=money,
+        metadata=doc("a one-off sum expected in that month, yuan"),
+    )
     source: str | None = attrs.field(
         default=None, validator=text(200), metadata=doc("e.g. 新工作, 病愈复工 (with proof held)")
     )
+
+    #: At least one of these must be given (the JSON Schema states it too).
+    __at_least_one__ = ("monthly", "one_off")
+
+    def __attrs_post_init__(self) -> None:
+        if self.monthly is None and self.one_off is None:
+            raise FieldError("monthly", "give the expected monthly income, a one-off sum, or both")
 
 
 @attrs.frozen
@@ -524,13 +543,42 @@ class Fee:
     description: str | None = attrs.field(default=None, validator=text(200))
 
 
+def money_or_flag(
+    _inst: Any, attribute: attrs.Attribute[Any], value: Decimal | bool | None
+) -> None:
+    """attrs validator: true/false, or an amount like :func:`money` (``.money`` marks it so
+    the JSON Schema states the same amount rule)."""
+    if isinstance(value, bool):
+        return
+    money(_inst, attribute, value)
+
+
+money_or_flag.money = True  # type: ignore[attr-defined]
+
+
 @attrs.frozen
 class ScheduledPayment:
     """One due payment of the original contract."""
 
     due: dt.date
     amount: Decimal = attrs.field(validator=money)
-    paid: Decimal | None = attrs.field(default=None, validator=money, metadata=doc("amount paid"))
+    paid: Decimal | bool | None = attrs.field(
+        default=None,
+        validator=money_or_flag,
+        metadata=doc(
+            "amount paid against this row, or true (paid in full) / false (not paid); "
+            "leave out if unknown"
+        ),
+    )
+
+    @property
+    def paid_amount(self) -> Decimal | None:
+        """What was paid against the row: true → the whole amount, false → 0, None unknown."""
+        if self.paid is True:
+            return self.amount
+        if self.paid is False:
+            return Decimal(0)
+        return self.paid
 
 
 @attrs.frozen

@@ -490,6 +490,21 @@ def parse_bool(text: str) -> bool | None:
     return None
 
 
+#: A schedule row's ``paid`` column in words: paid in full / not paid.
+_PAID = {"已还", "已还清", "还了", "已付", "已支付", "已还款", "还清", "paid"}
+_UNPAID = {"未还", "没还", "未付", "未支付", "未还款", "逾期", "欠着", "unpaid", "missed"}
+
+
+def parse_paid(text: str) -> bool | None:
+    """``schedule[].paid`` written as a word: 已还/是 → true (paid in full), 未还/否 → false."""
+    s = _clean(text).casefold()
+    if s in _PAID:
+        return True
+    if s in _UNPAID:
+        return False
+    return parse_bool(text)
+
+
 # ---------------------------------------------------------------------------------------------
 # Walking the data against the model
 # ---------------------------------------------------------------------------------------------
@@ -538,6 +553,8 @@ def _enum_values(t: type[Enum]) -> frozenset[str]:
     return frozenset(str(m.value) for m in t)
 
 
+#: The type of ``schedule[].paid``: an amount or true/false.
+_PAID_TYPE = Decimal | bool | None
 _TYPED = frozenset({dt.date, dt.datetime, int, bool, Decimal, float})
 _CANON_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -598,7 +615,14 @@ def _value(value: Any, t: Any, path: str, originals: dict[str, str]) -> Any:
     if not isinstance(value, str) or t is str:
         return value  # free text (and personal data) is never copied
     new: Any = None
-    if t is Decimal:
+    if t == _PAID_TYPE:  # schedule[].paid: an amount, or paid/unpaid in words
+        flag = parse_paid(value)
+        if flag is not None:
+            new = flag
+        else:
+            m = parse_money(value)
+            new = None if m is None else _plain(m)
+    elif t is Decimal:
         if path.endswith(".value") and (parsed := _fraction(_clean(value))) is not None:
             new = _plain(parsed)  # a rate's value written as a percentage
         elif path.endswith("_multiple") and (factor := parse_multiple(value)) is not None:

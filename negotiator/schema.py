@@ -104,7 +104,7 @@ def _validators(field: attrs.Attribute[Any] | None) -> list[Any]:
 
 
 def _is_money(field: attrs.Attribute[Any]) -> bool:
-    return models.money in _validators(field)
+    return any(v is models.money or getattr(v, "money", False) for v in _validators(field))
 
 
 def _type_schema(tp: Any, field: attrs.Attribute[Any] | None) -> dict[str, Any]:
@@ -204,6 +204,12 @@ def _define(cls: type) -> None:
         body["description"] = " ".join(cls.__doc__.split())
     if required:
         body["required"] = required
+    one_of_needed = getattr(cls, "__at_least_one__", ())
+    if one_of_needed:  # the model refuses a record with none of these fields given
+        body["anyOf"] = [
+            {"required": [f], "properties": {f: {"not": {"type": "null"}}}}
+            for f in one_of_needed
+        ]
     _DEFS[name] = body
 
 

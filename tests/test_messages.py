@@ -73,12 +73,18 @@ def test_a_penalty_multiple_of_the_contract_rate_is_understood():
 
 
 def test_a_boolean_for_an_amount_names_the_path_and_shows_an_amount():
+    msg = problems(HEAD + 'lender_type = "microloan"\nlate_fees = true\n')
+    assert msg.startswith("loans[0].late_fees: ")
+    assert 'late_fees = "12000"' in msg
+
+
+def test_a_schedule_row_paid_as_neither_amount_nor_flag_says_both_are_allowed():
     msg = problems(
         HEAD + 'lender_type = "microloan"\n[[loans.schedule]]\ndue = 2025-12-10\n'
-        'amount = "2750.40"\npaid = true\n'
+        'amount = "2750.40"\npaid = "maybe"\n'
     )
     assert msg.startswith("loans[0].schedule[0].paid: ")
-    assert 'paid = "12000"' in msg
+    assert "true（已还清）" in msg and "false（未还）" in msg
 
 
 def test_a_misspelt_key_suggests_the_right_one():

@@ -66,8 +66,9 @@ def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
 
 def from_schema(schema: dict[str, Any], depth: int = 0) -> st.SearchStrategy[Any]:
     schema = _resolve(schema)
-    if "anyOf" in schema:
+    if "anyOf" in schema and "type" not in schema:
         return st.one_of([from_schema(s, depth) for s in schema["anyOf"]])
+    # an object's own "anyOf" (at least one of some fields) is left to the validator (assume)
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     kind = schema.get("type")
@@ -120,7 +121,7 @@ def _field_value(tp: Any, field: attrs.Attribute[Any] | None) -> st.SearchStrate
         return st.lists(_field_value(args[0], None), max_size=2)
     checks = _validators(field)
     if tp is Decimal:
-        if models.money in checks:
+        if models.money in checks or any(getattr(v, "money", False) for v in checks):
             return st.decimals(0, 10**12, places=2).map(str)
         return st.decimals(0, 10, places=4).map(str)
     if tp is dt.datetime:

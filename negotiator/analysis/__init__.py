@@ -46,7 +46,16 @@ def analyse(
     loans = analyse_loans(case, ids, day, p)
     plan = analyse_plan(case, ids, day, p, budget, loans)
     agreement = (
-        analyse_agreement(case, ids, day, p, budget, loans, share=plan.share_for(case))
+        analyse_agreement(
+            case,
+            ids,
+            day,
+            p,
+            budget,
+            loans,
+            share=plan.share_for(case),
+            share_path=plan.share_path_for(case),
+        )
         if case.agreement
         else None
     )

@@ -28,7 +28,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, localcontext
 from typing import Any
 
@@ -49,7 +49,7 @@ from ..models import (
 )
 from ..money import ZERO, to_fen
 from ..params import Parameters, load_parameters
-from .budget import BudgetAnalysis
+from .budget import BudgetAnalysis, month_of, scheduled_elsewhere
 from .loans import LoanAnalysis, annual_rate
 
 __all__ = [
@@ -105,6 +105,8 @@ class MonthLoad:
     other_due: Decimal  # other lenders' scheduled payments in the month
     room: Decimal  # affordable − other_due, never below 0
     excess: Decimal  # max(0, amount − room)
+    #: The month's room rests on income the borrower expects (estimated, budget path).
+    expected: bool = False
 
     def to_figures(self) -> dict[str, Any]:
         return {
@@ -114,6 +116,7 @@ class MonthLoad:
             "other_due": self.other_due,
             "room": self.room,
             "excess": self.excess,
+            "expected": self.expected,
         }
 
 
@@ -127,6 +130,8 @@ class Affordability:
     #: Savings beyond the emergency reserve, which may cover months that ask too much.
     savings_available: Decimal
     counter: CounterProposal | None
+    #: The first day of expected income the months' room rests on (None: no expectation).
+    expected_from: dt.date | None = None
 
     @property
     def excess_total(self) -> Decimal:
@@ -171,6 +176,7 @@ class Affordability:
             "savings_used": self.savings_used,
             "unaffordable": self.unaffordable,
             "exceeds_disposable": self.exceeds_disposable,
+            "expected_from": self.expected_from,
         }
 
 
@@ -483,20 +489,9 @@ def _next_month(d: dt.date) -> dt.date:
 def other_obligations(
     case: Case, ids: tuple[str, ...], own: str | None, as_of: dt.date
 ) -> dict[Month, Decimal]:
-    """Other loans' unpaid scheduled payments due from ``as_of`` on, by calendar month.
-
-    Arrears already overdue are not counted: they are being negotiated separately and cannot
-    be paid out of the same month's income as well.
-    """
-    out: dict[Month, Decimal] = {}
-    for loan_id, loan in zip(ids, case.loans, strict=True):
-        if loan_id == own:
-            continue
-        for p in loan.schedule:
-            unpaid = p.amount - (p.paid or ZERO)
-            if p.due >= as_of and unpaid > 0:
-                out[_month(p.due)] = out.get(_month(p.due), ZERO) + unpaid
-    return out
+    """Other loans' unpaid scheduled payments due from ``as_of`` on, by calendar month
+    (:func:`negotiator.analysis.budget.scheduled_elsewhere`, which the plan uses too)."""
+    return scheduled_elsewhere(case, ids, own, as_of)
 
 
 #: Former private name, kept for callers that imported it.
@@ -536,6 +531,7 @@ def _affordability(
     as_of: dt.date,
     max_months: int,
     share: Decimal | None = None,
+    share_path: Sequence[tuple[Month, Decimal]] = (),
 ) -> Affordability | None:
     if not budget.known or budget.disposable is None:
         return None
@@ -550,16 +546,30 @@ def _affordability(
     for number, due, amount in dated:
         by_month.setdefault(_month(due), []).append((number, amount))
     # With several lenders the plan splits the budget and this lender gets its share; in a
-    # month where other lenders' fixed schedules leave less, the smaller figure applies.
-    room_base = (
-        budget.affordable_monthly if share is None else min(share, budget.affordable_monthly)
-    )
+    # month where other lenders' fixed schedules leave less, the smaller figure applies.  The
+    # budget path (income expected from a later month) changes both from that month on: the
+    # same path the plan schedules by (``share_path``: this lender's share from a month on).
+    path = {month_of(st.since): st.affordable_monthly for st in budget.later}
+    shares = dict(share_path)
+    changes = sorted(set(path) | set(shares))
+
+    def bases(key: Month) -> tuple[Decimal, Decimal]:
+        """(this lender's room before other lenders, the whole affordable amount) in a month."""
+        whole = budget.affordable_in(key)
+        mine = share
+        for m in changes:
+            if m <= key and m in shares:
+                mine = shares[m]
+        return (whole if mine is None else min(mine, whole)), whole
+
+    room_base, _whole = bases(month_of(as_of))
     months = []
     for key in sorted(by_month):
         items = by_month[key]
         amount = sum((amt for _, amt in items), ZERO)
         other = others.get(key, ZERO)
-        room = max(ZERO, min(room_base, budget.affordable_monthly - other))
+        base, whole = bases(key)
+        room = max(ZERO, min(base, whole - other))
         months.append(
             MonthLoad(
                 year=key[0],
@@ -569,6 +579,7 @@ def _affordability(
                 other_due=other,
                 room=room,
                 excess=max(ZERO, amount - room),
+                expected=bool(changes) and key >= changes[0],
             )
         )
     result = Affordability(
@@ -577,17 +588,23 @@ def _affordability(
         months=tuple(months),
         savings_available=budget.lump_sum_available,
         counter=None,
+        expected_from=min((st.since for st in budget.later), default=None),
     )
     if not result.unaffordable or total is None:
         return result
     first = min(due for _, due, _ in dated)
     if first < as_of:
         first = _next_month(as_of)
-    # propose_schedule subtracts ``others`` from ``room_base``; with a share, only the part of
-    # the other payments that the share's headroom does not absorb (min(share, budget − other)).
-    slack = budget.affordable_monthly - room_base
-    adjusted = {k: max(ZERO, v - slack) for k, v in others.items()}
-    counter = propose_schedule(total, first, room_base, adjusted, max_months=max_months)
+    # propose_schedule subtracts ``others`` from the room; with a share, only the part of the
+    # other payments that the share's headroom does not absorb (min(share, budget − other)).
+    adjusted: dict[Month, Decimal] = {}
+    for k, v in others.items():
+        base, whole = bases(k)
+        adjusted[k] = max(ZERO, v - (whole - base))
+    room_from = [(m, bases(m)[0]) for m in changes]
+    counter = propose_schedule(
+        total, first, room_base, adjusted, max_months=max_months, room_from=room_from
+    )
     return attrs.evolve(result, counter=counter)
 
 
@@ -761,8 +778,10 @@ def analyse_agreement(
     budget: BudgetAnalysis,
     loans: tuple[LoanAnalysis, ...],
     share: Decimal | None = None,
+    share_path: Sequence[tuple[Month, Decimal]] = (),
 ) -> AgreementAnalysis:
-    """The agreement's figures; ``share`` is the plan's monthly budget for this lender."""
+    """The agreement's figures; ``share`` is the plan's monthly budget for this lender and
+    ``share_path`` its share from later months on (the plan's budget path)."""
     agreement = case.agreement
     if agreement is None:
         raise InputError("agreement", "the case has no proposed agreement")
@@ -831,7 +850,14 @@ def analyse_agreement(
     others = other_obligations(case, ids, loan_id, as_of)
     counter_total = a.total if a.total is not None else inst_sum
     affordability = _affordability(
-        a, budget, others, counter_total, as_of, params.integer("instalments_max"), share
+        a,
+        budget,
+        others,
+        counter_total,
+        as_of,
+        params.integer("instalments_max"),
+        share,
+        share_path,
     )
     ledger = next((la.ledger for la in loans if la.id == loan_id), None)
     claimed_total = ledger.claimed.total.amount if ledger is not None else None

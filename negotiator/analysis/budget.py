@@ -11,6 +11,13 @@ Figures (all yuan, to the fen; see docs/knowledge-base.md):
   known: without the expenses no reserve can be judged, so no lump sum is proposed).
 
 Unknown inputs stay ``None`` here; the preparation checklist reports them as missing.
+
+*Budget path* (``later``): income the borrower expects from a later month
+(``borrower.expected_income``) changes what is affordable from that month on — the same rule on
+the expected income — and a one-off sum expected then first tops up the emergency reserve (when
+the savings fall short of it); the rest can be offered, rounded down to the yuan.  Every figure
+of the path is an *estimate* resting on the stated expectation; expectations dated on or before
+the case date are not used (the current income is ``monthly_income``).
 """
 
 from __future__ import annotations
@@ -26,7 +33,59 @@ from ..models import Case, IncomeStability
 from ..money import ZERO, to_fen
 from ..params import Parameters
 
-__all__ = ["BudgetAnalysis", "analyse_budget"]
+__all__ = ["BudgetAnalysis", "BudgetStep", "analyse_budget", "month_of", "scheduled_elsewhere"]
+
+Month = tuple[int, int]
+
+
+def month_of(day: dt.date) -> Month:
+    return (day.year, day.month)
+
+
+def scheduled_elsewhere(
+    case: Case, ids: tuple[str, ...], own: str | None, as_of: dt.date
+) -> dict[Month, Decimal]:
+    """Other loans' unpaid scheduled payments due from ``as_of`` on, by calendar month — what
+    the month's budget must also pay besides the lender of ``own``.
+
+    Arrears already overdue are not counted: they are being negotiated separately and cannot
+    be paid out of the same month's income as well.
+    """
+    out: dict[Month, Decimal] = {}
+    for loan_id, loan in zip(ids, case.loans, strict=True):
+        if loan_id == own:
+            continue
+        for p in loan.schedule:
+            unpaid = p.amount - (p.paid_amount or ZERO)
+            if p.due >= as_of and unpaid > 0:
+                key = (p.due.year, p.due.month)
+                out[key] = out.get(key, ZERO) + unpaid
+    return out
+
+
+@attrs.frozen
+class BudgetStep:
+    """From ``since``'s month on, the budget the borrower expects (estimated, from the stated
+    expectation ``borrower.expected_income``)."""
+
+    since: dt.date
+    income: Decimal  # expected monthly income from that month (the current one if unchanged)
+    affordable_monthly: Decimal  # the affordable amount on that income, whole yuan
+    one_off: Decimal  # the part of a one-off sum expected that month that can be offered
+    one_off_stated: Decimal  # the one-off sum as stated (0 when none)
+    source: str | None
+
+    def to_figures(self) -> dict[str, Any]:
+        return {
+            "since": self.since,
+            "income": self.income,
+            "affordable_monthly": self.affordable_monthly,
+            "one_off": self.one_off,
+            "one_off_stated": self.one_off_stated,
+            "source": self.source,
+            "provenance": "estimated",
+            "basis": "borrower.expected_income",
+        }
 
 
 @attrs.frozen
@@ -47,6 +106,20 @@ class BudgetAnalysis:
     emergency_reserve: Decimal = ZERO
     #: Savings beyond the reserve, rounded down to the yuan (0 when the budget is unknown).
     lump_sum_available: Decimal = ZERO
+    #: The budget path: what is expected to be affordable from later months on (module docs).
+    later: tuple[BudgetStep, ...] = ()
+
+    def affordable_in(self, month: Month) -> Decimal:
+        """The affordable monthly amount in ``month`` (year, month) along the budget path."""
+        amount = self.affordable_monthly
+        for step in self.later:
+            if month_of(step.since) <= month:
+                amount = step.affordable_monthly
+        return amount
+
+    @property
+    def expects_change(self) -> bool:
+        return bool(self.later)
 
     def to_figures(self) -> dict[str, Any]:
         return {
@@ -63,6 +136,7 @@ class BudgetAnalysis:
             "income_stability": self.income_stability.value,
             "emergency_reserve": self.emergency_reserve,
             "lump_sum_available": self.lump_sum_available,
+            "later": [step.to_figures() for step in self.later],
         }
 
 
@@ -92,6 +166,7 @@ def analyse_budget(case: Case, as_of: dt.date, params: Parameters) -> BudgetAnal
         )
         if savings > reserve:
             lump = _floor_yuan(savings - reserve)
+    later = _path(case, as_of, margin, other, reserve - savings) if known else ()
     return BudgetAnalysis(
         known=known,
         income=b.monthly_income,
@@ -106,4 +181,45 @@ def analyse_budget(case: Case, as_of: dt.date, params: Parameters) -> BudgetAnal
         income_stability=b.income_stability,
         emergency_reserve=reserve,
         lump_sum_available=lump,
+        later=later,
     )
+
+
+def _path(
+    case: Case, as_of: dt.date, margin: Decimal, other: Decimal, reserve_gap: Decimal
+) -> tuple[BudgetStep, ...]:
+    """The budget steps of the expected income after ``as_of``, by month (module docs)."""
+    b = case.borrower
+    if b.monthly_income is None or b.essential_expenses is None:
+        return ()
+    future = sorted((e for e in b.expected_income if e.since > as_of), key=lambda e: e.since)
+    steps: list[BudgetStep] = []
+    income = b.monthly_income
+    gap = max(ZERO, reserve_gap)  # what the savings lack of the emergency reserve
+    for e in future:
+        if e.monthly is not None:
+            income = e.monthly
+        affordable = compute_budget(income, b.essential_expenses, other, margin).affordable_monthly
+        stated = e.one_off or ZERO
+        top_up = min(gap, stated)
+        gap -= top_up
+        step = BudgetStep(
+            since=e.since,
+            income=to_fen(income),
+            affordable_monthly=affordable,
+            one_off=_floor_yuan(stated - top_up),
+            one_off_stated=to_fen(stated),
+            source=e.source,
+        )
+        if steps and month_of(steps[-1].since) == month_of(e.since):
+            prev = steps[-1]  # two expectations in one month: one step
+            step = attrs.evolve(
+                step,
+                one_off=to_fen(prev.one_off + step.one_off),
+                one_off_stated=to_fen(prev.one_off_stated + step.one_off_stated),
+                source=step.source or prev.source,
+            )
+            steps[-1] = step
+        else:
+            steps.append(step)
+    return tuple(steps)

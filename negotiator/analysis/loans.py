@@ -299,6 +299,9 @@ class LoanAnalysis:
     compound_charged: Decimal | None = None
     compound_allowed: Decimal | None = None
     compound_excess: Decimal | None = None
+    #: The contract charges 复利 but the case states no amount of it: the overdue charges
+    #: compared with the cap leave it out, so they and their excess are lower bounds.
+    compound_unknown: bool = False
     # --- interest without agreement -----------------------------------------------------------
     interest_charged: bool = False
     # --- fees, contacts, projections ----------------------------------------------------------
@@ -447,7 +450,7 @@ def _projection_base(loan: Loan, repaid_total: Decimal | None) -> tuple[Decimal,
 def _repaid_total(loan: Loan) -> Decimal | None:
     if loan.repaid is not None:
         return loan.repaid
-    paid = [p.paid for p in loan.schedule if p.paid is not None]
+    paid = [x for x in (p.paid_amount for p in loan.schedule) if x is not None]
     return sum(paid, ZERO) if paid else None
 
 
@@ -958,6 +961,7 @@ def analyse_loan(loan_id: str, loan: Loan, as_of: dt.date) -> LoanAnalysis:
         compound_charged=compound_charged,
         compound_allowed=compound_allowed,
         compound_excess=compound_excess,
+        compound_unknown=loan.compound_interest and overdue > 0,
         interest_charged=interest_charged,
         fees=fees,
         undisclosed_total=sum((f.total for f in fees if f.disclosure == "no"), ZERO),

@@ -45,7 +45,9 @@ import attrs
 
 from ..calc.budget import instalments_needed, split_proportional
 from ..calc.consequences import STANDARD_HORIZONS
+from ..calc.dates import add_months
 from ..calc.ledger import EXCESS_THRESHOLD, LoanLedger, Offer, offer_for
+from ..counter import CounterRow, offer_schedule, path_schedule
 from ..models import (
     Agreement,
     Case,
@@ -57,7 +59,7 @@ from ..models import (
 )
 from ..money import ZERO, to_fen
 from ..params import Parameters, load_parameters
-from .budget import BudgetAnalysis
+from .budget import BudgetAnalysis, BudgetStep, Month, month_of, scheduled_elsewhere
 from .checklist import ChecklistItem, Gap, build_checklist, evidence_gaps
 from .loans import LoanAnalysis, annual_rate
 
@@ -68,6 +70,7 @@ __all__ = [
     "OfferEvaluation",
     "Outlook",
     "PlanAnalysis",
+    "PlanSchedule",
     "analyse_plan",
     "evaluate_offer",
     "months_until",
@@ -178,6 +181,132 @@ def evaluate_offer(
     )
 
 
+def _yuan(amount: Decimal) -> str:
+    if amount == amount.to_integral_value():
+        return f"{int(amount):,}"
+    return f"{amount:,.2f}"
+
+
+def _month_text(day: dt.date, lang: str) -> str:
+    return day.strftime("%B %Y") if lang == "en" else f"{day.year}年{day.month}月"
+
+
+@attrs.frozen
+class PlanSchedule:
+    """The dated instalments the plan proposes to one lender — what every letter prints.
+
+    ``offer`` is the level shape "前N期X元、末期Y元" when the schedule has it.  When part of
+    the schedule rests on income the borrower expects from a later month
+    (``borrower.expected_income``), ``expected_from`` is the first instalment that does and
+    ``expected_since`` the expectation's date: those instalments are *estimated, from the
+    stated expectation*, and :meth:`text` says so ("预计…之后").  ``one_offs`` maps an
+    instalment number to the part of it that is a one-off sum expected that month.
+    """
+
+    rows: tuple[CounterRow, ...]
+    offer: Offer | None = None
+    expected_from: int | None = None  # number of the first instalment resting on the expectation
+    expected_since: dt.date | None = None
+    one_offs: Mapping[int, Decimal] = attrs.field(factory=dict)
+    #: The rows are the lender's own proposed agreement's (the plan recommends accepting it).
+    from_agreement: bool = False
+
+    @property
+    def total(self) -> Decimal:
+        return to_fen(sum((r.amount for r in self.rows), ZERO))
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def first_due(self) -> dt.date | None:
+        return self.rows[0].due if self.rows else None
+
+    @property
+    def estimated(self) -> bool:
+        """Some instalments rest on expected income (an estimate, not a present fact)."""
+        return self.expected_from is not None
+
+    def text(self, lang: str = "zh-Hans") -> str:
+        """The schedule in one line: the level offer's words, or the runs of equal amounts
+        with "预计…之后" before the instalments that rest on the expectation."""
+        if self.offer is not None and not self.estimated and not self.one_offs:
+            return self.offer.text(lang)
+        en = lang == "en"
+        runs: list[tuple[int, int, Decimal]] = []  # first number, last number, amount
+        for r in self.rows:
+            if (
+                runs
+                and runs[-1][2] == r.amount
+                and r.number != self.expected_from
+                and r.number not in self.one_offs
+                and runs[-1][1] not in self.one_offs
+            ):
+                runs[-1] = (runs[-1][0], r.number, r.amount)
+            else:
+                runs.append((r.number, r.number, r.amount))
+        before: list[str] = []
+        after: list[str] = []
+        for first, last, amount in runs:
+            lump = self.one_offs.get(first)
+            if en:
+                if first == last:
+                    part = f"instalment {first}: {_yuan(amount)} yuan"
+                else:
+                    part = f"instalments {first}–{last}: {_yuan(amount)} yuan a month"
+                if lump:
+                    part += f" (including a one-off {_yuan(lump)} yuan expected then)"
+            else:
+                part = (
+                    f"第{first}期{_yuan(amount)}元"
+                    if first == last
+                    else f"第{first}—{last}期每月{_yuan(amount)}元"
+                )
+                if lump:
+                    part += f"（含预计届时到位的一次性收入{_yuan(lump)}元）"
+            if self.expected_from is not None and first >= self.expected_from:
+                after.append(part)
+            else:
+                before.append(part)
+        since = self.expected_since
+        if en:
+            text = "; ".join(before)
+            if after and since is not None:
+                lead = f"expected from {_month_text(since, 'en')} on: "
+                text = f"{text}; {lead}" if text else lead[0].upper() + lead[1:]
+                text += "; ".join(after)
+            return text
+        text = "、".join(before)
+        if after and since is not None:
+            lead = f"预计{_month_text(since, lang)}之后："
+            text = f"{text}；{lead}" if text else lead
+            text += "、".join(after)
+        return text
+
+    def to_figures(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "count": self.count,
+            "text": self.text(),
+            "text_en": self.text("en"),
+            "expected_from": self.expected_from,
+            "expected_since": self.expected_since,
+            "provenance": "estimated" if self.estimated else "derived",
+            "basis": "borrower.expected_income" if self.estimated else "budget share",
+            "rows": [
+                {
+                    "number": r.number,
+                    "due": r.due,
+                    "amount": r.amount,
+                    "one_off": self.one_offs.get(r.number),
+                    "estimated": self.expected_from is not None and r.number >= self.expected_from,
+                }
+                for r in self.rows
+            ],
+        }
+
+
 @attrs.frozen
 class LenderOffer:
     """What to propose to one lender (loans with something owed, costliest first)."""
@@ -215,6 +344,18 @@ class LenderOffer:
     capped_at_lawful: bool = False
     #: What is recoverable at law (the ledger's lawful total; an upper bound), if known.
     lawful_total: Decimal | None = None
+    #: The dated instalments of the proposal (what the letters print), or None when there is
+    #: none (keep mode, nothing affordable, or more than the longest plan would be needed).
+    schedule: PlanSchedule | None = None
+    #: This lender's monthly share along the budget path: (month, share) from that month on.
+    share_path: tuple[tuple[Month, Decimal], ...] = ()
+
+    def text(self, lang: str = "zh-Hans") -> str | None:
+        """The proposal in one line: the schedule's words (with "预计…之后" for instalments
+        resting on expected income), else the level offer's."""
+        if self.schedule is not None:
+            return self.schedule.text(lang)
+        return self.offer.text(lang) if self.offer is not None else None
 
     def to_figures(self) -> dict[str, Any]:
         return {
@@ -222,6 +363,10 @@ class LenderOffer:
             "mode": self.mode,
             "proposal_total": self.proposal_total,
             "offer": self.offer.to_json() if self.offer else None,
+            "schedule": self.schedule.to_figures() if self.schedule else None,
+            "share_path": [
+                {"month": f"{m[0]:04d}-{m[1]:02d}", "share": v} for m, v in self.share_path
+            ],
             "on_table": self.on_table.to_figures() if self.on_table else None,
             "capped_at_lawful": self.capped_at_lawful,
             "lawful_total": self.lawful_total,
@@ -297,6 +442,14 @@ class PlanAnalysis:
             if o.loan_id == loan_id:
                 return o.on_table.share if o.on_table is not None else o.monthly
         return None
+
+    def share_path_for(self, case: Case) -> tuple[tuple[tuple[int, int], Decimal], ...]:
+        """The share path of the agreement's lender (empty when :meth:`share_for` is None:
+        the whole budget path applies)."""
+        ag = case.agreement
+        if ag is None or len(self.offers) < 2:
+            return ()
+        return next((o.share_path for o in self.offers if o.loan_id == ag.loan), ())
 
     def to_figures(self) -> dict[str, Any]:
         return {
@@ -450,6 +603,129 @@ def _plan_gaps(
     return []
 
 
+def _split_whole(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """``amount`` shared in proportion to ``weights`` in whole yuan (largest remainder), so the
+    parts are the figures the plan, the check and the letters print and add up to ``amount``."""
+    if not weights or amount <= 0:
+        return [ZERO] * len(weights)
+    if amount == amount.to_integral_value():
+        units = split_proportional(amount / 100, weights)
+        return [to_fen(u * 100) for u in units]
+    return [
+        share.to_integral_value(rounding=ROUND_FLOOR)
+        for share in split_proportional(amount, weights)
+    ]
+
+
+def _first_due(day: dt.date) -> dt.date:
+    """One month after the case date, on a day of the month every month has (≤ 28)."""
+    return add_months(dt.date(day.year, day.month, min(day.day, 28)), 1)
+
+
+def _own_rows(agreement: Agreement, total: Decimal) -> tuple[CounterRow, ...] | None:
+    """The lender's proposed instalments as the plan's rows, when they are complete, dated in
+    order, positive, not before the agreement's date and add up to ``total`` exactly."""
+    rows: list[CounterRow] = []
+    last: dt.date | None = None
+    for n, inst in enumerate(agreement.instalments, 1):
+        if inst.due is None or inst.amount is None or inst.amount <= 0:
+            return None
+        if (last is not None and inst.due <= last) or (
+            agreement.date is not None and inst.due < agreement.date
+        ):
+            return None
+        last = inst.due
+        rows.append(CounterRow(number=n, due=inst.due, amount=inst.amount, room=inst.amount))
+    if not rows or to_fen(sum((r.amount for r in rows), ZERO)) != total:
+        return None
+    return tuple(rows)
+
+
+def _level(rows: Sequence[CounterRow], offer: Offer | None) -> bool:
+    if offer is None or len(rows) != offer.count:
+        return False
+    return all(r.amount == offer.monthly for r in rows[:-1]) and rows[-1].amount == offer.last
+
+
+def _schedule(
+    case: Case,
+    ids: tuple[str, ...],
+    loan_id: str,
+    as_of: dt.date,
+    total: Decimal,
+    offer: Offer | None,
+    share: Decimal,
+    path: Sequence[tuple[Month, Decimal]],
+    lumps: Mapping[Month, Decimal],
+    steps: Sequence[BudgetStep],
+    first_due: dt.date,
+    longest: int,
+    *,
+    from_share: bool,
+    keep: bool,
+    own: tuple[CounterRow, ...] | None = None,
+) -> PlanSchedule | None:
+    """The dated instalments of one lender's proposal (docs/ledger.md, "Schedule of the plan").
+
+    The level offer as dated rows when every month leaves this lender the same share; else
+    the budget path month by month (:func:`negotiator.counter.path_schedule`): the share now
+    until an expected income arrives and the share after it, less what other loans are
+    scheduled to collect that month, plus a one-off sum expected that month."""
+    if keep or total <= 0:
+        return None
+    if not from_share:
+        if own is not None:
+            return PlanSchedule(own, offer, from_agreement=True)
+        if offer is None or offer.count > longest:
+            return None
+        rows = offer_schedule(
+            offer.monthly, offer.count, offer.last, first_due, max_months=longest
+        ).rows
+        return PlanSchedule(rows, offer)
+    others = scheduled_elsewhere(case, ids, loan_id, as_of)
+    if not path and not lumps and not others:
+        if offer is None or offer.count > longest:
+            return None
+        rows = offer_schedule(
+            offer.monthly, offer.count, offer.last, first_due, max_months=longest
+        ).rows
+        return PlanSchedule(rows, offer)
+
+    def room(month: Month) -> Decimal:
+        base = share
+        for m, v in path:
+            if m <= month:
+                base = v
+        return max(ZERO, base - others.get(month, ZERO))
+
+    plan = path_schedule(total, first_due, room, extra=lumps, max_months=longest)
+    if not plan.possible:
+        return None
+    rows = plan.rows
+    changes = sorted(
+        [month_of(st.since) for st, (_m, v) in zip(steps, path, strict=True) if v != share]
+        + list(lumps)
+    )
+    expected_from: int | None = None
+    since: dt.date | None = None
+    if changes:
+        first_change = changes[0]
+        for r in rows:
+            if month_of(r.moved_from or r.due) >= first_change:
+                expected_from = r.number
+                break
+        since = next((st.since for st in steps if month_of(st.since) == first_change), None)
+    if expected_from is None:
+        since = None
+    one_offs = {
+        r.number: lumps[month_of(r.moved_from or r.due)]
+        for r in rows
+        if month_of(r.moved_from or r.due) in lumps
+    }
+    level = offer if expected_from is None and not one_offs and _level(rows, offer) else None
+    return PlanSchedule(rows, level, expected_from, since, one_offs)
+
+
 def analyse_plan(
     case: Case,
     ids: tuple[str, ...],
@@ -493,23 +769,18 @@ def analyse_plan(
         lump_parts[la.id] = part
         left -= part
 
-    shares = (
-        split_proportional(affordable, [la.owed for la in ranked])
-        if ranked and affordable > 0
-        else [ZERO] * len(ranked)
-    )
-
-    # Whole yuan per lender: the same figures the plan, the check and the letters print.
-    # (the affordable amount is whole yuan; the largest-remainder split is done in yuan units)
-    if ranked and affordable > 0 and affordable == affordable.to_integral_value():
-        units = split_proportional(affordable / 100, [la.owed for la in ranked])
-        shares = [to_fen(u * 100) for u in units]
-    else:
-        shares = [share.to_integral_value(rounding=ROUND_FLOOR) for share in shares]
+    weights = [la.owed for la in ranked]
+    shares = _split_whole(affordable, weights)
+    # The budget path: each lender's share from the month an expected income arrives, split
+    # the same way; one-off sums expected then go to the costliest lender first.
+    steps = budget.later
+    step_shares = [_split_whole(st.affordable_monthly, weights) for st in steps]
+    one_off_left = [st.one_off for st in steps]
+    first_due = _first_due(as_of)
     ag = case.agreement
     ag_loan = (ag.loan or (ids[0] if len(ids) == 1 else None)) if ag is not None else None
 
-    offers = []
+    offers: list[LenderOffer] = []
     for rank, (la, share) in enumerate(zip(ranked, shares, strict=True), start=1):
         loan = la.loan
         rate, basis = costs[la.id]
@@ -528,6 +799,7 @@ def analyse_plan(
         if ag is not None and ag_loan == la.id and la.ledger is not None:
             on_table = evaluate_offer(la.ledger, ag, to_fen(share) if budget.known else None)
             mode = "keep" if on_table.signed else "counter"
+        from_share = mode == "propose"
         if mode == "counter" and on_table is not None and on_table.total is not None:
             # Start from the offer on the table: never ask for more than it (or the law) does.
             proposal = on_table.total if lawful is None else min(on_table.total, lawful)
@@ -537,8 +809,47 @@ def analyse_plan(
                 offer = on_table.offer or offer_for(proposal, on_table.largest)
             else:
                 offer = offer_for(proposal, share)
+                from_share = True
         elif mode != "keep":
             offer = offer_for(proposal, share)
+            from_share = True
+        index = len(offers)
+        path = tuple(
+            (month_of(st.since), ss[index]) for st, ss in zip(steps, step_shares, strict=True)
+        )
+        lumps: dict[Month, Decimal] = {}
+        left_for = proposal - lump_parts[la.id]
+        if from_share:
+            for j, st in enumerate(steps):
+                part = min(one_off_left[j], max(ZERO, left_for))
+                if part > 0:
+                    lumps[month_of(st.since)] = lumps.get(month_of(st.since), ZERO) + part
+                    one_off_left[j] -= part
+                    left_for -= part
+        own = (
+            _own_rows(ag, proposal)
+            if ag is not None and mode == "counter" and not from_share
+            else None
+        )
+        schedule = _schedule(
+            case,
+            ids,
+            la.id,
+            as_of,
+            proposal,
+            offer,
+            share,
+            path,
+            lumps,
+            steps,
+            first_due,
+            longest,
+            from_share=from_share,
+            keep=mode == "keep",
+            own=own,
+        )
+        if schedule is not None and schedule.offer is None:
+            offer = None  # the schedule is not level: its own words say what it is
         offers.append(
             LenderOffer(
                 loan_id=la.id,
@@ -551,7 +862,11 @@ def analyse_plan(
                 cost_basis=basis,
                 cost_rank=rank,
                 monthly=to_fen(share) if mode != "keep" else ZERO,
-                instalments=(offer.count if offer is not None else None),
+                instalments=(
+                    schedule.count
+                    if schedule is not None
+                    else (offer.count if offer is not None else None)
+                ),
                 lump_sum=lump_parts[la.id],
                 instalments_after_lump=(
                     instalments_needed(max(ZERO, proposal - lump_parts[la.id]), share)
@@ -572,6 +887,8 @@ def analyse_plan(
                 on_table=on_table,
                 capped_at_lawful=capped,
                 lawful_total=lawful,
+                schedule=schedule,
+                share_path=path if mode != "keep" else (),
             )
         )
 
@@ -604,6 +921,7 @@ def analyse_plan(
         and lump <= 0
         and total > 0
         and outlook is not Outlook.SHORT_TERM
+        and not any(st.affordable_monthly > 0 or st.one_off > 0 for st in steps)
     )
 
     overdue_offers = [o for o in offers if o.overdue]

@@ -35,6 +35,7 @@ from negotiator.money import ZERO, at_most_rate_places, to_fen
 from negotiator.params import load_parameters
 
 __all__ = [
+    "COMPOUND_NOT_STATED",
     "EXCESS_THRESHOLD",
     "Balance",
     "Bound",
@@ -51,6 +52,9 @@ EXCESS_THRESHOLD = load_parameters().decimal("excess_threshold")
 _DAYS = 365
 _DAMAGES = frozenset({FeeKind.LATE_FEE, FeeKind.PENALTY})
 _CONTINGENT = frozenset({FeeKind.LATE_FEE, FeeKind.PENALTY, FeeKind.COLLECTION, FeeKind.PREPAYMENT})
+#: The basis of the 复利 component when the contract charges it and no amount is stated: it is
+#: unknown (never zero), and every total it belongs to is a lower bound.
+COMPOUND_NOT_STATED = "charged, amount not stated"
 #: A periodic late fee is charged once per complete period of this many days.
 LATE_FEE_PERIOD_DAYS = load_parameters().integer("late_fee_period_days")
 
@@ -355,7 +359,7 @@ def _schedule(loan: Loan, as_of: dt.date) -> Schedule | None:
             else:
                 # Interest share unknown: the whole payment counts as principal (a bound).
                 rows.append(Row(k + 1, p.due, p.amount, p.amount, ZERO))
-        stated_paid = [p.paid for p in loan.schedule]
+        stated_paid = [p.paid_amount for p in loan.schedule]
         filled, how = apply_payments(
             rows,
             as_of,
@@ -441,6 +445,8 @@ def _claimed(
         parts["fees"] = stated(to_fen(sum((f.amount for f in coll), ZERO)), "loans.fees")
     if not loan.compound_interest:
         parts["compound"] = derived(ZERO, "no compounding in the contract")
+    elif overdue_days == 0:
+        parts["compound"] = derived(ZERO, "not overdue: no unpaid interest to compound")
 
     if loan.outstanding is not None:
         if loan.outstanding_principal is not None:
@@ -452,6 +458,8 @@ def _claimed(
         if known > loan.outstanding:
             # The itemised figures exceed the stated total: keep the total, itemise nothing.
             parts = {}
+        if loan.compound_interest and overdue_days > 0:
+            parts["compound"] = unknown(COMPOUND_NOT_STATED)
         total = stated(loan.outstanding, "loans.outstanding")
         return _sum_balance(parts, "loans.outstanding", total), repaid
 
@@ -496,7 +504,7 @@ def _claimed(
                     to_fen(pen), f"penalty.{src} on overdue principal since each due date"
                 )
         if loan.compound_interest and "compound" not in parts:
-            parts["compound"] = unknown("复利 charged; amount not stated")
+            parts["compound"] = unknown(COMPOUND_NOT_STATED)
         return _sum_balance(parts, "sum of components", None), repaid
 
     # --- nothing but the principal and perhaps the amount repaid --------------------------
@@ -512,7 +520,7 @@ def _claimed(
             derived(ZERO, "not overdue") if overdue_days == 0 else unknown("not stated")
         )
     if loan.compound_interest:
-        parts.setdefault("compound", unknown("复利 charged; amount not stated"))
+        parts.setdefault("compound", unknown(COMPOUND_NOT_STATED))
     return _sum_balance(parts, "sum of components", None), repaid
 
 
@@ -568,7 +576,9 @@ def _lawful(
     if diff < EXCESS_THRESHOLD:
         diff = ZERO
     ex_bound = Bound.AT_LEAST if bound is Bound.AT_MOST and diff > 0 else None
-    if total.bound is Bound.AT_LEAST and diff > 0:
+    if total.bound is Bound.AT_LEAST:
+        # Part of the claim is unknown (e.g. 复利 charged, amount not stated): the excess is
+        # at least what the known part gives, zero included.
         ex_bound = Bound.AT_LEAST
     excess = Figure(to_fen(diff), prov, "claimed total − lawful total", ex_bound)
     return lawful, excess

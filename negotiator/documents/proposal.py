@@ -10,11 +10,8 @@ import attrs
 
 from ..analysis import CaseAnalysis
 from ..analysis.agreement import other_obligations as _agreement_obligations
-from ..analysis.plan import LenderOffer
+from ..analysis.plan import LenderOffer, PlanSchedule
 from ..calc.budget import instalments_needed
-from ..calc.dates import add_months
-from ..calc.ledger import offer_for
-from ..counter import offer_schedule, propose_schedule
 from ..errors import InputError
 from ..models import (
     AccountKind,
@@ -66,6 +63,11 @@ class Proposal:
     lump_sum: Decimal | None  # this lender's part of the savings that can be paid at once
     after_lump: int | None  # payments of ``monthly`` left after the lump sum
     from_agreement: bool  # the schedule is the case's own proposed agreement's
+    #: The first instalment resting on income the borrower expects (estimated, from the stated
+    #: expectation; the letter says "预计…之后"), the expectation's date and its source.
+    expected_from: int | None = None
+    expected_since: dt.date | None = None
+    expected_source: str | None = None
 
 
 def refuse_unsafe_payment(case: Case, loan_id: str, analysis: CaseAnalysis) -> None:
@@ -126,126 +128,125 @@ def agreement_is_for(analysis: CaseAnalysis, loan_id: str) -> bool:
     return ag.loan_id == loan_id or (ag.loan_id is None and len(analysis.loan_ids) == 1)
 
 
-def _first_due(day: dt.date) -> dt.date:
-    """One month after the letter, on a day of the month every month has (≤ 28)."""
-    return add_months(dt.date(day.year, day.month, min(day.day, 28)), 1)
-
-
 def _offer(analysis: CaseAnalysis, loan_id: str) -> LenderOffer | None:
     return next((o for o in analysis.plan.offers if o.loan_id == loan_id), None)
 
 
-def _own_schedule(analysis: CaseAnalysis, loan_id: str) -> tuple[PlanLine, ...] | None:
-    """The case's proposed agreement's schedule when the agreement check finds it complete,
-    consistent and affordable."""
-    x = analysis.agreement
-    if x is None or not agreement_is_for(analysis, loan_id) or not x.agreement.instalments:
-        return None
-    if x.incomplete_instalments or x.unordered_instalments or x.duplicate_dates:
-        return None
-    if x.early_instalments or x.zero_instalments or (x.sum_difference or ZERO) != 0:
-        return None
-    if x.affordability is None or x.affordability.unaffordable:
-        return None
-    return tuple(
-        PlanLine(n, inst.due, inst.amount)
-        for n, inst in enumerate(x.agreement.instalments, 1)
-        if inst.due is not None and inst.amount is not None
-    )
-
-
 def build_proposal(case: Case, analysis: CaseAnalysis, loan_id: str, day: dt.date) -> Proposal:
-    """What to offer the lender of ``loan_id``: the plan's figures for that lender, the
-    overdue charges to ask to have waived, and a schedule that fits the budget month by month
-    (:func:`negotiator.counter.propose_schedule`, exact to the fen, due dates off holidays)."""
+    """What to offer the lender of ``loan_id``, read from the plan (one source): the proposal
+    total, the monthly share, the dated schedule (:attr:`LenderOffer.schedule`) and the lump
+    sum are the plan's figures for that lender; only their presentation is the letter's — the
+    overdue charges asked to be waived, and the part above the lawful balance as a waiver
+    item, so that debt − waiver = the plan's proposal total.  ``day`` (the letter's date) is
+    the case date the plan was computed for."""
     loan = case.loans[loan_index(analysis, loan_id)]
     offer = _offer(analysis, loan_id)
     max_n = analysis.plan.instalments_max
-    charges = (
-        ("penalty_interest", loan.penalty_interest),
-        ("late_fees", loan.late_fees),
-        ("collection_fees", offer.collection_fees if offer is not None else None),
-    )
-    waiver = tuple(WaiverItem(k, v) for k, v in charges if v is not None and v > 0)
-    waiver_total = to_fen(sum((w.amount for w in waiver), ZERO))
-    debt = loan.outstanding
-    if debt is not None and waiver_total >= debt:
-        waiver, waiver_total = (), ZERO  # the case's figures do not fit together: ask for none
-    to_repay = to_fen(debt - waiver_total) if debt is not None else None
-    # The plan's proposal never exceeds the lawful balance (docs/ledger.md): the part above it
-    # is asked to be dropped, so the letter proposes the same total as the plan.
-    if (
-        offer is not None
-        and offer.capped_at_lawful
-        and to_repay is not None
-        and to_repay - offer.proposal_total >= FEN
-    ):
-        above = to_fen(to_repay - offer.proposal_total)
-        waiver = (*waiver, WaiverItem("above_legal_cap", above))
-        waiver_total = to_fen(waiver_total + above)
-        to_repay = offer.proposal_total
-    monthly = offer.monthly if offer is not None and offer.monthly > 0 else None
-    lump = offer.lump_sum if offer is not None and offer.lump_sum > 0 else None
     shared = len(analysis.plan.offers) > 1
-    own = _own_schedule(analysis, loan_id)
-    if own is not None and analysis.agreement is not None:
-        ag = analysis.agreement.agreement
+    household = analysis.budget.affordable_monthly
+    debt = loan.outstanding
+    if offer is None:  # nothing owed to this lender: nothing to propose
         return Proposal(
-            debt=ag.remaining if ag.remaining is not None else debt,
-            waiver=waiver if ag.waived is None else (),
-            waiver_total=ag.waived if ag.waived is not None else ZERO,
-            to_repay=plan_total(own),
-            monthly=monthly,
-            household_monthly=analysis.budget.affordable_monthly,
+            debt=debt,
+            waiver=(),
+            waiver_total=ZERO,
+            to_repay=None,
+            monthly=None,
+            household_monthly=household,
             shared=shared,
-            instalments=len(own),
-            needed=len(own),
-            schedule=own,
-            first_due=own[0].due,
+            instalments=None,
+            needed=None,
+            schedule=(),
+            first_due=None,
             too_long=False,
             max_instalments=max_n,
             lump_sum=None,
             after_lump=None,
-            from_agreement=True,
+            from_agreement=False,
         )
-    schedule: tuple[PlanLine, ...] = ()
-    needed: int | None = None
+    sched = offer.schedule
+    lines = (
+        tuple(PlanLine(r.number, r.due, r.amount) for r in sched.rows) if sched is not None else ()
+    )
+    table = offer.on_table
+    ag = case.agreement if agreement_is_for(analysis, loan_id) else None
+    waiver: tuple[WaiverItem, ...]
+    to_repay: Decimal | None
+    if offer.mode == "counter" and table is not None and ag is not None:
+        # The lender's own proposal is the starting point: its waiver is already in it.
+        debt = ag.remaining if ag.remaining is not None else debt
+        waiver, waiver_total = (), table.waived
+        to_repay = offer.proposal_total
+        if offer.capped_at_lawful and table.total is not None:
+            above = to_fen(table.total - offer.proposal_total)
+            if above >= FEN:
+                waiver = (WaiverItem("above_legal_cap", above),)
+                waiver_total = to_fen(waiver_total + above)
+    else:
+        charges = (
+            ("penalty_interest", loan.penalty_interest),
+            ("late_fees", loan.late_fees),
+            ("collection_fees", offer.collection_fees),
+        )
+        waiver = tuple(WaiverItem(k, v) for k, v in charges if v is not None and v > 0)
+        waiver_total = to_fen(sum((w.amount for w in waiver), ZERO))
+        if debt is not None and waiver_total >= debt:
+            waiver, waiver_total = (), ZERO  # the case's figures do not fit together
+        to_repay = to_fen(debt - waiver_total) if debt is not None else None
+        # The plan's proposal never exceeds the lawful balance (docs/ledger.md): the part
+        # above it is asked to be dropped, so the letter proposes the plan's total.
+        if (
+            offer.capped_at_lawful
+            and to_repay is not None
+            and to_repay - offer.proposal_total >= FEN
+        ):
+            above = to_fen(to_repay - offer.proposal_total)
+            waiver = (*waiver, WaiverItem("above_legal_cap", above))
+            waiver_total = to_fen(waiver_total + above)
+            to_repay = offer.proposal_total
+    if to_repay is None:
+        lines = ()  # no stated balance: the letter asks for a statement, not a schedule total
+    monthly = offer.monthly if offer.monthly > 0 else None
+    lump = offer.lump_sum if offer.lump_sum > 0 and offer.mode == "propose" else None
+    needed = (
+        instalments_needed(to_repay, monthly)
+        if to_repay is not None and monthly is not None and to_repay > 0
+        else None
+    )
     after_lump: int | None = None
-    first: dt.date | None = None
-    if to_repay is not None and monthly is not None and to_repay > 0:
-        needed = instalments_needed(to_repay, monthly)
-        if lump is not None and lump < to_repay:
-            after_lump = instalments_needed(to_repay - lump, monthly)
-        elif lump is not None:
-            lump = None
-        first = _first_due(day)
-        others = other_obligations(case, analysis, loan_id, day)
-        level = offer_for(to_repay, monthly)
-        if not others and level is not None and level.count <= max_n:
-            # The plan's own figures: 前N期X元、末期Y元 (docs/ledger.md).
-            plan = offer_schedule(level.monthly, level.count, level.last, first, max_months=max_n)
-        else:
-            plan = propose_schedule(to_repay, first, monthly, others, max_months=max_n)
-        if plan.possible:
-            schedule = tuple(PlanLine(r.number, r.due, r.amount) for r in plan.rows)
-            first = schedule[0].due
+    if lump is not None and to_repay is not None and monthly is not None and lump < to_repay:
+        after_lump = instalments_needed(to_repay - lump, monthly)
+    elif lump is not None:
+        lump = None
+    estimated = sched is not None and sched.estimated and bool(lines)
     return Proposal(
         debt=debt,
         waiver=waiver,
         waiver_total=waiver_total,
         to_repay=to_repay,
         monthly=monthly,
-        household_monthly=analysis.budget.affordable_monthly,
+        household_monthly=household,
         shared=shared,
-        instalments=len(schedule) if schedule else None,
+        instalments=len(lines) if lines else None,
         needed=needed,
-        schedule=schedule,
-        first_due=first,
-        too_long=needed is not None and needed > max_n,
+        schedule=lines,
+        first_due=lines[0].due if lines else None,
+        too_long=not lines and needed is not None and needed > max_n,
         max_instalments=max_n,
         lump_sum=lump,
         after_lump=after_lump,
-        from_agreement=False,
+        from_agreement=sched is not None and sched.from_agreement,
+        expected_from=sched.expected_from if estimated and sched is not None else None,
+        expected_since=sched.expected_since if estimated and sched is not None else None,
+        expected_source=_expected_source(analysis, sched) if estimated else None,
+    )
+
+
+def _expected_source(analysis: CaseAnalysis, sched: PlanSchedule | None) -> str | None:
+    if sched is None or sched.expected_since is None:
+        return None
+    return next(
+        (st.source for st in analysis.budget.later if st.since == sched.expected_since), None
     )
 
 

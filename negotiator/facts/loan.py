@@ -28,7 +28,25 @@ from ..citations import load_register
 from ..models import FeeKind, FeeTiming, LawsuitStatus, LenderType
 from ..money import ROUNDING, ZERO
 from ..params import load_parameters
-from .schema import Fact, FactKind, FieldType, choice, extra, flag, integer, money, rate
+from .schema import (
+    Fact,
+    FactKind,
+    FieldType,
+    Localised,
+    choice,
+    extra,
+    flag,
+    integer,
+    money,
+    rate,
+)
+
+#: After an overdue-charges excess when the contract charges 复利 of an amount not stated.
+_COMPOUND_NOTE = Localised(
+    "（合同另计复利，金额未提供，未计入上述合计；实际合计与超出额至少为此数）",
+    " (compound interest is also charged; its amount is not stated and not included above, "
+    "so the real total and excess are at least these figures)",
+)
 
 __all__ = ["COMPLAINT", "FEE", "KINDS", "LOAN", "derive"]
 
@@ -184,6 +202,10 @@ LOAN = FactKind(
         "damages_total": extra("money", "overdue interest + 违约金"),
         "compound_charged": extra("money", "interest compounded at the contract's rate"),
         "compound_allowed": extra("money", "simple interest at the cap over the same time"),
+        "compound_unknown": extra(
+            "bool", "复利 charged, amount not stated: overdue charges and excess are lower bounds"
+        ),
+        "compound_note": extra("text", "says so after an excess when compound_unknown"),
         "outstanding_interest": extra("money", "interest the lender claims"),
         "projection_source": extra("text", "penalty_rate or contract_rate"),
     },
@@ -343,6 +365,8 @@ def _loan_values(la: LoanAnalysis) -> tuple[dict[str, object], dict[str, object]
         "damages_total": (la.penalty_interest or ZERO) + la.default_damages,
         "compound_charged": la.compound_charged,
         "compound_allowed": la.compound_allowed,
+        "compound_unknown": la.compound_unknown,
+        "compound_note": _COMPOUND_NOTE if la.compound_unknown else "",
         "outstanding_interest": loan.outstanding_interest,
         "projection_source": la.projection_rate_source,
     }

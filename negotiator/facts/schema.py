@@ -135,6 +135,22 @@ def integer(doc: str, *, required: bool = False) -> Field:
     return Field(FieldType.INT, doc, required=required)
 
 
+@attrs.frozen
+class Localised:
+    """A display-only text in the two message languages (zh-Hant is converted from zh-Hans).
+
+    ``str()`` gives the zh-Hans text (what the JSON shows when it is reported)."""
+
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.zh
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
 def extra(kind: FieldType | str, doc: str) -> Field:
     """A display-only value (money, rate, int, text, date or list)."""
     return Field(FieldType(kind), doc)

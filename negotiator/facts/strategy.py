@@ -251,7 +251,13 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
             values={
                 "overdue": o.overdue,
                 "owed": o.owed,
-                "monthly": o.monthly,
+                # this lender's monthly share now; when nothing is affordable now but the plan
+                # schedules payments after an expected income arrives, its first instalment
+                "monthly": (
+                    o.schedule.rows[0].amount
+                    if o.monthly <= 0 and o.schedule is not None and o.schedule.estimated
+                    else o.monthly
+                ),
                 "instalments": o.instalments,
                 "fits_typical": o.instalments is not None
                 and o.instalments <= p.instalments_typical_max,
@@ -273,8 +279,8 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
             },
             extras={
                 "loan": o.loan_id,
-                "offer_zh": o.offer.text("zh-Hans") if o.offer else None,
-                "offer_en": o.offer.text("en") if o.offer else None,
+                "offer_zh": o.text("zh-Hans"),
+                "offer_en": o.text("en"),
                 "table_offer_zh": _table_text(t, "zh-Hans"),
                 "table_offer_en": _table_text(t, "en"),
                 "table_excess_zh": _excess_text(t, "zh-Hans"),
