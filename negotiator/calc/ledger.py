@@ -32,6 +32,7 @@ from negotiator.calc.rates import to_annual
 from negotiator.calc.schedule import Row, RowStatus, Schedule, apply_payments, due_dates, generate
 from negotiator.models import FeeKind, FeeTiming, Loan, Rate, RateUnit, RepaymentMethod
 from negotiator.money import ZERO, at_most_rate_places, format_amount, to_fen
+from negotiator.params import load_parameters
 
 __all__ = [
     "COMPOUND_NOT_STATED",
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 #: An excess below this (yuan) is rounding noise, never a finding.
-EXCESS_THRESHOLD = Decimal("1.00")
+EXCESS_THRESHOLD = load_parameters().decimal("excess_threshold")
 _DAYS = 365
 _DAMAGES = frozenset({FeeKind.LATE_FEE, FeeKind.PENALTY})
 _CONTINGENT = frozenset({FeeKind.LATE_FEE, FeeKind.PENALTY, FeeKind.COLLECTION, FeeKind.PREPAYMENT})
@@ -55,7 +56,7 @@ _CONTINGENT = frozenset({FeeKind.LATE_FEE, FeeKind.PENALTY, FeeKind.COLLECTION, 
 #: unknown (never zero), and every total it belongs to is a lower bound.
 COMPOUND_NOT_STATED = "charged, amount not stated"
 #: A periodic late fee is charged once per complete period of this many days.
-LATE_FEE_PERIOD_DAYS = 30
+LATE_FEE_PERIOD_DAYS = load_parameters().integer("late_fee_period_days")
 
 
 class Provenance(StrEnum):
