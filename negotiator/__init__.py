@@ -32,6 +32,7 @@ from .errors import (
 
 __all__ = [
     "AmbiguousDateError",
+    "BinaryFormat",
     "CalculationError",
     "Case",
     "CaseInput",
@@ -95,10 +96,19 @@ if TYPE_CHECKING:
     from .letters import render_letter
     from .load import load_case
     from .models import Case
-    from .options import CaseInput, EvaluatorName, Format, Lang, LetterKind, TextFormat
+    from .options import (
+        BinaryFormat,
+        CaseInput,
+        EvaluatorName,
+        Format,
+        Lang,
+        LetterKind,
+        TextFormat,
+    )
     from .rules_api import list_rules, show_rule
 
 _LAZY = {
+    "BinaryFormat": "options",
     "Case": "models",
     "CaseInput": "options",
     "Evaluation": "api",

@@ -32,7 +32,8 @@ from .errors import InputError
 from .findings import SEVERITY_ORDER, Finding, Report
 from .i18n import base_lang, to_traditional
 from .models import Case
-from .money import format_yuan
+from .money import format_amount
+from .params import load_parameters
 from .render import cite, cn_date, en_date, letter_environment, percent
 from .ruleset import Citation, seed_sections
 
@@ -58,7 +59,7 @@ def texts() -> Mapping[str, Mapping[str, Any]]:
 def _amount(value: Decimal | None, lang: str) -> str:
     if value is None:
         return str(texts()[lang]["unknown"])
-    return f"CNY {format_yuan(value)}" if lang == "en" else f"{format_yuan(value)}元"
+    return format_amount(value, lang)
 
 
 def _cite_label(c: Citation, lang: str) -> str:
@@ -69,16 +70,7 @@ def _cite_label(c: Citation, lang: str) -> str:
 
 def cite_line(f: Finding, lang: str) -> str:
     """The legal basis, then the seed articles as mere references (never as 依据)."""
-    t = texts()[lang]
-    laws = [cite(c, lang) for c in f.citations if c.seed is None]
-    seeds = [_cite_label(c, lang) for c in f.citations if c.seed is not None]
-    sep = "; " if lang == "en" else "，"
-    parts = []
-    if laws:
-        parts.append(f"{t['see_sources']}: {sep.join(laws)}")
-    if seeds:
-        parts.append(f"{t['see_refs']}: {' '.join(seeds)}")
-    return "; ".join(parts) if lang == "en" else "；".join(parts)
+    return _cite_line_of(f.citations, lang)
 
 
 def _finding_view(f: Finding, lang: str) -> dict[str, Any]:
@@ -106,10 +98,95 @@ def _int(value: Any) -> int:
         return 0
 
 
+#: Per-lender methods shown once: their per-lender figures go into the one proposal table.
+PER_LENDER = (
+    "STRATEGY_INSTALMENTS",
+    "STRATEGY_WAIVER",
+    "STRATEGY_BELOW_USUAL_MINIMUM",
+    "STRATEGY_BEYOND_USUAL_TERM",
+)
+#: Figures of a grouped method's data that are amounts of money.
+_MONEY_DATA = frozenset({"usual_minimum"})
+
+
+def _cite_line_of(citations: Sequence[Citation], lang: str) -> str:
+    """The legal basis, then the seed articles as mere references (never as 依据)."""
+    t = texts()[lang]
+    laws = list(dict.fromkeys(cite(c, lang) for c in citations if c.seed is None))
+    seeds = list(dict.fromkeys(_cite_label(c, lang) for c in citations if c.seed is not None))
+    sep = "; " if lang == "en" else "，"
+    parts = []
+    if laws:
+        parts.append(f"{t['see_sources']}: {sep.join(laws)}")
+    if seeds:
+        parts.append(f"{t['see_refs']}: {' '.join(seeds)}")
+    return "; ".join(parts) if lang == "en" else "；".join(parts)
+
+
+def _grouped_view(code: str, found: Sequence[Finding], lang: str) -> dict[str, Any]:
+    """One entry for a per-lender method: what it is and why, said once; the figures are in
+    the proposal table (one row per lender)."""
+    asks = texts()[lang]["asks"][code]
+    list_sep = ", " if lang == "en" else "、"
+    lenders = list_sep.join(
+        dict.fromkeys(
+            f"{f.data.get('lender_name', '')} ({f.subject})"
+            if lang == "en"
+            else f"{f.data.get('lender_name', '')}（{f.subject}）"
+            for f in found
+        )
+    )
+
+    def values(f: Finding) -> dict[str, Any]:
+        out: dict[str, Any] = {"lenders": lenders}
+        for k, v in f.data.items():
+            if isinstance(v, list):
+                v = list_sep.join(str(x) for x in v)
+            elif k in _MONEY_DATA and v is not None:
+                v = _amount(Decimal(str(v)), lang)
+            out[k] = v
+        return out
+
+    sentences: list[str] = [str(asks["intro"]).format_map(values(found[0]))]
+    seen: set[str] = set()
+    for f in found:
+        variant = f.rule.rsplit(".", 1)[-1] if f.rule.count(".") > 1 else "base"
+        if variant in seen or variant not in asks:
+            continue
+        seen.add(variant)
+        sentences.append(str(asks[variant]).format_map(values(f)))
+    sep = " " if lang == "en" else ""
+    return {
+        "title": asks["title"],
+        "code": code,
+        "message": sep.join(sentences),
+        "severity": found[0].severity,
+        "subject": "case",
+        "status": "",
+        "sources": [],
+        "cite_line": _cite_line_of([c for f in found for c in f.citations], lang),
+    }
+
+
 def _strategies(findings: Sequence[Finding], lang: str) -> list[dict[str, Any]]:
     chosen = _of(findings, "strategy")
     chosen.sort(key=lambda f: (f.rank, _int(f.data.get("cost_rank")), f.subject, f.rule))
-    return [_finding_view(f, lang) for f in chosen]
+    groups: dict[str, list[Finding]] = {}
+    order: list[Finding | str] = []
+    for f in chosen:
+        if f.code in PER_LENDER:
+            if f.code not in groups:
+                groups[f.code] = []
+                order.append(f.code)
+            groups[f.code].append(f)
+        else:
+            order.append(f)
+    return [
+        _grouped_view(item, groups[item], lang)
+        if isinstance(item, str)
+        else _finding_view(item, lang)
+        for item in order
+    ]
 
 
 def _checklist(findings: Sequence[Finding], lang: str) -> list[dict[str, Any]]:
@@ -154,12 +231,71 @@ def _budget_rows(budget: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
             text = percent(Decimal(str(value)), 0) if value is not None else t["unknown"]
         else:
             text = _amount(value, lang)
+        if key == "emergency_reserve":
+            label = label.format(months=_months(_int(budget.get("reserve_months")), lang))
         rows.append({"label": label, "value": text, "key": key})
     return rows
 
 
-def _offers(plan: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
+def _months(n: int, lang: str) -> str:
+    if lang == "en":
+        return f"{n} month" if n == 1 else f"{n} months"
+    return f"{n}个月"
+
+
+def _budget_note(budget: Mapping[str, Any], lump: Any, lang: str) -> str:
+    """How the affordable amount and the reserve were worked out; what follows for a lump sum."""
     t = texts()[lang]
+    params = load_parameters()
+    share = percent(params.decimal("emergency_reserve_share"), 0)
+    months = _months(_int(budget.get("reserve_months")), lang)
+    sep = " " if lang == "en" else ""
+    parts = [t["budget_note"]]
+    end = budget.get("hardship_end")
+    if budget.get("reserve_reason") == "hardship_ends" and end:
+        day = dt.date.fromisoformat(str(end))
+        parts.append(
+            t["reserve_hardship_ends"].format(
+                end=en_date(day) if lang == "en" else cn_date(day),
+                months=months,
+                min=_months(params.integer("emergency_reserve_months_min"), lang),
+                full=_months(params.integer("emergency_reserve_months"), lang),
+                share=share,
+            )
+        )
+    else:
+        parts.append(t["reserve_standard"].format(months=months, share=share))
+    if budget.get("savings_known", True) and budget.get("savings") is not None:
+        if lump:
+            parts.append(t["reserve_spare"].format(lump=_amount(Decimal(str(lump)), lang)))
+        else:
+            parts.append(
+                t["reserve_short"].format(savings=_amount(Decimal(str(budget["savings"])), lang))
+            )
+    return sep.join(parts)
+
+
+def _waiver_asks(findings: Sequence[Finding], lang: str) -> dict[str, str]:
+    """Per loan, the waiver to ask for, as the proposal table's cell."""
+    t = texts()[lang]
+    out: dict[str, str] = {}
+    for f in findings:
+        if f.code != "STRATEGY_WAIVER":
+            continue
+        if f.rule.endswith("charges-unknown"):
+            out[f.subject] = t["waiver_cell_unknown"]
+        else:
+            word = f.data.get("penalty_word_en" if lang == "en" else "penalty_word_zh", "")
+            amount = _amount(Decimal(str(f.data.get("waivable") or 0)), lang)
+            out[f.subject] = t["waiver_cell"].format(pen=word, amount=amount)
+    return out
+
+
+def _offers(
+    plan: Mapping[str, Any], findings: Sequence[Finding], lang: str
+) -> list[dict[str, str]]:
+    t = texts()[lang]
+    waivers = _waiver_asks(findings, lang)
     out = []
     for o in plan.get("offers", []):
         rate = o.get("cost_rate")
@@ -167,15 +303,40 @@ def _offers(plan: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
         offer = o.get("offer") or {}
         if offer:
             monthly = Decimal(offer["monthly"])
+        count = o.get("instalments")
+        lump = o.get("lump_sum") or Decimal(0)
+        if o.get("mode") == "keep":
+            proposal = t["plan_keep"]
+        elif lump > 0 and monthly and o.get("instalments_after_lump"):
+            proposal = t["plan_lump"].format(
+                lump=_amount(lump, lang),
+                monthly=_amount(monthly, lang),
+                count=o["instalments_after_lump"],
+            )
+        elif lump > 0:
+            proposal = t["plan_lump_only"].format(lump=_amount(lump, lang))
+        elif offer:
+            proposal = str(offer.get("text_en" if lang == "en" else "text", ""))
+        elif monthly and count:
+            proposal = t["plan_monthly"].format(monthly=_amount(monthly, lang), count=count)
+        else:
+            proposal = "—"
+        total = o.get("proposal_total")
+        loan = str(o.get("loan", ""))
         out.append(
             {
-                "loan": str(o.get("loan", "")),
+                "loan": loan,
                 "lender": str(o.get("lender_name", "")),
                 "owed": _amount(o.get("owed"), lang),
                 "overdue_days": str(o.get("overdue_days", 0)),
                 "cost": percent(rate) if rate is not None else t["unknown"],
                 "monthly": _amount(monthly, lang) if monthly else "—",
-                "instalments": str(o["instalments"]) if o.get("instalments") else "—",
+                "instalments": str(count) if count else "—",
+                "proposal": proposal,
+                "total": _amount(Decimal(str(total)), lang)
+                if total and proposal != "—" and o.get("mode") != "keep"
+                else "—",
+                "waiver": waivers.get(loan, "—"),
             }
         )
     return out
@@ -238,6 +399,12 @@ def _steps(
         else:
             key = "contact_pause"
         steps.append(t[key].format(**values))
+    if _hold_fits(report):
+        from .params import load_parameters
+
+        steps.append(t["hold"].format(days=load_parameters().integer("hold_request_days")))
+    if _int(plan.get("refused_offers")) > 0:
+        steps.append(t["reconsider"])
     extension = {f.rule for f in report.findings if f.code == "STRATEGY_EXTENSION"}
     if "strategy.extension.deferral" in extension and plan.get("recovery_months"):
         steps.append(t["extension_pause"].format(months=plan["recovery_months"]))
@@ -251,6 +418,18 @@ def _steps(
     return steps
 
 
+def _hold_fits(report: Report) -> bool:
+    """A hold request (letter ``hold_request``) fits while the budget is not ready (income or
+    essential spending not stated) or when collection is heavy (a collection finding)."""
+    budget: Mapping[str, Any] = report.figures.get("budget") or {}
+    heavy = any(
+        f.category == "collection" and f.severity in ("violation", "warning")
+        for f in report.findings
+    )
+    owed = any(o.get("owed") for o in (report.figures.get("plan") or {}).get("offers", []))
+    return owed and (not budget.get("known", False) or heavy)
+
+
 def _glance(
     findings: Sequence[Finding],
     summary: Sequence[Mapping[str, str]],
@@ -261,19 +440,19 @@ def _glance(
     """The one-screen summary: the situation in one line, the monthly payments, the first three
     steps and any court deadline — every figure taken from the sections below it."""
     sep = "; " if lang == "en" else "；"
+    t_total = texts()[lang]["total_short"]
     titles = [f.title for f in findings if f.category == "situation" and f.title]
     facts = [f"{row['label']} {row['value']}" for row in summary]
     situation = sep.join(facts + titles)
     pay = []
     for o in offers:
-        if o.get("monthly") and o["monthly"] != "—":
-            count = o.get("instalments")
-            times = (
-                ""
-                if not count or count == "—"
-                else (f" × {count}" if lang == "en" else f" × {count}期")
-            )
-            pay.append(f"{o['loan']} {o['lender']}: {o['monthly']}{times}")
+        if o.get("proposal") and o["proposal"] != "—":
+            total = ""
+            if o.get("total", "—") != "—":
+                total = (
+                    f" ({o['total']} {t_total})" if lang == "en" else f"（{t_total}{o['total']}）"
+                )
+            pay.append(f"{o['loan']} {o['lender']}: {o['proposal']}{total}")
     deadlines = []
     for f in findings:
         if f.category == "lawsuit" and f.data.get("answer_deadline"):
@@ -307,7 +486,7 @@ def plan_context(case: Case, report: Report, lang: str) -> dict[str, Any]:
         },
     ]
     day: dt.date = report.as_of
-    offers = _offers(plan, lang)
+    offers = _offers(plan, findings, lang)
     budget_rows = _budget_rows(budget, lang)
     steps = _steps(report, plan, checklist, lang)
     keep = keep_view(figures.get("keep_agreement"), lang)
@@ -325,6 +504,7 @@ def plan_context(case: Case, report: Report, lang: str) -> dict[str, Any]:
         + [_finding_view(f, lang) for f in _of(findings, "lawsuit")],
         "budget_known": bool(budget.get("known")),
         "budget_rows": budget_rows,
+        "budget_note": _budget_note(budget, plan.get("lump_sum"), lang),
         "checklist": checklist,
         "strategies": _strategies(findings, lang),
         "offers": offers,
@@ -335,8 +515,9 @@ def plan_context(case: Case, report: Report, lang: str) -> dict[str, Any]:
                 o["owed"],
                 o["overdue_days"],
                 o["cost"],
-                o["monthly"],
-                o["instalments"],
+                o["proposal"],
+                o["total"],
+                o["waiver"],
             ]
             for o in offers
         ],

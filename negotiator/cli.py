@@ -3,7 +3,8 @@
 Exit codes: 0 — no violation found; 1 — violations found; 2 — bad input or usage (one line on
 standard error naming the problem, never a traceback); 70 — an internal error (a bug: please
 report it).  ``negotiator batch`` also exits 3 when its output is complete but some lines are
-error records (bad input on those lines).
+error records (bad input on those lines).  ``negotiator rules --test [DIR]`` exits 1 when a
+scenario fails and 2 when a rule file does not load.
 """
 
 from __future__ import annotations
@@ -130,9 +131,16 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--loan", metavar="ID", help="only this loan (default: every loan still owed)")
     p.add_argument("-o", "--output", help="write to this file (atomically) instead of stdout")
 
-    p = sub.add_parser("rules", help="list the rules, or show one")
+    p = sub.add_parser("rules", help="list the rules, or show one, or test a rules folder")
     p.add_argument("rule", nargs="?", metavar="ID")
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--test",
+        nargs="?",
+        const="",
+        metavar="DIR",
+        help="load the rules in DIR (default: the installed rules) and run their scenarios",
+    )
 
     sub.add_parser("schema", help="print the JSON Schema of the case format")
 
@@ -217,9 +225,17 @@ def _cmd_letter(args: argparse.Namespace) -> int:
         templates=templates,
         loan=args.loan,
     )
+    if args.lang == "zh-Hant" and args.kind != "action_plan":
+        # the Traditional text is for reading; a mainland lender expects 简体
+        print(
+            "negotiator: 提示：寄給中國大陸貸款機構、法院或監管部門的文書，建議使用简体"
+            "（--lang zh-Hans）；繁體版本供本人閱讀。",
+            file=sys.stderr,
+        )
     if isinstance(result, bytes):
         if not args.output:
-            raise InputError("-o", "DOCX output needs a file: add -o FILE.docx")
+            fmt = str(args.format)
+            raise InputError("-o", f"{fmt.upper()} output needs a file: add -o FILE.{fmt}")
         from .fsutil import atomic_write
 
         atomic_write(Path(args.output), result)
@@ -233,6 +249,8 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
     from .rules_api import condition_text, list_rules, rule_json, show_rule
 
+    if args.test is not None:
+        return _test_rules(args.test)
     if args.rule:
         rule = show_rule(args.rule)
         if args.json:
@@ -253,6 +271,22 @@ def _cmd_rules(args: argparse.Namespace) -> int:
         for r in rules:
             print(f"{r.id:45} {r.code:36} {r.severity}")
     return EXIT_OK
+
+
+def _test_rules(folder: str) -> int:
+    from importlib import resources
+    from pathlib import Path
+
+    from .scenarios import check_folder
+
+    if folder and not Path(folder).is_dir():
+        raise InputError("--test", "is not a folder")
+    root = Path(folder) if folder else resources.files("negotiator.rules")
+    rules, scenarios, problems = check_folder(root)
+    for problem in problems:
+        print(problem)
+    print(f"{rules} rules, {scenarios} scenarios: {len(problems) or 'no'} problems")
+    return EXIT_OK if not problems else EXIT_VIOLATIONS
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:

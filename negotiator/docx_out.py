@@ -1,13 +1,24 @@
 """DOCX output: a letter's print-ready HTML laid out as a Word document (A4).
 
-The letters' HTML uses a small, fixed vocabulary (``templates/base/html.j2``): headings ``h1``
-and ``h2``, paragraphs (``p``, ``p.para`` indented in Chinese), lists, tables (``table.grid``
+The letters' HTML uses a small, fixed vocabulary (``templates/base/html.j2``): headings ``h1``,
+``h2`` and ``h3``, paragraphs (``p``, ``p.para`` indented in Chinese), lists, tables (``table.grid``
 with a header row, ``table.fields`` label/value pairs, ``table.sign`` signature columns), a
 boxed ``div.note``, a right-hand ``div.right`` block, fill-in blanks ``span.fill`` and
-signature lines ``span.sig``; each ``article`` is one letter.  This module reads exactly that
+signature lines ``span.sig``, a block kept on one page ``div.keep``; each ``article`` is one
+letter.  This module reads exactly that
 vocabulary with the standard library's HTML parser and writes it with python-docx, so DOCX
 needs no second set of templates.  Fill-in blanks are highlighted in yellow so that they stand
 out on screen; each further letter starts on a new page.
+
+Print layout in Word:
+
+* headings use Word's own styles — a document's title ``Title``, section headings
+  ``Heading 1``, sub-headings ``Heading 2`` — so Word's navigation pane lists them (the title
+  carries outline level 1 as well); every heading is kept with the paragraph after it;
+* the sign-off (closing, signature lines, date) never sits alone on a page: every paragraph of
+  a ``div.keep`` block is kept together and with the next one, and so is the paragraph just
+  before the block (or before a signature block outside one), so Word moves that text to the
+  new page together with the signature; signature table rows are never split.
 
 python-docx is an optional dependency: install ``negotiator[docx]``.
 """
@@ -40,13 +51,14 @@ class _Run:
 
 @attrs.define
 class _Para:
-    kind: str = "p"  # h1 / h2 / p / li
+    kind: str = "p"  # h1 / h2 / h3 / p / li
     runs: list[_Run] = attrs.field(factory=list)
     indent_first: bool = False
     right_block: bool = False
     note: bool = False
     level: int = 0  # list depth
     align: str = "left"  # left / right / center
+    keep: bool = False  # inside a div.keep block (kept on one page with the sign-off)
 
 
 @attrs.define
@@ -60,6 +72,7 @@ class _Cell:
 class _Table:
     cls: str
     rows: list[list[_Cell]] = attrs.field(factory=list)
+    keep: bool = False
 
 
 @attrs.define
@@ -93,7 +106,13 @@ class _Reader(HTMLParser):
     # -- helpers ------------------------------------------------------------------------------
 
     def _new_para(self, kind: str, **kw: Any) -> _Para:
-        para = _Para(kind=kind, right_block="right" in self._divs, note="note" in self._divs, **kw)
+        para = _Para(
+            kind=kind,
+            right_block="right" in self._divs,
+            note="note" in self._divs,
+            keep="keep" in self._divs,
+            **kw,
+        )
         if self._cell is not None:
             self._cell.paras.append(para)
         else:
@@ -133,8 +152,8 @@ class _Reader(HTMLParser):
             self._articles += 1
         elif tag == "h1":
             self._new_para("h1", align="center")
-        elif tag == "h2":
-            self._new_para("h2")
+        elif tag in ("h2", "h3"):
+            self._new_para(tag)
         elif tag == "p":
             indent = cls == "para" and not self.lang.startswith("en")
             self._new_para("p", indent_first=indent)
@@ -149,7 +168,7 @@ class _Reader(HTMLParser):
                 ordered, n = self._lists[-1]
                 para.runs.append(_Run(f"{n}. " if ordered else "• "))
         elif tag == "table":
-            self._table = _Table(cls=cls)
+            self._table = _Table(cls=cls, keep="keep" in self._divs)
             self._para = None
         elif tag == "tr" and self._table is not None:
             self._table.rows.append([])
@@ -174,7 +193,7 @@ class _Reader(HTMLParser):
             self._skip -= 1
         elif tag == "title":
             self._in_title = False
-        elif tag in ("h1", "h2", "p", "li"):
+        elif tag in ("h1", "h2", "h3", "p", "li"):
             self._para = None
             self._pending_break = False
         elif tag == "div" and self._divs:
@@ -240,19 +259,60 @@ def _border(paragraph: Any) -> None:
     ppr.append(borders)
 
 
-def _write_para(container: Any, para: _Para, docx: Any) -> None:
+#: The Word style of each heading level, with its size in points.
+_HEADINGS = {"h1": ("Title", 18), "h2": ("Heading 1", 13), "h3": ("Heading 2", 11.5)}
+
+
+def _style_headings(doc: Any) -> None:
+    """Word's heading styles in the letters' look: black, bold, a Hei face for Chinese, no
+    theme colours or borders; each kept with the next paragraph."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    for style_name, size in _HEADINGS.values():
+        style = doc.styles[style_name]
+        rpr = style.element.get_or_add_rPr()
+        for child in list(rpr):
+            if child.tag in (qn("w:rFonts"), qn("w:color"), qn("w:spacing"), qn("w:kern")):
+                rpr.remove(child)
+        _set_fonts(style, _FONT_SANS)
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.italic = False
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        ppr = style.element.get_or_add_pPr()
+        for child in list(ppr):
+            if child.tag == qn("w:pBdr"):  # the Title style's rule under the text
+                ppr.remove(child)
+        fmt = style.paragraph_format
+        fmt.keep_with_next = True
+        fmt.keep_together = True
+    # the title heads the navigation pane (Word gives the Title style no outline level)
+    title = doc.styles["Title"].element.get_or_add_pPr()
+    level = title.makeelement(qn("w:outlineLvl"), {qn("w:val"): "0"})
+    title.append(level)
+
+
+def _write_para(container: Any, para: _Para, docx: Any, keep_next: bool = False) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
     from docx.shared import Mm, Pt
 
     out = container.add_paragraph()
+    heading = _HEADINGS.get(para.kind)
+    if heading is not None:
+        out.style = heading[0]
     fmt = out.paragraph_format
     fmt.space_after = Pt(3)
     if para.kind == "h1":
         fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        fmt.space_before = Pt(0)
         fmt.space_after = Pt(12)
-    elif para.kind == "h2":
+    elif para.kind in ("h2", "h3"):
         fmt.space_before = Pt(9)
+    if heading is not None or keep_next:
         fmt.keep_with_next = True
+    if para.keep or para.right_block:
+        fmt.keep_together = True
     if para.indent_first:
         fmt.first_line_indent = Pt(24)
     if para.kind == "li":
@@ -265,29 +325,39 @@ def _write_para(container: Any, para: _Para, docx: Any) -> None:
         if run.brk:
             out.add_run().add_break()
         r = out.add_run(run.text)
-        if para.kind in ("h1", "h2") or run.bold:
+        if run.bold:
             r.bold = True
-        if para.kind == "h1":
-            r.font.size = Pt(18)
-        elif para.kind == "h2":
-            r.font.size = Pt(13)
-        elif para.note:
+        if para.note:
             r.font.size = Pt(10.5)
         if run.fill:
             r.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
-def _write_table(doc: Any, table: _Table, docx: Any) -> None:
+def _cant_split(row: Any) -> None:
+    from docx.oxml.ns import qn
+
+    trpr = row._tr.get_or_add_trPr()
+    trpr.append(trpr.makeelement(qn("w:cantSplit"), {}))
+
+
+def _write_table(doc: Any, table: _Table, docx: Any, keep_next: bool = False) -> None:
+    """A table; a signature table (or one in a kept block) is kept whole and, with
+    ``keep_next``, with what follows; otherwise ``keep_next`` keeps its last row with it."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     rows = [r for r in table.rows if r]
     if not rows:
         return
+    whole = table.keep or table.cls == "sign"
     ncol = max(len(r) for r in rows)
     out = doc.add_table(rows=len(rows), cols=ncol)
     if table.cls == "grid":
         out.style = "Table Grid"
     for i, row in enumerate(rows):
+        last_row = i == len(rows) - 1
+        row_next = (whole and not last_row) or (keep_next and (whole or last_row))
+        if whole:
+            _cant_split(out.rows[i])
         for j, cell in enumerate(row):
             target = out.cell(i, j)
             first = target.paragraphs[0]
@@ -298,16 +368,36 @@ def _write_table(doc: Any, table: _Table, docx: Any) -> None:
                 if k == 0:
                     # reuse the cell's own first paragraph
                     tmp = _CellFirst(first)
-                    _write_para(tmp, para, docx)
+                    _write_para(tmp, para, docx, keep_next=row_next)
                 else:
-                    _write_para(target, para, docx)
+                    _write_para(target, para, docx, keep_next=row_next)
             if cell.num:
                 for p in target.paragraphs:
                     p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             if cell.header:
                 for p in target.paragraphs:
                     p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph()
+    spacer = doc.add_paragraph()
+    if keep_next:
+        spacer.paragraph_format.keep_with_next = True
+
+
+def _signs_off(block: Block) -> bool:
+    """Whether ``block`` belongs to a sign-off: a kept block, a signature block or table."""
+    if isinstance(block, _Para):
+        return block.keep or block.right_block
+    if isinstance(block, _Table):
+        return block.keep or block.cls == "sign"
+    return False
+
+
+def _keep_next(blocks: list[Block]) -> list[bool]:
+    """For each block, whether it is kept on the page of the next one: the blocks of a sign-off
+    are kept with each other, and the block before a sign-off with it."""
+    out = []
+    for block, after in zip(blocks, [*blocks[1:], None], strict=True):
+        out.append(after is not None and _signs_off(after) and not isinstance(block, _PageBreak))
+    return out
 
 
 class _CellFirst:
@@ -341,14 +431,14 @@ def html_to_docx(html: str) -> bytes:
     _set_fonts(normal, _FONT_SERIF)
     doc.core_properties.title = reader.title.strip()
     doc.core_properties.language = reader.lang
-    for block in reader.blocks:
+    _style_headings(doc)
+    for block, keep_next in zip(reader.blocks, _keep_next(reader.blocks), strict=True):
         if isinstance(block, _PageBreak):
             doc.add_page_break()
         elif isinstance(block, _Table):
-            _write_table(doc, block, docx)
+            _write_table(doc, block, docx, keep_next)
         else:
-            _write_para(doc, block, docx)
-    _ = _FONT_SANS
+            _write_para(doc, block, docx, keep_next)
     buffer = io.BytesIO()
     doc.save(buffer)
     return _reproducible(buffer.getvalue())

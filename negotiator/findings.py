@@ -22,7 +22,7 @@ from .facts.schema import FactKind, Field, FieldType, Localised
 from .money import (
     LARGEST_STATED,
     at_most_rate_places,
-    format_yuan,
+    format_amount,
     stated,
     to_fen,
 )
@@ -88,17 +88,9 @@ class Finding:
         return out
 
 
-_CITATIONS: dict[int, tuple[Citation, dict[str, str]]] = {}
-
-
 def citation_json(c: Citation) -> dict[str, str]:
     """A citation as JSON: its set fields plus ``label`` (built once per citation, copied out)."""
-    entry = _CITATIONS.get(id(c))
-    if entry is None or entry[0] is not c:
-        raw = attrs.asdict(c)
-        entry = (c, {k: v for k, v in raw.items() if v is not None} | {"label": c.label()})
-        _CITATIONS[id(c)] = entry
-    return dict(entry[1])
+    return c.to_json()
 
 
 #: The version of the report's JSON shape (docs/report.schema.json).  Adding a key or a finding
@@ -152,7 +144,7 @@ def display_value(field: Field | None, value: Any, lang: str) -> str:
     if isinstance(value, Decimal):
         if field is not None and field.type is FieldType.RATE:
             return format_percent(value)
-        return f"{format_yuan(value)} 元" if lang != "en" else f"CNY {format_yuan(value)}"
+        return format_amount(value, lang)
     if isinstance(value, dt.date):
         if lang == "en":
             return value.isoformat()
@@ -169,9 +161,7 @@ def _lookup(kind: FactKind, name: str) -> Field | None:
     return kind.fields.get(name) or kind.extras.get(name)
 
 
-_RULE_MAPS: dict[int, tuple[RuleSet, dict[str, Rule]]] = {}
 _UNSET = object()
-_PLANS: dict[tuple[int, str], _Plan] = {}
 
 #: (name, field or None) pairs: what a finding shows, reports or records of its fact.
 _Named = tuple[tuple[str, Field | None], ...]
@@ -189,20 +179,12 @@ class _Plan:
     title: str | None
 
 
-def _rules_by_id(ruleset: RuleSet) -> dict[str, Rule]:
-    """``ruleset.by_id()``, built once per rule set (rule sets are immutable)."""
-    entry = _RULE_MAPS.get(id(ruleset))
-    if entry is None or entry[0] is not ruleset:
-        entry = (ruleset, ruleset.by_id())
-        _RULE_MAPS[id(ruleset)] = entry
-    return entry[1]
-
-
 def _plan(rule: Rule, kind: FactKind, lang: str) -> _Plan:
-    """The message template, the values it shows, the data and the tested fields (cached)."""
-    key = (id(rule), lang)
-    plan = _PLANS.get(key)
-    if plan is None or plan.rule is not rule:
+    """The message template, the values it shows, the data and the tested fields (kept with
+    the rule, one per language)."""
+    key = ("finding-plan", lang)
+    plan: _Plan | None = rule.memo.get(key)
+    if plan is None:
         template = rule.messages[lang]
         names = dict.fromkeys(n for _l, n, _s, _c in string.Formatter().parse(template) if n)
         plan = _Plan(
@@ -213,7 +195,7 @@ def _plan(rule: Rule, kind: FactKind, lang: str) -> _Plan:
             tested=tuple((n, kind.fields[n]) for n in rule.fields_tested()),
             title=rule.title.get(lang) if rule.title else None,
         )
-        _PLANS[key] = plan
+        rule.memo[key] = plan
     return plan
 
 
@@ -233,7 +215,7 @@ def build_findings(
     Several findings usually rest on the same fact (the case, a loan, the agreement): each of
     its values is converted for JSON and for display once per evaluation, not once per finding.
     """
-    rules = _rules_by_id(ruleset)
+    rules = ruleset.index
     msg_lang = "en" if lang == "en" else "zh-Hans"
     fired: list[tuple[Rule, str]] = [(rules[a.rule], a.fact) for a in activations]
     # Explicit exceptions: a rule that fires removes the findings of the rules it overrides —

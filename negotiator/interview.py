@@ -293,14 +293,25 @@ class Question:
     required: bool
     enum: type[Enum] | None = None
     loan: int | None = None
+    #: For a record of a list field (RECORDS): the list's name and the record's index; the
+    #: question "add a record?" has the name "add".
+    record: str | None = None
+    index: int | None = None
 
     def prompt(self, lang: str = "zh-Hans") -> str:
-        section = "agreement." if self.key.startswith("agreement.") else ""
-        pair = _PROMPTS.get(section + self.name) or (None if section else _PROMPTS.get(self.name))
+        if self.record is not None:
+            name = ("first" if not self.index else "more") if self.name == "add" else self.name
+            pair = _RECORD_PROMPTS.get(f"{self.record}.{name}")
+        else:
+            section = "agreement." if self.key.startswith("agreement.") else ""
+            pair = _PROMPTS.get(section + self.name) or (
+                None if section else _PROMPTS.get(self.name)
+            )
         text = (pair[1] if lang == "en" else pair[0]) if pair else None
         if text is None:
             text = self._fallback(lang)
         text = text.replace("{n}", str((self.loan or 0) + 1))
+        text = text.replace("{k}", str((self.index or 0) + 1))
         if lang == "zh-Hant":
             from .i18n import to_traditional
 
@@ -310,7 +321,9 @@ class Question:
     def _fallback(self, lang: str) -> str:
         meta: dict[str, Any] = {}
         owner = (
-            models.Loan
+            RECORDS[self.record].cls
+            if self.record is not None
+            else models.Loan
             if self.loan is not None
             else (models.Agreement if self.key.startswith("agreement.") else models.Borrower)
         )
@@ -336,6 +349,8 @@ class Question:
         from .rules_api import show_rule
 
         reasons: list[str] = []
+        if self.record is not None:
+            return self._why_record(lang)
         if self.required:
             reasons.append(
                 "没有这一项就无法分析这笔借款。"
@@ -364,6 +379,56 @@ class Question:
             )
         return "\n".join(reasons)
 
+    def _why_record(self, lang: str) -> str:
+        from .rules_api import show_rule
+
+        assert self.record is not None
+        spec = RECORDS[self.record]
+        en = lang == "en"
+        label = spec.label[1] if en else spec.label[0]
+        reasons: list[str] = []
+        if self.name == "add":
+            rules = rules_for_record(self.record)
+            reasons.append(
+                f"Each {label} is checked on its own by these rules; without records they "
+                "cannot find anything."
+                if en
+                else f"每一条{label}都会被下面的规则逐条检查；不记下来，这些规则就无从判断。"
+            )
+        else:
+            rules = rules_for_record(self.record, self.name)
+            if self.required:
+                reasons.append(
+                    f"A {label} cannot be kept without it; answer 不知道 to drop this record."
+                    if en
+                    else f"没有这一项，这条{label}就无法保存；答“不知道”则放弃这一条。"
+                )
+        if self.name in spec.checklist:
+            reasons.append(
+                "The preparation checklist reads it."
+                if en
+                else "准备清单要用到它：协商前要把这项弄清楚。"
+            )
+        for rule_id in rules[:4]:
+            rule = show_rule(rule_id)
+            title = rule.title.get("en" if en else "zh-Hans") or rule.code
+            reasons.append(
+                f"Rule {rule.id} ({title}) uses it."
+                if en
+                else f"规则 {rule.id}（{title}）要用到它。"
+            )
+        if len(rules) > 4:
+            reasons.append(
+                f"… and {len(rules) - 4} more rules."
+                if en
+                else f"……以及另外 {len(rules) - 4} 条规则。"
+            )
+        if not reasons:
+            reasons.append(
+                "It makes the plan and letters more exact." if en else "它让计划和信件更准确。"
+            )
+        return "\n".join(reasons)
+
 
 def _kind_of(t: Any) -> tuple[str, type[Enum] | None]:
     if typing.get_origin(t) is tuple:
@@ -375,6 +440,8 @@ def _kind_of(t: Any) -> tuple[str, type[Enum] | None]:
         return "money", None
     if t is models.Rate:
         return "rate", None
+    if t is dt.datetime:
+        return "datetime", None
     if t is dt.date:
         return "date", None
     if t is bool:
@@ -417,6 +484,265 @@ def _fields(cls: type, prefix: str, loan: int | None) -> Iterator[Question]:
         yield Question(f"{prefix}{f.name}", f.name, kind, required, enum, loan)
 
 
+# ---------------------------------------------------------------------------------------------
+# List records: collection contacts, fees, schedule rows, the negotiation history
+# ---------------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class RecordSpec:
+    """How the records of one list field are asked.
+
+    ``needs`` maps each field of a record to the fact fields it feeds, as (fact kind, field);
+    a field is asked when it is required or some rule tests one of those fact fields, and "?"
+    names those rules.  ``checklist`` names fields the preparation checklist reads directly.
+    """
+
+    cls: type
+    label: tuple[str, str]  # zh-Hans, en
+    needs: dict[str, tuple[tuple[str, str], ...]]
+    checklist: frozenset[str] = frozenset()
+
+
+_TIME_FACTS = (
+    ("contact", "hour"),
+    ("contact", "quiet_hours"),
+    ("contact", "late_evening"),
+    ("contact", "from_2026"),
+    ("contact_day", "calls"),
+)
+_COST_FACTS = (("loan", "excess_over_cap"), ("loan", "rate_excess_per_year"))
+
+#: The list fields the interview asks record by record, by field name.
+RECORDS: dict[str, RecordSpec] = {
+    "fees": RecordSpec(
+        models.Fee,
+        ("费用", "fee"),
+        {
+            "kind": (("fee", "fee_kind"), ("fee", "to_platform"), ("fee", "contingent")),
+            "amount": (("fee", "amount"), ("fee", "total"), *_COST_FACTS),
+            "charged": (("fee", "timing"), ("fee", "contingent"), ("loan", "upfront_deducted")),
+            "disclosed": (("fee", "disclosure"),),
+            "periods": (("fee", "total"), *_COST_FACTS),
+            "payee": (("fee", "to_platform"),),
+        },
+    ),
+    "schedule": RecordSpec(
+        models.ScheduledPayment,
+        ("还款计划的一期", "schedule row"),
+        {"due": _COST_FACTS, "amount": _COST_FACTS, "paid": (("loan", "overdue_excess"),)},
+        checklist=frozenset({"paid"}),
+    ),
+    "collection_contacts": RecordSpec(
+        models.CollectionContact,
+        ("催收记录", "collection contact"),
+        {
+            "at": _TIME_FACTS,
+            "channel": (
+                ("contact", "channel"),
+                ("contact", "quiet_hours"),
+                ("contact_day", "calls"),
+            ),
+            "target": (
+                ("contact", "target"),
+                ("contact", "third_party"),
+                ("contact", "contact_list"),
+            ),
+            "calls": (("contact_day", "calls"),),
+            "conduct": (
+                ("contact", "threats"),
+                ("contact", "violence"),
+                ("contact", "abusive"),
+                ("contact", "disclosed_debt"),
+                ("contact", "collection_fee_demanded"),
+                ("red_flags", "personal_account"),
+                ("red_flags", "deposit"),
+                ("red_flags", "verification_code"),
+            ),
+            "evidence": (("contact", "evidence"),),
+        },
+        checklist=frozenset({"evidence"}),
+    ),
+    "history": RecordSpec(
+        models.NegotiationEvent,
+        ("协商记录", "negotiation record"),
+        {
+            "date": (),
+            "kind": (),
+            "channel": (),
+            "loan": (),
+            "counterpart": (),
+            "outcome": (("case", "refused_offers"), ("plan", "refused_offers")),
+        },
+        checklist=frozenset({"kind", "channel", "loan", "counterpart"}),
+    ),
+}
+
+_RECORD_PROMPTS: dict[str, tuple[str, str]] = {
+    "fees.first": (
+        "第 {n} 笔：除了利息，合同或账单上还收了哪些费用（服务费、担保费、会员费……）？"
+        "要记一笔费用吗？（是 / 否）",
+        "Loan {n}: besides interest, does the contract or bill charge any fee? "
+        "Record one? (yes / no)",
+    ),
+    "fees.more": ("第 {n} 笔：再加一笔费用？（是 / 否）", "Loan {n}: add another fee? (yes / no)"),
+    "fees.kind": (
+        "第 {n} 笔 · 费用 {k}：这笔费用叫什么？（服务费 / 担保费 / 保险费 / 会员费 / 平台服务费 / "
+        "咨询费 / 账户管理费 / 滞纳金 / 违约金 / 催收费 / 提前还款手续费 / 其他）",
+        "Loan {n} · fee {k}: what is the fee called?",
+    ),
+    "fees.amount": (
+        "第 {n} 笔 · 费用 {k}：每次收多少元？",
+        "Loan {n} · fee {k}: how much each time (yuan)?",
+    ),
+    "fees.charged": (
+        "第 {n} 笔 · 费用 {k}：什么时候收？（放款时扣除 / 每期收取 / 逾期后收取 / 一次性）",
+        "Loan {n} · fee {k}: when is it charged? (upfront / periodic / on_overdue / one_off)",
+    ),
+    "fees.disclosed": (
+        "第 {n} 笔 · 费用 {k}：合同里写明了这笔费用吗？（是 / 否）",
+        "Loan {n} · fee {k}: did the contract disclose it? (yes / no)",
+    ),
+    "fees.periods": (
+        "第 {n} 笔 · 费用 {k}：一共收几期？",
+        "Loan {n} · fee {k}: for how many periods?",
+    ),
+    "fees.payee": (
+        "第 {n} 笔 · 费用 {k}：这笔费用是谁收的？（贷款方、平台、担保公司……）",
+        "Loan {n} · fee {k}: who collects it (lender, platform, guarantor…)?",
+    ),
+    "schedule.first": (
+        "第 {n} 笔：利率或期限不清楚，可以按账单逐期记下还款计划（每期的应还日期和金额）。"
+        "要记一期吗？（是 / 否）",
+        "Loan {n}: the rate or term is unknown; record the bill's repayment schedule row by "
+        "row? (yes / no)",
+    ),
+    "schedule.more": ("第 {n} 笔：再加一期？（是 / 否）", "Loan {n}: add another row? (yes / no)"),
+    "schedule.due": (
+        "第 {n} 笔 · 第 {k} 期：应还日期？（如 2026年1月6日）",
+        "Loan {n} · row {k}: due date?",
+    ),
+    "schedule.amount": (
+        "第 {n} 笔 · 第 {k} 期：应还多少元？",
+        "Loan {n} · row {k}: amount due (yuan)?",
+    ),
+    "schedule.paid": (
+        "第 {n} 笔 · 第 {k} 期：实际已还多少元？（全部还了答“已还”，没还答“未还”）",
+        "Loan {n} · row {k}: amount paid? (or paid / unpaid)",
+    ),
+    "collection_contacts.first": (
+        "第 {n} 笔：对方有没有催收过您（电话、短信、上门、联系家人……）？"
+        "每次联系记一条。要记一条吗？（是 / 否）",
+        "Loan {n}: has the lender or a collector contacted you? Record a contact? (yes / no)",
+    ),
+    "collection_contacts.more": (
+        "第 {n} 笔：再加一条催收记录？（是 / 否）",
+        "Loan {n}: add another collection contact? (yes / no)",
+    ),
+    "collection_contacts.at": (
+        "第 {n} 笔 · 催收 {k}：是哪天几点？（如 2026年11月3日 23:10）",
+        "Loan {n} · contact {k}: date and time? (e.g. 2026-11-03 23:10)",
+    ),
+    "collection_contacts.channel": (
+        "第 {n} 笔 · 催收 {k}：用什么方式？（电话 / 短信 / 微信 / App / 上门 / 信件 / 邮件）",
+        "Loan {n} · contact {k}: how? (phone / sms / instant_message / app / visit / letter)",
+    ),
+    "collection_contacts.target": (
+        "第 {n} 笔 · 催收 {k}：联系的是谁？（本人 / 亲属 / 单位 / 同事 / 朋友 / 通讯录）",
+        "Loan {n} · contact {k}: who was contacted? (borrower / relative / employer / …)",
+    ),
+    "collection_contacts.calls": (
+        "第 {n} 笔 · 催收 {k}：这一条算几次电话？（一次就写 1）",
+        "Loan {n} · contact {k}: how many calls does this record stand for?",
+    ),
+    "collection_contacts.conduct": (
+        "第 {n} 笔 · 催收 {k}：对方有没有这些行为？（可多选：威胁、辱骂、冒充公检法、伪造法律文书、"
+        "透露债务、要求转账到个人账户、索要验证码、要求交保证金、收催收费；都没有就答“没有”）",
+        "Loan {n} · contact {k}: what did the collector do or demand? (several allowed; or none)",
+    ),
+    "collection_contacts.evidence": (
+        "第 {n} 笔 · 催收 {k}：有录音、截图或短信留存吗？（是 / 否）",
+        "Loan {n} · contact {k}: is a recording, screenshot or message kept? (yes / no)",
+    ),
+    "history.first": (
+        "您和贷款方协商过吗（打电话、提出方案、对方答复）？要记一条协商记录吗？（是 / 否）",
+        "Have you negotiated with a lender (calls, offers, answers)? Record one? (yes / no)",
+    ),
+    "history.more": ("再加一条协商记录？（是 / 否）", "Add another negotiation record? (yes / no)"),
+    "history.date": ("协商 {k}：是哪天？", "Negotiation {k}: on which date?"),
+    "history.kind": (
+        "协商 {k}：这次是什么？（联系 / 我方提出方案 / 对方提出方案 / 对方答复 / 达成协议）",
+        "Negotiation {k}: what was it? "
+        "(contact / borrower_offer / lender_offer / answer / agreement)",
+    ),
+    "history.channel": (
+        "协商 {k}：通过什么方式？（电话 / 短信 / 微信 / App / 上门 / 信件 / 邮件）",
+        "Negotiation {k}: how? (phone / sms / instant_message / app / …)",
+    ),
+    "history.loan": (
+        "协商 {k}：是关于第几笔借款的？（填序号，如 1）",
+        "Negotiation {k}: which loan was it about? (its number)",
+    ),
+    "history.counterpart": (
+        "协商 {k}：和谁谈的？（贷款方官方客服、催收公司、律师……）",
+        "Negotiation {k}: with whom (the lender's official service, a collection agency…)?",
+    ),
+    "history.outcome": (
+        "协商 {k}：结果如何？（待定 / 接受 / 拒绝 / 未回复 / 还价）",
+        "Negotiation {k}: the outcome? (pending / accepted / refused / no_reply / counter_offer)",
+    ),
+}
+
+
+@cache
+def _kind_field_rules() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(fact kind, fact field) → ids of the rules about that kind that test that field."""
+    from .ruleset import load_rules
+
+    out: dict[tuple[str, str], list[str]] = {}
+    for rule in load_rules().rules:
+        for name in rule.fields_tested():
+            out.setdefault((rule.about, name), []).append(rule.id)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def rules_for_record(list_name: str, field: str | None = None) -> tuple[str, ...]:
+    """Ids of the rules that a record field of ``list_name`` (or any of its fields) serves."""
+    spec = RECORDS[list_name]
+    table = _kind_field_rules()
+    out: list[str] = []
+    for name, feeds in spec.needs.items():
+        if field is not None and name != field:
+            continue
+        for pair in feeds:
+            out.extend(table.get(pair, ()))
+    return tuple(dict.fromkeys(out))
+
+
+def _record_questions(
+    list_name: str, list_key: str, index: int, loan: int | None
+) -> Iterator[Question]:
+    spec = RECORDS[list_name]
+    hints = _hints(spec.cls)
+    fields = list(attrs.fields(spec.cls))
+    fields.sort(key=lambda f: f.default is not attrs.NOTHING)  # required fields first
+    for f in fields:
+        if f.name not in spec.needs:
+            continue
+        required = f.default is attrs.NOTHING
+        if not required and not (rules_for_record(list_name, f.name) or f.name in spec.checklist):
+            continue
+        t = natural.strip_optional(hints[f.name])
+        kind, enum = _kind_of(t)
+        if f.name == "loan":
+            kind = "loan"
+        if list_name == "schedule" and f.name == "paid":
+            kind = "paid"  # an amount, or 已还 / 未还
+        yield Question(
+            f"{list_key}[{index}].{f.name}", f.name, kind, required, enum, loan, list_name, index
+        )
+
+
 class Interview:
     """The state of one consultation and the choice of its next question."""
 
@@ -430,6 +756,18 @@ class Interview:
             self.meta["loan_count"] = len(self.data["loans"])
         if self.data.get("agreement"):
             self.meta["has_agreement"] = True
+        # Lists that arrive with records (an uploaded case) are taken as complete.
+        closed = [
+            f"loans[{i}].{name}"
+            for i, loan in enumerate(self.data.get("loans") or [])
+            if isinstance(loan, dict)
+            for name in ("fees", "schedule", "collection_contacts")
+            if loan.get(name)
+        ]
+        if self.data.get("history"):
+            closed.append("history")
+        if closed:
+            self.meta["closed"] = closed
 
     # -- persistence ---------------------------------------------------------------------------
     def to_json(self) -> str:
@@ -460,7 +798,9 @@ class Interview:
         if "loan_count" not in self.meta:
             yield Question("loan_count", "loan_count", "count", True)
             return
-        loans = self.data.setdefault("loans", [{} for _ in range(int(self.meta["loan_count"]))])
+        loans = self.data.setdefault("loans", [])
+        while len(loans) < int(self.meta["loan_count"]):  # a loan read from a text may be there
+            loans.append({})
         for q in _fields(models.Loan, "", None):  # required loan fields first, loan by loan
             if q.required:
                 for i in range(len(loans)):
@@ -476,6 +816,13 @@ class Interview:
                 ):
                     continue
                 yield Question(q.key, q.name, q.kind, False, q.enum, i)
+            yield from self._list_questions("fees", i)
+            if any(loan.get(k) is None for k in ("rate", "term_months", "repayment_method")):
+                # Without rate, term and method the schedule cannot be derived: ask for it.
+                yield from self._list_questions("schedule", i)
+            if loan.get("overdue_since"):
+                yield from self._list_questions("collection_contacts", i)
+        yield from self._list_questions("history", None)
         yield Question("has_agreement", "has_agreement", "bool", False)
         if self.meta.get("has_agreement"):
             agreement = self.data.setdefault("agreement", {})
@@ -489,6 +836,26 @@ class Interview:
                 yield q
         for q in _fields(models.Case, "", None):
             yield q
+
+    def _list_questions(self, name: str, loan: int | None) -> Iterator[Question]:
+        """The questions of one list: each record's fields, then "add a record?"."""
+        list_key = f"loans[{loan}].{name}" if loan is not None else name
+        records = _get(self.data, list_key) or []
+        dropped = set(self.meta.get("dropped", ()))
+        closed = list_key in self.meta.get("closed", ())
+        for index, record in enumerate(records):
+            if f"{list_key}[{index}]" in dropped:
+                continue
+            for q in _record_questions(name, list_key, index, loan):
+                if q.name == "periods" and record.get("charged") != "periodic":
+                    continue
+                if q.name == "loan" and len(self.data.get("loans") or []) < 2:
+                    continue
+                yield q
+        if not closed:
+            yield Question(
+                f"{list_key}[{len(records)}]", "add", "bool", False, None, loan, name, len(records)
+            )
 
     def _known(self, key: str) -> bool:
         if key in self.asked or key in self.unknown:
@@ -509,13 +876,28 @@ class Interview:
         """Record an answer; raise :class:`InputError` (worded for people) if it cannot be read."""
         text = text.strip()
         if text.casefold() in _UNKNOWN or (not text and not q.required):
-            if q.required:
+            if q.required and q.record is None:
                 raise InputError(q.key, "this field is required")
             self.unknown.append(q.key)
             if q.key == "has_agreement":
                 self.meta["has_agreement"] = False
+            if q.name == "add" and q.record is not None:
+                self._close(q.key)
+            elif q.required:  # a record without a required field is not kept
+                self.meta.setdefault("dropped", []).append(q.key.rsplit(".", 1)[0])
             return
         value = self._read(q, text)
+        if q.name == "add" and q.record is not None:
+            if value:
+                records = _get(self.data, q.key.rsplit("[", 1)[0])
+                if records is None:
+                    _set(self.data, q.key.rsplit("[", 1)[0], [])
+                    records = _get(self.data, q.key.rsplit("[", 1)[0])
+                records.append({})
+            else:
+                self._close(q.key)
+            self.asked.append(q.key)
+            return
         if q.key in ("loan_count", "has_agreement"):
             self.meta[q.key] = value
         elif value is None:
@@ -523,27 +905,54 @@ class Interview:
         else:
             _set(self.data, q.key, value)
             try:
-                self._validate(q.key)
+                self._validate(q.key, q.record is not None)
             except InputError:
                 _unset(self.data, q.key)
                 raise
             self.originals[q.key] = text
         self.asked.append(q.key)
 
-    def _validate(self, key: str) -> None:
-        """Check an answer against the model (e.g. received ≤ principal, term ≥ 1 month)."""
+    def _close(self, add_key: str) -> None:
+        self.meta.setdefault("closed", []).append(add_key.rsplit("[", 1)[0])
+
+    def _errors(self) -> list[tuple[str, str]]:
+        """The problems of the case as written so far (paths as in :attr:`data`)."""
         from .load import load_case
 
+        data, renamed = self._written()
         try:
-            load_case(self.case_data())
+            load_case(data)
         except InputError as exc:
-            mine = [
-                (p, m)
-                for p, m in exc.errors
-                if p == key or p.startswith(key + ".") or p.startswith(key + "[")
-            ]
-            if mine:
-                raise InputError(mine[0][0], mine[0][1], errors=mine) from None
+            out = []
+            for path, message in exc.errors:
+                for new, old in renamed.items():
+                    if path == new or path.startswith((new + ".", new + "[")):
+                        path = old + path[len(new) :]
+                        break
+                out.append((path, message))
+            return out
+        return []
+
+    def _validate(self, key: str, in_record: bool = False) -> None:
+        """Check an answer against the model (e.g. received ≤ principal, term ≥ 1 month), and
+        against the rest of the case: an answer that makes the case fail to load is refused."""
+        errors = self._errors()
+        if not errors:
+            return
+        record = key.rsplit(".", 1)[0] if in_record else key
+        mine = [
+            (p, m)
+            for p, m in errors
+            if p == key or p.startswith((key + ".", key + "[", record + ".", record + "["))
+        ]
+        if not mine:  # a problem elsewhere: refuse the answer only if it caused the problem
+            saved = _get(self.data, key)
+            _unset(self.data, key)
+            before = set(self._errors())
+            _set(self.data, key, saved)
+            mine = [e for e in errors if e not in before]
+        if mine:
+            raise InputError(mine[0][0], mine[0][1], errors=mine)
 
     def _read(self, q: Question, text: str) -> Any:
         kind = q.kind
@@ -584,6 +993,19 @@ class Interview:
             if d is None:
                 raise InputError(q.key, "expected a date written YYYY-MM-DD")
             return d.isoformat()
+        if kind == "paid":
+            flag = natural.parse_paid(text)
+            if flag is not None:
+                return flag
+            paid = natural.parse_money(text)
+            if paid is None:
+                raise InputError(q.key, "is not a number")
+            return format(paid.normalize(), "f")
+        if kind == "datetime":
+            when = natural.parse_datetime(text)
+            if when is None:
+                raise InputError(q.key, "expected a date and time written YYYY-MM-DDTHH:MM")
+            return when.isoformat(timespec="minutes")
         if kind == "int":
             n = natural.parse_int(text)
             if n is None or n < 0:
@@ -592,6 +1014,8 @@ class Interview:
         if kind in ("word", "words", "hardship") and q.enum is not None:
             if kind == "hardship" and natural.parse_bool(text) is False:
                 return None
+            if kind == "words" and natural.parse_bool(text) is False:
+                return []
             parts = [p for p in _split(text)]
             words = [natural.parse_word(p, q.enum) for p in parts]
             if not parts or not all(words):
@@ -620,6 +1044,9 @@ class Interview:
             self.asked.remove(key)
         if key in self.unknown:
             self.unknown.remove(key)
+        record = key.rsplit(".", 1)[0]
+        if record in self.meta.get("dropped", ()):
+            self.meta["dropped"].remove(record)
         if key in self.meta:
             del self.meta[key]
         else:
@@ -627,17 +1054,49 @@ class Interview:
 
     # -- the result ----------------------------------------------------------------------------
     def case_data(self) -> dict[str, Any]:
+        """The case as written so far: records dropped or not yet complete are left out."""
+        return self._written()[0]
+
+    def _written(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """The case data and, for each record that moved up, its path there → its path here."""
         data: dict[str, Any] = json.loads(json.dumps(self.data))
         if not self.meta.get("has_agreement"):
             data.pop("agreement", None)
         data.setdefault("borrower", {})
-        return data
+        dropped = set(self.meta.get("dropped", ()))
+        renamed: dict[str, str] = {}
+        lists: list[tuple[str, dict[str, Any], str]] = [("history", data, "history")]
+        for i, loan in enumerate(data.get("loans") or []):
+            if isinstance(loan, dict):
+                lists += [(n, loan, f"loans[{i}].{n}") for n in RECORDS if n != "history"]
+        for name, owner, list_key in lists:
+            records = owner.get(name)
+            if not isinstance(records, list):
+                continue
+            required = [
+                f.name for f in attrs.fields(RECORDS[name].cls) if f.default is attrs.NOTHING
+            ]
+            kept: list[Any] = []
+            for index, record in enumerate(records):
+                path = f"{list_key}[{index}]"
+                if path in dropped or not isinstance(record, dict):
+                    continue
+                if any(record.get(f) is None for f in required):
+                    continue
+                if len(kept) != index:
+                    renamed[f"{list_key}[{len(kept)}]"] = path
+                kept.append(record)
+            if kept:
+                owner[name] = kept
+            else:
+                owner.pop(name, None)
+        return data, renamed
 
     def summary(self, lang: str = "zh-Hans") -> list[tuple[str, str]]:
         """(question, answer) pairs for the confirmation screen; unknowns say so."""
         out: list[tuple[str, str]] = []
         unknown = "不知道" if lang != "en" else "unknown"
-        for key in self.asked + self.unknown:
+        for key in self.summary_keys():
             q = self._question_for(key)
             if q is None:
                 continue
@@ -646,6 +1105,15 @@ class Interview:
             )
             out.append((q.prompt(lang), unknown if key in self.unknown else shown))
         return out
+
+    def summary_keys(self) -> list[str]:
+        """The keys of :meth:`summary`'s items, in its order (for "change item N")."""
+        questions = {q.key: q for q in self._all_questions()}
+        return [
+            key
+            for key in self.asked + self.unknown
+            if key in questions and questions[key].name != "add"
+        ]
 
     def _question_for(self, key: str) -> Question | None:
         for q in self._all_questions():
@@ -851,7 +1319,7 @@ def run_terminal(
         if natural.parse_bool(line) is True or line.strip().casefold() in ("ok", "对"):
             break
         if choice is not None and 1 <= choice <= len(items):
-            key = (it.asked + it.unknown)[choice - 1]
+            key = it.summary_keys()[choice - 1]
             it.forget(key)
             save()
     data = it.case_data()

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias, get_args
 
-__all__ = ["FORMATS", "LETTER_KINDS", "LetterKind"]
+__all__ = ["BINARY_FORMATS", "FORMATS", "LETTER_KINDS", "LetterKind"]
 
 #: Every document kind, in the order a borrower usually needs them (stable ASCII ids).
 LetterKind: TypeAlias = Literal[
+    "hold_request",
     "negotiation_request",
     "hardship_statement",
+    "income_expenditure",
     "agreement_draft",
     "waiver_request",
+    "reconsider_request",
     "written_confirmation",
     "proposal_reply",
     "complaint",
@@ -26,5 +29,7 @@ LetterKind: TypeAlias = Literal[
 ]
 LETTER_KINDS: tuple[str, ...] = get_args(LetterKind)
 
-#: Output formats; ``docx`` returns bytes, the others text.
-FORMATS: tuple[str, ...] = ("text", "markdown", "html", "docx")
+#: Output formats; ``docx`` and ``pdf`` return bytes, the others text.
+FORMATS: tuple[str, ...] = ("text", "markdown", "html", "docx", "pdf")
+#: The formats that are files of bytes (written with ``-o``, never to a terminal).
+BINARY_FORMATS: tuple[str, ...] = ("docx", "pdf")

@@ -8,7 +8,12 @@ formats through the building blocks of ``templates/base/<format>.j2``:
 * ``markdown`` — CommonMark; every value from the case is Markdown-escaped;
 * ``html`` — one self-contained, print-ready page (A4, ``templates/base/print.css``); every
   value from the case is HTML-escaped;
-* ``docx`` — the HTML rendered into a Word document (needs the ``negotiator[docx]`` extra).
+* ``docx`` — the HTML laid out as a Word document (needs the ``negotiator[docx]`` extra);
+* ``pdf`` — the HTML laid out by WeasyPrint as an A4 PDF with the same style sheet (needs the
+  ``negotiator[pdf]`` extra and a font covering Chinese; see :mod:`negotiator.pdf_out`).
+
+``docx`` and ``pdf`` are bytes; the same path serves every kind in :data:`LETTER_KINDS`, the
+action plan included.
 
 A letter concerns one lender: for a case with several loans, one letter is written per loan
 (see :func:`negotiator.documents.target_loans`), each starting on a new page, unless
@@ -24,7 +29,9 @@ Safety rules the rendering enforces:
 * no document restates payment terms that send money to a personal account or demand a
   deposit first: such a case raises :class:`~negotiator.errors.InputError` (the reply to the
   lender's proposal, ``proposal_reply``, is written and declines those terms instead);
-* a complaint states only facts of the case; with nothing to complain about it is refused.
+* a complaint states only facts of the case; with nothing to complain about it is refused;
+* a request to reconsider answers a refusal the case's history records; without one it is
+  refused (``history``).
 
 A user's own template folder (``templates=``) overrides any packaged template of the same
 name and is rendered in Jinja2's sandbox.
@@ -36,7 +43,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 import jinja2
@@ -45,10 +52,10 @@ from markupsafe import Markup
 from .errors import InputError
 from .findings import Finding, Report
 from .i18n import base_lang, check_lang, to_traditional
-from .letter_kinds import FORMATS, LETTER_KINDS
+from .letter_kinds import BINARY_FORMATS, FORMATS, LETTER_KINDS
 from .models import Case
 from .money import private_context
-from .options import CaseInput, Format, Lang, LetterKind, TextFormat
+from .options import BinaryFormat, CaseInput, Format, Lang, LetterKind, TextFormat
 from .render import MissingValueError, letter_environment, user_environment
 
 if TYPE_CHECKING:
@@ -134,7 +141,7 @@ def render_letter(
     case: CaseInput,
     *,
     lang: Lang = ...,
-    fmt: Literal["docx"],
+    fmt: BinaryFormat,
     as_of: dt.date | None = ...,
     templates: Path | None = ...,
     loan: str | None = ...,
@@ -176,8 +183,8 @@ def render_letter(
     or JSON text or bytes, a :class:`~pathlib.Path`).  ``templates`` is a folder (a path or a
     string naming one) whose templates replace the packaged ones.
 
-    Returns text for ``text``, ``markdown`` and ``html``, bytes for ``docx``.  ``loan`` picks
-    one loan (by id) for the per-lender letters.
+    Returns text for ``text``, ``markdown`` and ``html``, bytes for ``docx`` and ``pdf``.
+    ``loan`` picks one loan (by id) for the per-lender letters.
 
     The letter needs the case evaluated (its analysis and findings).  Without ``evaluation``
     the case is evaluated here; a caller who already has ``evaluate(case, lang=lang,
@@ -188,7 +195,8 @@ def render_letter(
     letter relies on (those of ``evaluation`` or of the evaluation made here).
 
     Raises :class:`InputError` for an unknown kind, language or format, an unsafe payment
-    instruction, a complaint without facts, or a problem in a user's template.
+    instruction, a complaint without facts, a request to reconsider without a recorded refusal,
+    or a problem in a user's template.
     """
     with private_context():
         return _render_letter(
@@ -240,7 +248,7 @@ def _render_letter(
         evaluation = evaluate(case, lang=check_lang(base_lang(lang)), as_of=as_of)
     analysis = evaluation.analysis
     found = tuple(findings) if findings is not None else evaluation.findings
-    base_fmt = "html" if fmt == "docx" else fmt
+    base_fmt = "html" if fmt in BINARY_FORMATS else fmt
     env = _environment(base_fmt, templates)
     user = templates is not None
     tongue = base_lang(lang)
@@ -269,11 +277,20 @@ def _render_letter(
         doc = _tidy(doc)
     if lang == "zh-Hant":
         doc = to_traditional(doc)
+    return _binary(doc, fmt, lang)
+
+
+def _binary(html: str, fmt: str, lang: str) -> str | bytes:
+    """The print-ready HTML as the document ``fmt`` asks for (DOCX, PDF), or as it is."""
     if fmt == "docx":
         from .docx_out import html_to_docx
 
-        return html_to_docx(doc)
-    return doc
+        return html_to_docx(html)
+    if fmt == "pdf":
+        from .pdf_out import html_to_pdf
+
+        return html_to_pdf(html, lang)
+    return html
 
 
 def _masked(kind: str, context: dict[str, Any]) -> dict[str, Any]:
@@ -315,11 +332,8 @@ def _action_plan(
         report = _advice(evaluation, lang)
     if findings is not None:
         report = attrs.evolve(report, findings=tuple(findings))
-    if fmt == "docx":
-        from .docx_out import html_to_docx
-
-        html = _render_plan(case, report, fmt="html")
-        return html_to_docx(html if isinstance(html, str) else html.decode("utf-8"))
+    if fmt in BINARY_FORMATS:
+        return _binary(_render_plan(case, report, fmt="html"), fmt, lang)
     return _render_plan(case, report, fmt=fmt)
 
 

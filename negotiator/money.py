@@ -45,10 +45,10 @@ __all__ = [
     "ZERO",
     "at_most_rate_places",
     "fen",
+    "format_amount",
     "format_yuan",
     "from_fen",
     "in_private_context",
-    "parse_money",
     "ppm_to_rate",
     "private_context",
     "rate_to_ppm",
@@ -156,29 +156,19 @@ def ppm_to_rate(ppm: int) -> Decimal:
     return Decimal(ppm) / _PPM
 
 
-def parse_money(value: object) -> Decimal:
-    """Parse an amount given as str/int/Decimal (never float) into yuan rounded to the fen.
-
-    Raises ``ValueError`` with a short reason; the caller adds the field path.
-    """
-    if isinstance(value, bool | float):
-        raise ValueError("amounts must be written as a string or an integer, not a float")
-    if isinstance(value, Decimal):
-        d = value
-    elif isinstance(value, int | str):
-        try:
-            d = Decimal(str(value).strip().replace(",", ""))
-        except InvalidOperation:
-            raise ValueError(f"not an amount of money: {str(value)[:40]!r}") from None
-    else:
-        raise ValueError("an amount of money must be a string or an integer")
-    if not d.is_finite():
-        raise ValueError("amount must be a finite number")
-    if d != to_fen(d):
-        raise ValueError("amount has more precision than one fen (0.01)")
-    return to_fen(d)
-
 
 def format_yuan(amount: Decimal) -> str:
     """``Decimal('12345.6')`` → ``'12,345.60'``."""
     return f"{to_fen(amount):,.2f}"
+
+
+def format_amount(amount: Decimal, lang: str = "zh-Hans") -> str:
+    """The one way a document prints an amount of money: to the fen by :func:`to_fen`, with
+    thousands separators — ``12,345.60元`` (Chinese, no space) or ``CNY 12,345.60`` (English).
+
+    >>> format_amount(Decimal("950"))
+    '950.00元'
+    >>> format_amount(Decimal("1234.565"), "en")
+    'CNY 1,234.57'
+    """
+    return f"CNY {format_yuan(amount)}" if lang == "en" else f"{format_yuan(amount)}元"

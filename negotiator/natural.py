@@ -179,8 +179,8 @@ SYNONYMS: dict[type[Enum], dict[str, tuple[str, ...]]] = {
         "disclosed_debt": ("透露债务", "爆通讯录"),
         "demanded_personal_account": ("要求转账到个人账户", "个人账户"),
         "demanded_verification_code": ("索要验证码",),
-        "demanded_deposit": ("要求保证金", "保证金"),
-        "collection_fee_demanded": ("收取催收费",),
+        "demanded_deposit": ("要求保证金", "保证金", "要求交保证金"),
+        "collection_fee_demanded": ("收取催收费", "收催收费"),
     },
     models.AgreementForm: {
         "paper": ("纸质", "纸质协议"),
@@ -209,9 +209,9 @@ SYNONYMS: dict[type[Enum], dict[str, tuple[str, ...]]] = {
     },
     models.NegotiationEventKind: {
         "contact": ("联系",),
-        "borrower_offer": ("我方提议", "借款人提议"),
-        "lender_offer": ("对方提议", "贷款方提议"),
-        "answer": ("答复",),
+        "borrower_offer": ("我方提议", "借款人提议", "我方提出方案"),
+        "lender_offer": ("对方提议", "贷款方提议", "对方提出方案"),
+        "answer": ("答复", "对方答复"),
         "agreement": ("协议", "达成协议"),
     },
     models.Outcome: {

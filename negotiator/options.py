@@ -16,6 +16,7 @@ from .letter_kinds import LetterKind
 from .models import Case
 
 __all__ = [
+    "BinaryFormat",
     "CaseInput",
     "EvaluatorName",
     "Format",
@@ -31,8 +32,10 @@ Lang: TypeAlias = Literal["zh-Hans", "zh-Hant", "en"]
 EvaluatorName: TypeAlias = Literal["durable", "oracle"]
 #: Formats :func:`negotiator.render_letter` returns as text.
 TextFormat: TypeAlias = Literal["text", "markdown", "html"]
-#: Every letter format (``docx`` is bytes).
-Format: TypeAlias = Literal["text", "markdown", "html", "docx"]
+#: Formats :func:`negotiator.render_letter` returns as bytes.
+BinaryFormat: TypeAlias = Literal["docx", "pdf"]
+#: Every letter format (``docx`` and ``pdf`` are bytes).
+Format: TypeAlias = Literal["text", "markdown", "html", "docx", "pdf"]
 #: What a batch line is evaluated for.
 Mode: TypeAlias = Literal["advise", "check"]
 #: What every public operation accepts as a case: a loaded :class:`~negotiator.models.Case`,

@@ -15,6 +15,7 @@ from typing import Any
 from .action_plan import cite_line
 from .findings import SEVERITY_ORDER, Report
 from .i18n import base_lang, to_traditional
+from .money import format_yuan
 from .render import environment
 
 __all__ = ["report_text"]
@@ -34,14 +35,17 @@ _TEXTS: dict[str, dict[str, Any]] = {
         },
         "requests": "请要求对方补充或修改",
         "counter": "按您的预算可以提出的分期方案",
-        "counter_intro": "应还总额 {total}，分 {months} 期，每期不超过 {largest}：",
+        "counter_intro": "应还总额{total}，分{months}期，每期不超过{largest}：",
         "counter_none": {
             "no_room": "按目前的预算，每月没有余钱可用于还款，无法提出可承受的分期方案。",
-            "too_long": "按目前的预算，{max_months} 期内还不清应还总额，需要进一步减免或重组债务。",
+            "too_long": "按目前的预算，{max_months}期内还不清应还总额，需要进一步减免或重组债务。",
             "nothing_to_pay": "没有需要分期偿还的金额。",
         },
         "columns": ("期数", "还款日", "金额（元）"),
         "moved": "（{date}为休息日，已调整）",
+        "calendar_note": "注：本工具的法定节假日数据只到{last}年。"
+        "{next}年及以后的还款日只避开了周末，没有考虑当年的法定节假日和调休；"
+        "遇到节假日，以双方书面确认的日期为准。",
         "disclaimer": (
             "本报告仅提供信息，不构成法律意见或法律代理；重要决定前请咨询律师或法律援助机构。"
         ),
@@ -68,6 +72,10 @@ _TEXTS: dict[str, dict[str, Any]] = {
         },
         "columns": ("No.", "Due date", "Amount (CNY)"),
         "moved": " (moved from the rest day {date})",
+        "calendar_note": "Note: negotiator's public-holiday data ends with {last}. Due dates from "
+        "{next} on are only moved off weekends, not off that year's public holidays or swapped "
+        "working days; where one falls on a holiday, the date both sides confirm in writing "
+        "applies.",
         "disclaimer": "This report is information, not legal advice or representation; consult "
         "a lawyer or a legal-aid centre before important decisions.",
     },
@@ -92,18 +100,30 @@ def _counter(agreement: Mapping[str, Any] | None, lang: str) -> dict[str, Any] |
     t = _TEXTS[lang]
     if not counter["possible"]:
         reason = t["counter_none"].get(counter["reason"] or "", "")
-        return {"intro": reason.format(max_months=counter["max_months"]), "table": None}
+        return {
+            "intro": reason.format(max_months=counter["max_months"]),
+            "table": None,
+            "note": None,
+        }
     rows = []
     for r in counter["rows"]:
         moved = r.get("moved_from")
         note = t["moved"].format(date=local_date(moved, lang)) if moved else ""
-        rows.append([r["number"], f"{local_date(r['due'], lang)}{note}", f"{r['amount']:,.2f}"])
+        rows.append([r["number"], f"{local_date(r['due'], lang)}{note}", format_yuan(r["amount"])])
     intro = t["counter_intro"].format(
         total=amount(counter["total"], lang),
         months=counter["months"],
         largest=amount(counter["largest"], lang),
     )
-    return {"intro": intro, "table": text_table(rows, t["columns"], "llr", max_width=40)}
+    note = None
+    if not counter.get("calendar_complete", True):
+        last = int(counter["calendar_years"][1])
+        note = t["calendar_note"].format(last=last, next=last + 1)
+    return {
+        "intro": intro,
+        "table": text_table(rows, t["columns"], "llr", max_width=40),
+        "note": note,
+    }
 
 
 def report_text(report: Report) -> str:

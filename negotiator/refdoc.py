@@ -1,8 +1,9 @@
-"""Generated reference pages: the fact kinds and the finding codes.
+"""Generated reference pages: the fact kinds, the finding codes and the legal basis.
 
-``python -m negotiator.refdoc facts > docs/facts.md`` and
-``python -m negotiator.refdoc findings > docs/findings.md``; tests fail when the committed pages
-differ from what the code and the rule files say.
+``python -m negotiator.refdoc facts > docs/facts.md``,
+``python -m negotiator.refdoc findings > docs/findings.md`` and
+``python -m negotiator.refdoc legal-basis > docs/legal-basis.md``; tests fail when the committed
+pages differ from what the code and the rule files say.
 """
 
 from __future__ import annotations
@@ -10,10 +11,25 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 
+from .citations import load_register, render_legal_basis
 from .facts import KINDS
+from .params import load_parameters
 from .ruleset import load_rules
 
-__all__ = ["facts_markdown", "findings_markdown"]
+__all__ = ["facts_markdown", "findings_markdown", "legal_basis_markdown"]
+
+
+def legal_basis_markdown() -> str:
+    """docs/legal-basis.md: the citation register and the rules citing each instrument."""
+    cited: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for rule in load_rules().rules:
+        for c in rule.citations:
+            if c.key is not None:
+                cited[c.key].append((rule.id, c.article or ""))
+    for entry in load_parameters().entries.values():
+        if entry.law is not None:
+            cited[entry.law].append((f"parameters.toml#{entry.name}", entry.article or ""))
+    return render_legal_basis(load_register(), cited)
 
 
 def facts_markdown() -> str:
@@ -87,5 +103,7 @@ if __name__ == "__main__":  # pragma: no cover
         sys.stdout.write(facts_markdown())
     elif which == "findings":
         sys.stdout.write(findings_markdown())
+    elif which == "legal-basis":
+        sys.stdout.write(legal_basis_markdown())
     else:
-        sys.exit("usage: python -m negotiator.refdoc facts|findings")
+        sys.exit("usage: python -m negotiator.refdoc facts|findings|legal-basis")

@@ -67,7 +67,9 @@ import jinja2.sandbox
 from markupsafe import Markup
 
 from .calc.rates import format_percent
-from .money import format_yuan, to_fen
+from .holidays import covered_years
+from .money import format_amount, format_yuan, to_fen
+from .vocab import vocabulary
 
 __all__ = [
     "FORMATS",
@@ -220,7 +222,7 @@ def amount(value: Decimal | None, lang: str = "zh-Hans") -> str | None:
     """``12,000.00元`` / ``CNY 12,000.00``; ``None`` stays ``None``."""
     if value is None:
         return None
-    return f"CNY {format_yuan(value)}" if lang == "en" else f"{format_yuan(value)}元"
+    return format_amount(value, lang)
 
 
 def amount_full(value: Decimal | None, lang: str = "zh-Hans") -> str | None:
@@ -595,6 +597,10 @@ _FINALIZERS: dict[str, Callable[[Any], Any]] = {
 
 def _configure(env: jinja2.Environment) -> jinja2.Environment:
     env.filters.update(FILTERS)
+    # the one vocabulary of the documents (templates/vocab.toml), read by letters/vocab.*.j2
+    env.globals["vocabulary"] = vocabulary()
+    # the years the public-holiday calendar knows: schedules beyond them say so
+    env.globals["holiday_years"] = covered_years()
     return env
 
 

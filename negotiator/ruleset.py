@@ -11,7 +11,7 @@ condition, then the conclusion::
     severity = "violation"
     sources = [
       { seed = "001", section = "四" },
-      { law = "民法典", article = "670", effective = "2021-01-01" },
+      { law = "civil-code", article = "670" },     # a key of rules/citations.toml
     ]
     about = "loan"                               # the fact kind the rule reads
     when = { all = [["upfront_deducted", ">", "0"]] }
@@ -26,7 +26,12 @@ shown to answer correctly — and the loader makes everything else impossible:
   beforehand by the calculators and put on a fact, so there are no joins, no negation, no events;
 * a test is ``[field, op, literal]`` with op one of ``== != < <= > >=`` (ordering only on numeric
   fields), ``in`` / ``not in`` with a list, or ``[field, "exists"]`` / ``[field, "missing"]``;
+* the literal may name a parameter of ``rules/parameters.toml`` instead,
+  ``{ param = "collection_calls_per_day_max" }``: it is replaced by the parameter's value when the
+  rules load, so the engine sees a literal, exactly as if it had been written out;
 * the field must be declared on the kind, and the literal must have the field's declared type;
+* a message may show a parameter as ``{param.NAME}`` (replaced by its value when the rules load),
+  so the threshold a message states is the one the condition uses;
 * ``all`` / ``any`` nest at most three levels;
 * no arithmetic, no regular expressions, no division.
 
@@ -35,10 +40,12 @@ Unknown keys anywhere are errors naming the file and the rule.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import string
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -46,8 +53,10 @@ from typing import Any, Literal
 
 import attrs
 
+from .citations import REGISTER_FILE, Register, load_register, parse_register
 from .errors import RuleFileError
-from .facts.schema import FactCheckError, FactKind, Field, FieldType
+from .facts.schema import FactCheckError, FactKind, FieldType
+from .params import Parameters, load_parameters, parse_parameters
 
 __all__ = [
     "CATEGORIES",
@@ -60,6 +69,7 @@ __all__ = [
     "RuleSet",
     "Test",
     "load_rules",
+    "load_ruleset_dir",
     "load_ruleset_from",
 ]
 
@@ -83,7 +93,14 @@ MAX_DEPTH = 3
 #: Alpha successors that may match one fact before the engine refuses it (its limit is 64).
 MAX_RULES_PER_KIND = 60
 #: Files in rules/ that hold data other than rules.
-NON_RULE_FILES = frozenset({"parameters.toml"})
+PARAMETERS_FILE = "parameters.toml"
+NON_RULE_FILES = frozenset({PARAMETERS_FILE, REGISTER_FILE})
+#: The parameter units a field type accepts (a parameter stands for a literal of that type).
+_UNITS_FOR = {
+    FieldType.MONEY: frozenset({"yuan"}),
+    FieldType.RATE: frozenset({"rate", "fraction", "ratio"}),
+    FieldType.INT: frozenset({"count", "days", "months", "years", "hour"}),
+}
 
 Op = Literal["==", "!=", "<", "<=", ">", ">=", "exists", "missing"]
 _ORDER_OPS = ("<", "<=", ">", ">=")
@@ -115,16 +132,32 @@ Condition = Test | All | Any_
 
 @attrs.frozen
 class Citation:
-    """Where a rule comes from: a seed article section, or a legal instrument's article."""
+    """Where a rule comes from: a seed article section, or a legal instrument's article.
+
+    A law citation is filled from the citation register (``rules/citations.toml``): ``law`` is
+    the name the instrument is cited by, ``key`` its register key.
+    """
 
     seed: str | None = None  # "001"
     seed_file: str | None = None  # "001_b53c1d9455b069ad.txt"
     section: str | None = None  # "四" / "2.1" / "真实情况"
+    key: str | None = None  # "civil-code"
     law: str | None = None  # "民法典"
     article: str | None = None  # "670"
     effective: str | None = None  # "2021-01-01"
     status: str | None = None  # "VERIFIED-PRIMARY" / "VERIFIED-SECONDARY" / "UNVERIFIED"
     note: str | None = None
+    #: The JSON form (set fields plus ``label``), built once: citations are shared by findings.
+    _json: Mapping[str, str] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        out = {f.name: getattr(self, f.name) for f in attrs.fields(Citation) if f.init}
+        json = {k: v for k, v in out.items() if v is not None} | {"label": self.label()}
+        object.__setattr__(self, "_json", json)
+
+    def to_json(self) -> dict[str, str]:
+        """The citation as JSON: its set fields and its ``label`` (a fresh dict each time)."""
+        return dict(self._json)
 
     def label(self) -> str:
         if self.seed is not None:
@@ -154,6 +187,9 @@ class Rule:
     file: str = ""
     #: For checklist items: "done" or "missing"; free for other categories.
     status: str | None = None
+    #: Views of the rule derived once and kept with it (a few per rule: one per language), so a
+    #: cache dies with the rule set instead of growing in a module.
+    memo: dict[object, Any] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     def fields_tested(self) -> list[str]:
         out: list[str] = []
@@ -174,9 +210,21 @@ class Rule:
 class RuleSet:
     rules: tuple[Rule, ...]
     kinds: Mapping[str, FactKind]
+    #: The rules by id (built with the rule set, which is immutable).
+    index: Mapping[str, Rule] = attrs.field(init=False, eq=False, repr=False)
+    #: For each kind some rule reads, the fields an evaluator must see: ``kind``, ``id`` and
+    #: every field a rule about that kind tests (see :func:`negotiator.engine.base.fields_read`).
+    reads: dict[str, frozenset[str]] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "index", {r.id: r for r in self.rules})
+        read: dict[str, set[str]] = {}
+        for rule in self.rules:
+            read.setdefault(rule.about, {"kind", "id"}).update(rule.fields_tested())
+        object.__setattr__(self, "reads", {k: frozenset(v) for k, v in read.items()})
 
     def by_id(self) -> dict[str, Rule]:
-        return {r.id: r for r in self.rules}
+        return dict(self.index)
 
     def for_kind(self, kind: str) -> list[Rule]:
         return [r for r in self.rules if r.about == kind]
@@ -200,13 +248,17 @@ _RULE_KEYS = {
     "overrides",
     "status",
 }
-_SOURCE_KEYS = {"seed", "section", "law", "article", "effective", "status", "note"}
+_SOURCE_KEYS = {"seed", "section", "law", "article", "note"}
 
 
 class _Ctx:
-    def __init__(self, file: str, rule_id: str) -> None:
+    def __init__(
+        self, file: str, rule_id: str, params: Parameters | None, register: Register | None
+    ) -> None:
         self.file = file
         self.rule_id = rule_id
+        self.params = params
+        self.register = register
 
     def fail(self, where: str, problem: str) -> RuleFileError:
         path = f"{self.file}#{self.rule_id}" + (f".{where}" if where else "")
@@ -243,11 +295,31 @@ def _parse_test(raw: Sequence[Any], kind: FactKind, ctx: _Ctx, where: str) -> Co
             where,
             f"'!=' on optional field {name!r}: add [{name!r}, 'exists'] or use '==' instead",
         )
+    if isinstance(literal, dict):
+        literal = _parameter_literal(literal, field.type, ctx, where)
     try:
         value = field.literal(literal)
     except (ValueError, ArithmeticError, FactCheckError) as exc:
         raise ctx.fail(where, f"{name!r} {exc}") from None
     return Test(name, op, value)  # type: ignore[arg-type]
+
+
+def _parameter_literal(raw: Mapping[str, Any], ftype: FieldType, ctx: _Ctx, where: str) -> Any:
+    """The value of ``{ param = "name" }``, checked against the field's type (a load error)."""
+    name = raw.get("param")
+    if set(raw) != {"param"} or not isinstance(name, str):
+        raise ctx.fail(where, 'a parameter reference is { param = "name" }')
+    entry = ctx.params.get(name) if ctx.params is not None else None
+    if entry is None:
+        raise ctx.fail(where, f"no parameter {name!r} in {PARAMETERS_FILE}")
+    units = _UNITS_FOR.get(ftype, frozenset())
+    if entry.unit not in units:
+        raise ctx.fail(
+            where,
+            f"parameter {name!r} is in {entry.unit}; a {ftype.value} field needs a literal"
+            f" in {' or '.join(sorted(units)) or 'no parameter unit'}",
+        )
+    return entry.value
 
 
 def _parse_condition(raw: Any, kind: FactKind, ctx: _Ctx, where: str, depth: int) -> Condition:
@@ -270,6 +342,36 @@ def _parse_condition(raw: Any, kind: FactKind, ctx: _Ctx, where: str, depth: int
     raise ctx.fail(where, "expected a test [field, op, value] or a group { all/any = [...] }")
 
 
+def _with_parameters(text: str, lang: str, ctx: _Ctx, where: str) -> str:
+    """``text`` with each ``{param.NAME}`` replaced by the parameter's value as words show it."""
+    for _lit, name, spec, conv in string.Formatter().parse(text):
+        if name is None or not name.startswith("param."):
+            continue
+        entry = ctx.params.get(name[6:]) if ctx.params is not None else None
+        if entry is None:
+            raise ctx.fail(where, f"{{{name}}}: no parameter {name[6:]!r} in {PARAMETERS_FILE}")
+        if spec or conv:
+            raise ctx.fail(where, f"{{{name}}}: a parameter is shown as is, without a format")
+        text = text.replace("{" + name + "}", parameter_text(entry.value, entry.unit, lang))
+    return text
+
+
+def parameter_text(value: Decimal | int | dt.date, unit: str, lang: str) -> str:
+    """A parameter's value as a message states it: ``3``, ``24%``, ``100元``, ``2025年10月1日``."""
+    if isinstance(value, dt.date):
+        return value.isoformat() if lang == "en" else f"{value.year}年{value.month}月{value.day}日"
+    if unit in ("rate", "fraction"):
+        return f"{_plain(Decimal(value) * 100)}%"
+    if unit == "yuan":
+        return f"CNY {_plain(Decimal(value))}" if lang == "en" else f"{_plain(Decimal(value))}元"
+    return _plain(Decimal(value))
+
+
+def _plain(d: Decimal) -> str:
+    """A decimal without an exponent or trailing zeros (``24``, ``0.5``)."""
+    return format(d.normalize(), "f")
+
+
 def _placeholders(template: str) -> list[str]:
     names = []
     for _lit, name, _spec, _conv in string.Formatter().parse(template):
@@ -279,10 +381,16 @@ def _placeholders(template: str) -> list[str]:
 
 
 def _parse_rule(
-    raw: Any, kinds: Mapping[str, FactKind], seeds: Mapping[str, Any], file: str, index: int
+    raw: Any,
+    kinds: Mapping[str, FactKind],
+    seeds: Mapping[str, Any],
+    file: str,
+    index: int,
+    params: Parameters | None = None,
+    register: Register | None = None,
 ) -> Rule:
     rule_id = raw.get("id") if isinstance(raw, dict) else None
-    ctx = _Ctx(file, rule_id if isinstance(rule_id, str) else f"rule[{index}]")
+    ctx = _Ctx(file, rule_id if isinstance(rule_id, str) else f"rule[{index}]", params, register)
     if not isinstance(raw, dict):
         raise ctx.fail("", "each [[rule]] must be a table")
     unknown = set(raw) - _RULE_KEYS
@@ -315,10 +423,12 @@ def _parse_rule(
     messages = raw["message"]
     if not isinstance(messages, dict) or set(messages) != set(LANGS):
         raise ctx.fail("message", f"needs exactly the languages {', '.join(LANGS)}")
+    messages = dict(messages)
     for lang, text in messages.items():
         if not isinstance(text, str) or not text.strip():
             raise ctx.fail(f"message.{lang}", "must be non-empty text")
-        for name in _placeholders(text):
+        messages[lang] = _with_parameters(text, lang, ctx, f"message.{lang}")
+        for name in _placeholders(messages[lang]):
             if name not in data:
                 raise ctx.fail(f"message.{lang}", f"{{{name}}} is not listed in `data`")
     title = raw.get("title", {})
@@ -348,7 +458,7 @@ def _parse_rule(
         severity=raw["severity"],
         about=kind.name,
         when=when,
-        messages=dict(messages),
+        messages=messages,
         citations=tuple(citations),
         data=tuple(data),
         rank=rank,
@@ -361,7 +471,7 @@ def _parse_rule(
 
 def _parse_source(src: Any, seeds: Mapping[str, Any], ctx: _Ctx, where: str) -> Citation:
     if not isinstance(src, dict):
-        raise ctx.fail(where, "a source is a table { seed, section } or { law, article, … }")
+        raise ctx.fail(where, "a source is a table { seed, section } or { law, article, note }")
     unknown = set(src) - _SOURCE_KEYS
     if unknown:
         raise ctx.fail(f"{where}.{sorted(unknown)[0]}", "unknown key")
@@ -381,18 +491,19 @@ def _parse_source(src: Any, seeds: Mapping[str, Any], ctx: _Ctx, where: str) -> 
         return Citation(seed=src["seed"], seed_file=seed["file"], section=section)
     if "law" not in src:
         raise ctx.fail(where, "a source names a `seed` or a `law`")
-    status = src.get("status")
-    if status is not None and status not in (
-        "VERIFIED-PRIMARY",
-        "VERIFIED-SECONDARY",
-        "UNVERIFIED",
-    ):
-        raise ctx.fail(f"{where}.status", "VERIFIED-PRIMARY, VERIFIED-SECONDARY or UNVERIFIED")
+    inst = ctx.register.get(src["law"]) if ctx.register is not None else None
+    if inst is None:
+        raise ctx.fail(
+            f"{where}.law",
+            f"no instrument {src['law']!r} in the citation register ({REGISTER_FILE}); "
+            "cite an instrument by its key",
+        )
     return Citation(
-        law=src["law"],
+        key=inst.key,
+        law=inst.cite,
         article=src.get("article"),
-        effective=src.get("effective"),
-        status=status,
+        effective=inst.effective.isoformat() if inst.effective else None,
+        status=inst.status,
         note=src.get("note"),
     )
 
@@ -421,13 +532,23 @@ def _rule_files() -> list[Traversable]:
 
 
 def load_ruleset_from(
-    files: Iterable[tuple[str, str]], kinds: Mapping[str, FactKind] | None = None
+    files: Iterable[tuple[str, str]],
+    kinds: Mapping[str, FactKind] | None = None,
+    *,
+    params: Parameters | None = None,
+    register: Register | None = None,
 ) -> RuleSet:
-    """Build a rule set from ``(file name, TOML text)`` pairs; validate everything."""
+    """Build a rule set from ``(file name, TOML text)`` pairs; validate everything.
+
+    Parameter references resolve against ``params`` and law citations against ``register``
+    (default: the packaged ``parameters.toml`` and ``citations.toml``).
+    """
     if kinds is None:
         from .facts import KINDS
 
         kinds = KINDS
+    params = params if params is not None else load_parameters()
+    register = register if register is not None else load_register()
     seeds = seed_sections()
     rules: list[Rule] = []
     seen: dict[str, str] = {}
@@ -443,11 +564,15 @@ def load_ruleset_from(
         if not isinstance(raw_rules, list):
             raise RuleFileError(name, "`rule` must be an array of tables [[rule]]")
         for i, raw in enumerate(raw_rules):
-            rule = _parse_rule(raw, kinds, seeds, name, i)
+            rule = _parse_rule(raw, kinds, seeds, name, i, params, register)
             if rule.id in seen:
                 raise RuleFileError(f"{name}#{rule.id}", f"id already used in {seen[rule.id]}")
             seen[rule.id] = name
             rules.append(rule)
+    for entry in params.entries.values():
+        if entry.law is not None and register.get(entry.law) is None:
+            where = f"{PARAMETERS_FILE}#{entry.name}.law"
+            raise RuleFileError(where, f"no instrument {entry.law!r} in {REGISTER_FILE}")
     ids = {r.id for r in rules}
     for rule in rules:
         for target in rule.overrides:
@@ -468,5 +593,18 @@ def load_rules() -> RuleSet:
     return load_ruleset_from((p.name, p.read_text(encoding="utf-8")) for p in _rule_files())
 
 
-def describe_field(field: Field) -> str:
-    return f"{field.type.value}: {field.doc}"
+def load_ruleset_dir(folder: Traversable) -> RuleSet:
+    """The rule set in a folder laid out like ``rules/``: its rule files, its parameters and
+    its citation register (for checking an edited copy of the rules before it is packaged)."""
+    files = sorted(
+        (p for p in folder.iterdir() if p.name.endswith(".toml") and p.is_file()),
+        key=lambda p: p.name,
+    )
+    texts = {p.name: p.read_text(encoding="utf-8") for p in files}
+    params = parse_parameters(texts[PARAMETERS_FILE], PARAMETERS_FILE)
+    register = parse_register(texts[REGISTER_FILE], REGISTER_FILE)
+    return load_ruleset_from(
+        ((n, t) for n, t in texts.items() if n not in NON_RULE_FILES),
+        params=params,
+        register=register,
+    )

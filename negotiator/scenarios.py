@@ -17,9 +17,11 @@ a rule family and its examples together) and are shipped with the package.  Form
     [[scenario.case.loans]]
     …
 
-``negotiator.scenarios.run`` evaluates each scenario with a given evaluator and returns the
-problems found; the test suite runs every scenario through both the durable-rules evaluator and
-the oracle and checks that they agree.
+``negotiator.scenarios.run_scenario`` evaluates each scenario with a given evaluator and returns
+the problems found; the test suite runs every scenario through both the durable-rules evaluator
+and the oracle and checks that they agree.  :func:`check_folder` does all of that for a folder laid
+out like ``rules/`` (an edited copy of the rules), and is what ``negotiator rules --test [DIR]``
+runs, so a rule can be written and checked without Python.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
@@ -36,9 +39,11 @@ from .errors import InputError, RuleFileError
 from .i18n import check_lang
 
 if TYPE_CHECKING:
+    from .engine import Evaluator
     from .options import EvaluatorName
+    from .ruleset import RuleSet
 
-__all__ = ["Scenario", "load_scenarios", "run_scenario"]
+__all__ = ["Scenario", "check_folder", "coverage_problems", "load_scenarios", "run_scenario"]
 
 _KEYS = {"name", "fires", "not_fires", "expect", "case", "lang"}
 
@@ -81,9 +86,10 @@ def parse_scenarios(text: str, file: str) -> list[Scenario]:
     return out
 
 
-def load_scenarios() -> list[Scenario]:
-    """Every packaged scenario, file by file."""
-    root = resources.files("negotiator.rules") / "scenarios"
+def load_scenarios(root: Traversable | None = None) -> list[Scenario]:
+    """Every scenario in ``root`` (default: the packaged ``rules/scenarios``), file by file."""
+    if root is None:
+        root = resources.files("negotiator.rules") / "scenarios"
     out: list[Scenario] = []
     for item in sorted(root.iterdir(), key=lambda p: p.name):
         if item.name.endswith(".toml"):
@@ -97,8 +103,17 @@ def _engine_name(name: str) -> EvaluatorName:
     return cast("EvaluatorName", name)
 
 
-def run_scenario(scenario: Scenario, evaluator: str = "durable") -> tuple[list[str], Any]:
-    """Evaluate one scenario; return (problems, evaluation).  No problems means it passed."""
+def run_scenario(
+    scenario: Scenario,
+    evaluator: str = "durable",
+    *,
+    ruleset: RuleSet | None = None,
+    engine: Evaluator | None = None,
+) -> tuple[list[str], Any]:
+    """Evaluate one scenario; return (problems, evaluation).  No problems means it passed.
+
+    By default the packaged rules are used; pass ``ruleset`` and an ``engine`` built for it
+    (:func:`negotiator.engine.new_evaluator`) to run an edited copy."""
     from .api import evaluate
     from .load import load_case
 
@@ -106,7 +121,12 @@ def run_scenario(scenario: Scenario, evaluator: str = "durable") -> tuple[list[s
         case = load_case(scenario.case)
     except InputError as exc:
         return [f"{scenario.file}: {scenario.name}: case does not load: {exc}"], None
-    ev = evaluate(case, lang=check_lang(scenario.lang), evaluator=_engine_name(evaluator))
+    ev = evaluate(
+        case,
+        lang=check_lang(scenario.lang),
+        evaluator=engine if engine is not None else _engine_name(evaluator),
+        ruleset=ruleset,
+    )
     fired = {f.rule for f in ev.findings}
     # Rules removed by an explicit override still count as "fired" for `fires` checks only when
     # the engine matched them; the findings list is what users see, so test against findings.
@@ -138,6 +158,53 @@ def _norm(value: Any) -> Any:
     if isinstance(value, list):
         return [_norm(v) for v in value]
     return value
+
+
+def coverage_problems(rules: RuleSet, scenarios: list[Scenario]) -> list[str]:
+    """Rules no scenario makes fire or shows not firing, and scenarios naming unknown rules."""
+    seen = set(iter_rule_ids(scenarios))
+    problems = []
+    for rule in rules.rules:
+        if ("fires", rule.id) not in seen:
+            problems.append(f"{rule.file}#{rule.id}: no scenario makes it fire")
+        if ("not_fires", rule.id) not in seen:
+            problems.append(f"{rule.file}#{rule.id}: no scenario shows it not firing")
+    ids = rules.by_id()
+    for _, rule_id in sorted(set(seen)):
+        if rule_id not in ids:
+            problems.append(f"scenarios name a rule that does not exist: {rule_id}")
+    return problems
+
+
+def check_folder(folder: Traversable) -> tuple[int, int, list[str]]:
+    """Load the rules in ``folder`` (laid out like ``rules/``: rule files, ``parameters.toml``,
+    ``citations.toml`` and ``scenarios/``) and run every scenario on both evaluators.
+
+    Returns (rules, scenarios, problems).  A rule file that does not load raises
+    :class:`RuleFileError` naming the file, rule and field."""
+    from .engine import new_evaluator
+    from .ruleset import load_ruleset_dir
+
+    rules = load_ruleset_dir(folder)
+    scenarios = load_scenarios(folder / "scenarios")
+    problems = coverage_problems(rules, scenarios)
+    engines = {name: new_evaluator(rules, name) for name in ("durable", "oracle")}
+    for scenario in scenarios:
+        results = {
+            name: run_scenario(scenario, name, ruleset=rules, engine=engine)
+            for name, engine in engines.items()
+        }
+        for found, _ev in results.values():
+            problems.extend(found)
+        if _disagree(results["durable"][1], results["oracle"][1]):
+            problems.append(f"{scenario.file}: {scenario.name!r}: the evaluators disagree")
+    return len(rules.rules), len(scenarios), problems
+
+
+def _disagree(durable: Any, oracle: Any) -> bool:
+    if durable is None or oracle is None:
+        return False
+    return [f.to_json() for f in durable.findings] != [f.to_json() for f in oracle.findings]
 
 
 def iter_rule_ids(scenarios: list[Scenario]) -> Iterator[tuple[str, str]]:

@@ -412,6 +412,9 @@ def test_every_agreement_and_scam_rule_cites_a_source_and_uses_a_promised_or_add
         "AGREEMENT_WAIVER_CLAWBACK",
         "AGREEMENT_BORROWER_NOT_SIGNED",
         "AGREEMENT_PRIVATE_LENDER_ACCOUNT",
+        # lenders' usual minimum instalment and maximum term (seed 004 §还款计划)
+        "AGREEMENT_BELOW_USUAL_MINIMUM",
+        "AGREEMENT_BEYOND_USUAL_TERM",
     }
     mine = [r for r in load_rules().rules if r.file in ("agreement.toml", "scam.toml")]
     assert mine

@@ -148,3 +148,44 @@ def test_private_lender(browser_context, tmp_path):
     assert "协商还款行动计划" in plan
     assert "张三" in plan
     assert 'id="check"' not in page
+
+
+def test_pasting_the_lenders_message_prefills_the_agreement(browser_context, tmp_path):
+    message = (
+        "某某网络小额贷款有限公司 协商还款方案\n"
+        "借款本金：30000元，年化利率18%。\n"
+        "应还总额：30000元。首期4000元，之后每月2000元，共14期，首期还款日2026年1月6日。\n"
+        "请转到支付宝，户名：李某。\n"
+    )
+    with running_server() as (base, _app):
+        page = browser_context.new_page()
+        page.goto(base + "/")
+        page.click("#start-paste")
+        page.fill("#text", message)
+        page.click("#read")
+        assert (
+            "应还总额：30000元"
+            in page.locator("fieldset[data-path='agreement.total']").inner_text()
+        )
+        assert "个人账户" in page.locator("#red-flags").inner_text()
+        page.fill("input[name='v:agreement.total']", "2.8万")  # the person corrects a value
+        page.click("#use")
+        answers = {
+            k: v
+            for k, v in LICENSED.items()
+            if k not in ("total", "instalments", "repayment_account", "account_holder", "principal")
+        }
+        asked = answer_everything(page, answers)
+        assert "agreement.total" not in asked and "agreement.instalments" not in asked
+        page.click("#confirm")
+        with page.expect_download() as info:
+            page.click("#dl-case")
+        case_file = tmp_path / "pasted.toml"
+        info.value.save_as(case_file)
+        page.click("#end")
+        page.close()
+    from negotiator.load import load_case
+
+    case = load_case(case_file)
+    assert case.agreement is not None and str(case.agreement.total) == "28000"
+    assert len(case.agreement.instalments) == 14

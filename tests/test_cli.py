@@ -127,3 +127,13 @@ def test_arbitrary_bytes_on_stdin_give_the_documented_error(monkeypatch, capsys,
     assert rc in (0, 1, 2)
     if rc == 2:
         assert err.startswith("negotiator: error:") and "Traceback" not in err
+
+
+def test_a_traditional_letter_advises_simplified_for_a_mainland_lender(capsys):
+    example = str(ROOT / "examples" / "short_term.toml")
+    assert main(["letter", "negotiation_request", example, "--lang", "zh-Hant"]) == 0
+    out, err = capsys.readouterr()
+    assert "協商還款申請書" in out and "简体" not in out  # the letter itself is untouched
+    assert "--lang zh-Hans" in err and "简体" in err
+    assert main(["letter", "negotiation_request", example]) == 0
+    assert "简体" not in capsys.readouterr().err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import tomllib
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,16 @@ from hypothesis import strategies as st
 from negotiator import models
 from negotiator.cli import main
 from negotiator.errors import InputError
-from negotiator.interview import Interview, Question, _get, rules_needing, run_terminal
+from negotiator.interview import (
+    RECORDS,
+    Interview,
+    Question,
+    _get,
+    _record_questions,
+    rules_for_record,
+    rules_needing,
+    run_terminal,
+)
 from negotiator.load import load_case, unstructure
 from negotiator.natural import SYNONYMS
 
@@ -177,15 +187,220 @@ def test_a_question_for_a_field_added_to_the_model_falls_back_to_its_description
 
 
 # ---------------------------------------------------------------------------------------------
+# List records: fees, schedule rows, collection contacts, the negotiation history
+# ---------------------------------------------------------------------------------------------
+
+ONE_LOAN = {"lender_name": "某小贷公司", "lender_type": "microloan", "principal": "10000"}
+
+
+def drive(it: Interview, answers: dict[str, str], default: str = "不知道") -> list[Question]:
+    """Answer until the end: by key, then by record field name, else ``default``."""
+    asked = []
+    for _ in range(300):
+        q = it.next_question()
+        if q is None:
+            return asked
+        asked.append(q)
+        by_name = f"{q.record}.{q.name}" if q.record else q.name
+        it.answer(q, answers.get(q.key, answers.get(by_name, default)))
+    raise AssertionError("the interview did not end")
+
+
+def test_collection_contacts_only_for_an_overdue_loan_and_schedule_only_when_underivable():
+    full = {**ONE_LOAN, "rate": "18%", "term_months": 12, "repayment_method": "等额本息"}
+    keys = [q.key for q in drive(Interview({"loans": [dict(full)]}), {"overdue_since": "没有"})]
+    assert "loans[0].collection_contacts[0]" not in keys
+    assert "loans[0].schedule[0]" not in keys  # rate, term and method give the schedule
+    assert "loans[0].fees[0]" in keys and "history[0]" in keys
+    keys = [
+        q.key
+        for q in drive(Interview({"loans": [dict(ONE_LOAN)]}), {"overdue_since": "2026年9月1日"})
+    ]
+    assert "loans[0].collection_contacts[0]" in keys
+    assert "loans[0].schedule[0]" in keys
+
+
+def test_records_are_asked_one_at_a_time_with_add_another():
+    it = Interview({"loans": [{**ONE_LOAN, "overdue_since": "2026-09-01"}]})
+    adds = iter(["是", "是", "否"])
+    asked = []
+    prompts = []
+    for _ in range(300):
+        q = it.next_question()
+        if q is None:
+            break
+        if q.record == "collection_contacts":
+            asked.append(q.key)
+            prompts.append(q.prompt())
+            answer = {
+                "add": None,
+                "at": "2026年11月3日 23:10",
+                "channel": "电话",
+                "target": "单位",
+                "calls": "6次",
+                "conduct": "威胁、透露债务",
+                "evidence": "有",
+            }[q.name]
+            it.answer(q, next(adds) if answer is None else answer)
+        else:
+            it.answer(q, "不知道")
+    first = [k for k in asked if k.startswith("loans[0].collection_contacts[0]")]
+    assert asked[0] == "loans[0].collection_contacts[0]"  # "record one?" comes first
+    assert asked[len(first)] == "loans[0].collection_contacts[1]"  # then "add another?"
+    assert asked[-1] == "loans[0].collection_contacts[2]"
+    assert "要记一条吗" in prompts[0] and "再加一条催收记录" in prompts[-1]
+    case = load_case(it.case_data())
+    contacts = case.loans[0].collection_contacts
+    assert len(contacts) == 2
+    assert contacts[0].target is models.ContactTarget.EMPLOYER and contacts[0].calls == 6
+    assert set(contacts[0].conduct) == {models.Conduct.THREAT, models.Conduct.DISCLOSED_DEBT}
+    assert contacts[0].at.hour == 23 and contacts[0].evidence is True
+
+
+def test_change_item_n_of_the_summary_names_the_item_shown_after_records():
+    it = Interview({"loans": [{**ONE_LOAN, "overdue_since": "2026-09-01"}]})
+    adds = iter(["是", "否"])
+    for _ in range(300):
+        q = it.next_question()
+        if q is None:
+            break
+        if q.record == "collection_contacts" and q.name == "add":
+            it.answer(q, next(adds))
+        elif q.record == "collection_contacts":
+            it.answer(q, {"at": "2026年11月3日 23:10", "channel": "电话"}.get(q.name, "不知道"))
+        else:
+            it.answer(q, "不知道")
+    items, keys = it.summary(), it.summary_keys()
+    assert len(items) == len(keys)
+    # the "add another?" answers are not items, so item N is not (asked + unknown)[N - 1]
+    assert len(keys) < len(it.asked + it.unknown)
+    for (prompt, _shown), key in zip(items, keys, strict=True):
+        q = it._question_for(key)
+        assert q is not None and q.prompt() == prompt
+
+
+def test_a_record_without_its_required_field_is_dropped_and_the_rest_not_asked():
+    it = Interview({"loans": [dict(ONE_LOAN)]})
+    asked = drive(
+        it, {"fees.add": "否", "schedule.add": "否", "history[0]": "是", "history[1]": "否"}
+    )
+    keys = [q.key for q in asked]
+    assert "history[0].date" in keys and "history[0].outcome" not in keys
+    assert "history" not in it.case_data()
+    load_case(it.case_data())
+
+
+def test_fee_records_load_and_periods_only_for_a_periodic_fee():
+    it = Interview({"loans": [dict(ONE_LOAN)]})
+    answers = {
+        "loans[0].fees[0]": "是",
+        "loans[0].fees[0].kind": "担保费",
+        "loans[0].fees[0].amount": "50元",
+        "loans[0].fees[0].charged": "每期收取",
+        "loans[0].fees[0].periods": "12期",
+        "loans[0].fees[1]": "是",
+        "loans[0].fees[1].kind": "服务费",
+        "loans[0].fees[1].amount": "300",
+        "loans[0].fees[1].charged": "砍头息",
+        "loans[0].fees[2]": "否",
+    }
+    keys = [q.key for q in drive(it, answers)]
+    assert "loans[0].fees[0].periods" in keys and "loans[0].fees[1].periods" not in keys
+    fees = load_case(it.case_data()).loans[0].fees
+    assert [(f.kind.value, f.amount, f.periods) for f in fees] == [
+        ("guarantee", Decimal(50), 12),
+        ("service", Decimal(300), None),
+    ]
+
+
+def test_save_and_resume_keep_a_record_half_written():
+    it = Interview({"loans": [dict(ONE_LOAN)]})
+    for _ in range(100):
+        q = it.next_question()
+        if q.key == "loans[0].fees[0]":
+            it.answer(q, "是")
+            break
+        it.answer(q, "不知道")
+    q = it.next_question()
+    assert q.key == "loans[0].fees[0].kind"
+    it.answer(q, "会员费")
+    resumed = Interview.from_json(it.to_json())
+    assert resumed.next_question().key == "loans[0].fees[0].amount"
+    assert _get(resumed.data, "loans[0].fees[0].kind") == "membership"
+    assert "fees" not in resumed.case_data()["loans"][0]  # not kept until complete
+    load_case(resumed.case_data())
+
+
+def test_an_uploaded_case_with_records_is_not_asked_for_more():
+    case = load_case((ROOT / "examples" / "multi_lender.toml").read_bytes())
+    it = Interview(unstructure(case))
+    keys = keys_until_done(it, lambda q: "不知道" if not q.required else "1")
+    for i, loan in enumerate(case.loans):
+        if loan.collection_contacts:
+            assert f"loans[{i}].collection_contacts[{len(loan.collection_contacts)}]" not in keys
+
+
+def test_why_for_a_record_names_the_rules_it_serves():
+    q = Question(
+        "loans[0].collection_contacts[0].at",
+        "at",
+        "datetime",
+        True,
+        None,
+        0,
+        "collection_contacts",
+        0,
+    )
+    why = q.why()
+    assert "collection.quiet-hours" in why and "规则" in why
+    add = Question(
+        "loans[0].collection_contacts[0]", "add", "bool", False, None, 0, "collection_contacts", 0
+    )
+    assert "逐条检查" in add.why() and "Rule" in add.why("en")
+    assert rules_for_record("fees")
+    assert "situation.negotiation-refused" in rules_for_record("history", "outcome")
+
+
+def test_every_record_field_maps_to_declared_fact_fields_and_optional_ones_serve_a_rule():
+    from negotiator.ruleset import load_rules
+
+    kinds = load_rules().kinds
+    for name, spec in RECORDS.items():
+        for field, feeds in spec.needs.items():
+            assert field in {f.name for f in __import__("attrs").fields(spec.cls)}, field
+            for kind, fact_field in feeds:
+                assert fact_field in kinds[kind].fields, (name, field, kind, fact_field)
+        for q in _record_questions(name, "x", 0, 0):
+            assert q.required or rules_for_record(name, q.name) or q.name in spec.checklist
+
+
+def test_every_word_a_record_prompt_offers_is_understood():
+    import re
+
+    from negotiator import natural
+
+    for name in RECORDS:
+        for q in _record_questions(name, "x", 0, 0):
+            if q.enum is None:
+                continue
+            for part in re.findall(r"（([^（）]*)）", q.prompt()):
+                part = re.sub(r"可多选：|；都没有就答.*", "", part)
+                for word in re.split(r"[/、]", part):
+                    assert natural.parse_word(word.strip(), q.enum), (q.key, word)
+
+
+# ---------------------------------------------------------------------------------------------
 # Property: random partial cases and random answers
 # ---------------------------------------------------------------------------------------------
 
 
 def _answers(draw, q: Question) -> str:
-    unknown_ok = not q.required
+    unknown_ok = not q.required or q.record is not None
     if unknown_ok and draw(st.booleans()):
         return draw(st.sampled_from(["不知道", "不清楚"]))
     kind = q.kind
+    if q.name == "add":  # at most three records in a list
+        return draw(st.sampled_from(["是", "否", "有", "没有"])) if (q.index or 0) < 3 else "否"
     if kind == "count":
         return str(draw(st.integers(1, 3)))
     if kind == "money":
@@ -194,6 +409,10 @@ def _answers(draw, q: Question) -> str:
         return draw(st.sampled_from(["18%", "年化24%", "月息1.5%", "日息0.05%", "日利率万分之五"]))
     if kind == "date":
         return draw(st.sampled_from(["2026年9月8日", "2026/1/31", "2025.11.10"]))
+    if kind == "datetime":
+        return draw(
+            st.sampled_from(["2026年11月3日 23:10", "2026/1/31 8点05分", "2025-11-10T21:30"])
+        )
     if kind == "bool":
         return draw(st.sampled_from(["是", "否", "有", "没有"]))
     if kind == "int":
@@ -203,6 +422,8 @@ def _answers(draw, q: Question) -> str:
         word = draw(st.sampled_from(values))
         spellings = [word, *SYNONYMS.get(q.enum, {}).get(word, ())]
         return draw(st.sampled_from(spellings))
+    if kind == "paid":
+        return draw(st.sampled_from(["已还", "未还", "300", "是"]))
     if kind == "instalments":
         return draw(st.sampled_from(["2000×13，2026年1月6日", "500x3, 2026-02-28"]))
     if kind == "loan":
@@ -232,6 +453,11 @@ def _partial_case(draw) -> dict:
         for key in list(loan):
             if key not in ("lender_name", "lender_type", "principal") and draw(st.booleans()):
                 del loan[key]
+        for name in ("fees", "schedule", "collection_contacts"):
+            for record in loan.get(name, ()):  # a record saved half-way through
+                for key in list(record):
+                    if draw(st.integers(0, 4)) == 0:
+                        del record[key]
     if "agreement" in base and draw(st.booleans()):
         for key in list(base["agreement"]):
             if key != "form" and draw(st.booleans()):
@@ -245,7 +471,7 @@ def test_random_partial_cases_never_ask_a_known_field_or_twice_and_end_in_a_case
     start = data.draw(st.one_of(st.just({}), st.composite(lambda draw: _partial_case(draw))()))
     it = Interview(start)
     asked: list[str] = []
-    for _ in range(300):
+    for _ in range(800):
         q = it.next_question()
         if q is None:
             break
@@ -255,7 +481,7 @@ def test_random_partial_cases_never_ask_a_known_field_or_twice_and_end_in_a_case
         asked.append(q.key)
         for attempt in range(5):  # a rejected answer is asked again, as a person would be
             text = data.draw(st.composite(lambda draw, q=q: _answers(draw, q))())
-            if attempt == 4 and not q.required:
+            if attempt == 4 and (not q.required or q.record is not None):
                 text = "不知道"
             try:
                 it.answer(q, text)

@@ -115,13 +115,25 @@ def test_the_plan_carries_the_numbers_of_the_case():
     text = render_action_plan(case, advise(case, evaluator="oracle"))
     # 6000 − 3500 = 2500, 10 % kept back → 2,250.00 a month
     assert "2,250.00元" in text
-    # reserve = max(3 × 3500, 30 % × 20000) = 10,500; 9,500 can be paid now
-    assert "10,500.00元" in text and "9,500.00元" in text
+    # the illness ends 2027-02-01, two whole months away, and the income covers the essentials:
+    # reserve = max(2 × 3500, 30 % × 20000) = 7,000; 13,000 can be paid now
+    assert "建议保留的应急钱（2个月必要开支）" in text
+    assert "7,000.00元" in text and "13,000.00元" in text
+    assert "2027年2月1日" in text  # the note says why the reserve is shorter
     # every checklist item is there with its status, and what is missing is named
     assert text.count("[✓]") + text.count("[ ]") == 8
     assert "医疗费用票据" in text
     # the disclaimer and the warning against paid agents
     assert "不构成法律意见" in text and "债务优化" in text
+
+
+def test_an_open_ended_hardship_keeps_three_months_in_reserve():
+    hardship = {"kind": "illness", "evidence": ["medical_records"]}
+    case = load_case(RICH | {"borrower": RICH["borrower"] | {"hardships": [hardship]}})
+    text = render_action_plan(case, advise(case, evaluator="oracle"))
+    # reserve = max(3 × 3500, 30 % × 20000) = 10,500; 9,500 can be paid now
+    assert "建议保留的应急钱（3个月必要开支）" in text
+    assert "10,500.00元" in text and "9,500.00元" in text
 
 
 def test_next_steps_start_with_the_court_when_a_lawsuit_is_filed():
@@ -140,8 +152,15 @@ def test_strategies_are_listed_in_rank_order():
         key=lambda f: (f.rank, int(f.data.get("cost_rank") or 0), f.subject, f.rule),
     )
     text = render_action_plan(case, report, fmt="markdown")
-    positions = [text.index(f"**{f.title}** — ") for f in ranked]
+    # a per-lender method is shown once, where its first-ranked lender's finding would be
+    asks = texts()["en"]["asks"]
+    titles = list(
+        dict.fromkeys(asks[f.code]["title"] if f.code in asks else f.title for f in ranked)
+    )
+    positions = [text.index(f"**{title}** — ") for title in titles]
     assert positions == sorted(positions)
+    for title in titles:
+        assert text.count(f"**{title}** — ") == 1
 
 
 def test_html_escapes_values_from_the_case():

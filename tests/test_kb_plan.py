@@ -21,10 +21,13 @@ KB_PARAMETERS = (
     "short_term_months",
     "long_overdue_days",
     "emergency_reserve_months",
+    "emergency_reserve_months_min",
     "emergency_reserve_share",
     "lump_sum_minimum",
     "instalments_typical_max",
     "instalments_max",
+    "instalment_usual_minimum",
+    "hold_request_days",
 )
 
 
@@ -82,6 +85,22 @@ def test_every_knowledge_base_threshold_is_a_documented_parameter():
     for name in KB_PARAMETERS:
         entry = params.entries[name]
         assert entry.unit and entry.doc.strip() and entry.reference.strip(), name
+
+
+def test_figures_of_practice_are_dated():
+    params = load_parameters()
+    for name in ("instalments_max", "instalment_usual_minimum"):
+        assert params.entries[name].as_of == dt.date(2026, 11, 20), name
+        assert "practice" in params.entries[name].reference, name
+
+
+def test_a_parameter_date_must_be_a_date():
+    from negotiator.errors import RuleFileError
+
+    text = '[param.x]\nvalue = 1\nunit = "yuan"\ndoc = "d"\nreference = "r"\nas_of = "soon"\n'
+    with pytest.raises(RuleFileError, match="as_of"):
+        parse_parameters(text)
+    assert parse_parameters(text.replace('"soon"', "2026-11-20")).entries["x"].as_of == AS_OF
 
 
 def _params_with(name: str, value: str):
@@ -222,8 +241,8 @@ def test_each_lender_gets_the_payments_its_share_needs():
     ]
     # 8,600 − 13 × 654 = 98; 21,000 − 13 × 1,596 = 252
     assert [o.offer.text() for o in offers if o.offer] == [
-        "前13期每月654元、末期98元",
-        "前13期每月1,596元、末期252元",
+        "前13期每月654.00元、末期98.00元",
+        "前13期每月1,596.00元、末期252.00元",
     ]
 
 
@@ -242,6 +261,62 @@ def test_the_lump_sum_keeps_the_reserve_and_goes_to_the_costliest_lender_first()
         ("甲", Decimal("6000")),
     ]
     assert a.plan.offers[0].instalments_after_lump == 0
+
+
+HARD = {"monthly_income": "5000", "essential_expenses": "3000", "savings": "8000"}
+
+
+@pytest.mark.parametrize(
+    ("end", "months", "lump"),
+    [
+        (dt.date(2027, 1, 5), 1, "5000.00"),  # one whole month left: a month's reserve
+        (dt.date(2027, 1, 20), 2, "2000.00"),  # two whole months left
+        (dt.date(2026, 12, 1), 1, "5000.00"),  # under a month: never below the minimum
+        (dt.date(2027, 3, 1), 3, "0"),  # three or more months: the full reserve
+        (dt.date(2028, 1, 1), 3, "0"),
+    ],
+)
+def test_the_reserve_follows_a_dated_hardship_and_frees_a_lump_sum(end, months, lump):
+    borrower = HARD | {"hardships": [{"kind": "unemployment", "expected_end": end}]}
+    a = analyse(case(borrower))
+    assert a.budget.reserve_months == months
+    assert a.budget.reserve_reason == ("hardship_ends" if months < 3 else "standard")
+    assert a.budget.emergency_reserve == Decimal(3000 * months).quantize(Decimal("0.01"))
+    assert a.plan.lump_sum == Decimal(lump)
+
+
+@pytest.mark.parametrize(
+    "hardships",
+    [
+        [],  # no hardship: the standard reserve
+        [{"kind": "illness"}],  # no end date
+        [{"kind": "illness", "expected_end": dt.date(2027, 1, 5)}, {"kind": "income_drop"}],
+    ],
+)
+def test_an_undated_or_absent_hardship_keeps_the_full_reserve(hardships):
+    a = analyse(case(HARD | {"hardships": hardships}))
+    assert (a.budget.reserve_months, a.budget.reserve_reason) == (3, "standard")
+    assert a.plan.lump_sum == 0
+
+
+def test_a_short_hardship_keeps_the_full_reserve_when_income_does_not_cover_the_essentials():
+    borrower = HARD | {
+        "essential_expenses": "5200",
+        "hardships": [{"kind": "unemployment", "expected_end": dt.date(2027, 1, 5)}],
+    }
+    a = analyse(case(borrower))
+    assert a.budget.reserve_months == 3
+    assert a.plan.lump_sum == 0
+
+
+def test_the_short_term_example_offers_a_partial_lump_sum():
+    from pathlib import Path
+
+    a = analyse(load_case(Path(__file__).resolve().parents[1] / "examples" / "short_term.toml"))
+    # new job on 2027-01-05, one whole month after 2026-11-20: reserve 2,200, 1,800 to pay now
+    assert (a.budget.reserve_months, a.budget.emergency_reserve) == (1, Decimal("2200.00"))
+    assert a.plan.lump_sum == Decimal("1800.00")
+    assert a.plan.instalments_after_lump == a.plan.offers[0].instalments_after_lump
 
 
 def test_a_lump_sum_below_the_minimum_is_not_proposed():

@@ -26,6 +26,7 @@ from negotiator.api import advise, evaluate
 from negotiator.letters import render_letter
 from negotiator.load import load_case
 from negotiator.models import LenderType, Loan, Rate, RateUnit, RepaymentMethod
+from negotiator.money import format_amount
 
 D = Decimal
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,7 +151,11 @@ def test_plan_json_action_plan_and_letters_show_the_ledger_figures(path: Path) -
         assert js_offer["offer"]["text"] == o.offer.text()
         # the action plan and every strategy message state the same offer
         fits = o.offer.count <= analysis.plan.instalments_max
-        if o.mode == "propose" and fits:
+        if o.mode == "propose" and fits and o.lump_sum > 0:
+            # a partial lump sum first (the reserve follows the hardship), then the rest
+            lump = f"先还{format_amount(o.lump_sum)}，其余每月{format_amount(o.offer.monthly)}"
+            assert f"{lump}，共{o.instalments_after_lump}期" in plan_text
+        elif o.mode == "propose" and fits:
             assert o.offer.text() in plan_text
         # the letter's schedule: the same monthly amount, count and last instalment
         if o.mode == "propose" and fits and case.loans[0].outstanding is not None:

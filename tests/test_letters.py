@@ -180,6 +180,30 @@ def minimal_case() -> Case:
     )
 
 
+def refused(case: Case) -> Case:
+    """``case`` with a refused proposal to each lender in its history: what a request to
+    reconsider answers."""
+    events = tuple(
+        NegotiationEvent(
+            date=dt.date(2026, 9, 10),
+            kind=NegotiationEventKind.BORROWER_OFFER,
+            channel=ContactChannel.EMAIL,
+            loan=loan_id,
+            counterpart="客服邮箱",
+            summary="申请分期12期，每月1000元",
+            amount=Decimal("1000"),
+            outcome=Outcome.REFUSED,
+        )
+        for loan_id in case.loan_ids()
+    )
+    return attrs.evolve(case, history=(*case.history, *events))
+
+
+def for_kind(kind: str, case: Case) -> Case:
+    """The case a letter of ``kind`` is written from: a request to reconsider needs a refusal."""
+    return refused(case) if kind == "reconsider_request" else case
+
+
 def no_placeholder(text: str) -> None:
     for token in PLACEHOLDERS:
         assert token not in text, f"unrendered placeholder {token!r} in the letter"
@@ -194,7 +218,7 @@ def no_placeholder(text: str) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("kind", LETTER_KINDS)
 def test_every_kind_renders_for_a_full_case(kind: str, lang: str, fmt: str) -> None:
-    out = render_letter(kind, full_case(), lang=lang, fmt=fmt)
+    out = render_letter(kind, for_kind(kind, full_case()), lang=lang, fmt=fmt)
     assert isinstance(out, str) and len(out) > 200
     no_placeholder(out)
     if kind != "agreement_draft":
@@ -214,7 +238,10 @@ def test_every_kind_renders_for_a_minimal_case(kind: str, lang: str, fmt: str) -
         with pytest.raises(InputError, match=r"no fee or collection problem"):
             render_letter(kind, minimal_case(), lang=lang, fmt=fmt)
         return
-    out = render_letter(kind, minimal_case(), lang=lang, fmt=fmt)
+    if kind == "reconsider_request":
+        with pytest.raises(InputError, match=r"^history: .*no refusal"):
+            render_letter(kind, minimal_case(), lang=lang, fmt=fmt)
+    out = render_letter(kind, for_kind(kind, minimal_case()), lang=lang, fmt=fmt)
     assert isinstance(out, str)
     no_placeholder(out)
     marker = "[fill in:" if lang == "en" else ("【請填寫：" if lang == "zh-Hant" else "【请填写：")
@@ -233,9 +260,10 @@ def test_every_kind_renders_for_the_examples(example: Path) -> None:
             try:
                 out = render_letter(kind, case, fmt=fmt)
             except InputError as exc:
-                # only a complaint may be refused, and only for want of facts or a regulator
-                assert kind == "complaint", f"{kind}: {exc}"
-                assert "complaint" in str(exc)
+                # only a complaint may be refused, for want of facts or a regulator, and a
+                # request to reconsider, for want of a recorded refusal
+                assert kind in ("complaint", "reconsider_request"), f"{kind}: {exc}"
+                assert exc.path == ("complaint" if kind == "complaint" else "history")
                 continue
             assert isinstance(out, str)
             no_placeholder(out)
@@ -260,8 +288,8 @@ def test_unknown_kind_language_and_format_are_input_errors() -> None:
     with pytest.raises(InputError, match="lang: must be one of"):
         render_letter("negotiation_request", full_case(), lang="fr")
     with pytest.raises(InputError, match="--format"):
-        render_letter("negotiation_request", full_case(), fmt="pdf")
-    assert set(FORMATS) == {"text", "markdown", "html", "docx"}
+        render_letter("negotiation_request", full_case(), fmt="odt")
+    assert set(FORMATS) == {"text", "markdown", "html", "docx", "pdf"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -269,9 +297,19 @@ def test_unknown_kind_language_and_format_are_input_errors() -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["negotiation_request", "agreement_draft", "complaint"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "negotiation_request",
+        "agreement_draft",
+        "complaint",
+        "hold_request",
+        "reconsider_request",
+        "income_expenditure",
+    ],
+)
 def test_golden(kind: str) -> None:
-    out = render_letter(kind, full_case())
+    out = render_letter(kind, for_kind(kind, full_case()))
     assert isinstance(out, str)
     path = GOLDEN / f"{kind}.zh-Hans.txt"
     if UPDATE:
@@ -335,7 +373,7 @@ def test_negotiation_request_states_the_plan_numbers() -> None:
 def test_hardship_statement_lists_proof_for_each_hardship() -> None:
     out = render_letter("hardship_statement", full_case())
     assert isinstance(out, str)
-    assert "病历及诊断证明" in out and "随本说明附上" in out
+    assert "病历或诊断证明" in out and "随本说明附上" in out
     assert "医疗费用票据" in out and "尚待补充" in out  # illness also needs the bills
     assert "住院手术后休养三个月" in out
 
@@ -548,7 +586,7 @@ def test_id_is_masked_outside_the_agreement_draft() -> None:
     for kind in DOCUMENT_KINDS:
         if kind in ("agreement_draft", "negotiation_log"):
             continue
-        out = render_letter(kind, full_case())
+        out = render_letter(kind, for_kind(kind, full_case()))
         assert isinstance(out, str)
         assert FULL_ID not in out
         assert masked in out, kind
@@ -558,7 +596,7 @@ def test_html_escapes_a_hostile_name() -> None:
     evil = "<script>alert(1)</script>"
     case = full_case(borrower=attrs.evolve(full_case().borrower, name=evil))
     for kind in DOCUMENT_KINDS:
-        out = render_letter(kind, case, fmt="html")
+        out = render_letter(kind, for_kind(kind, case), fmt="html")
         assert isinstance(out, str)
         assert "<script>" not in out, kind
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out, kind
@@ -703,7 +741,7 @@ def test_user_template_printing_a_missing_value_is_an_input_error(tmp_path: Path
 def test_docx_is_a_word_document_with_the_letter(kind: str) -> None:
     import docx
 
-    data = render_letter(kind, two_loans(), fmt="docx")
+    data = render_letter(kind, for_kind(kind, two_loans()), fmt="docx")
     assert isinstance(data, bytes) and zipfile.is_zipfile(io.BytesIO(data))
     document = docx.Document(io.BytesIO(data))
     text = "\n".join(p.text for p in document.paragraphs)
@@ -825,7 +863,7 @@ def docs_examples() -> str:
     case = docs_case()
     parts = []
     for kind in DOCUMENT_KINDS:
-        out = render_letter(kind, case)
+        out = render_letter(kind, for_kind(kind, case))
         assert isinstance(out, str)
         parts.append(f"### `{kind}`\n\n```text\n{out.replace(chr(12), '')}```\n")
     for mode, case in reply_cases().items():

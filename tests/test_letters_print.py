@@ -55,6 +55,9 @@ def _pdf_pages(html: str, tmp: Path, name: str) -> int:
         ("multi_lender", "agreement_draft"),
         ("negotiation_failed", "negotiation_request"),
         ("multi_lender", "negotiation_log"),
+        ("long_term", "hold_request"),
+        ("negotiation_failed", "reconsider_request"),
+        ("multi_lender", "income_expenditure"),
     ],
 )
 def test_sign_off_is_not_alone_on_the_last_page(example: str, kind: str, tmp_path: Path) -> None:

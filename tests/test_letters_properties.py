@@ -36,6 +36,9 @@ from negotiator.models import (
     IncomeStability,
     LenderType,
     Loan,
+    NegotiationEvent,
+    NegotiationEventKind,
+    Outcome,
     Rate,
     RateUnit,
 )
@@ -192,6 +195,15 @@ SETTINGS = settings(
 
 
 def _render(kind: str, case: Case, lang: str, fmt: str) -> str | None:
+    if kind == "reconsider_request":
+        # a request to reconsider answers a refusal the history records
+        refusal = NegotiationEvent(
+            date=dt.date(2026, 9, 1),
+            kind=NegotiationEventKind.BORROWER_OFFER,
+            loan="L1",
+            outcome=Outcome.REFUSED,
+        )
+        case = attrs.evolve(case, history=(*case.history, refusal))
     try:
         out = render_letter(kind, case, lang=lang, fmt=fmt)
     except InputError as exc:

@@ -33,9 +33,13 @@ from negotiator.models import (
     Agreement,
     AgreementForm,
     Case,
+    ContactChannel,
     Instalment,
     LawsuitStatus,
     LenderType,
+    NegotiationEvent,
+    NegotiationEventKind,
+    Outcome,
     Rate,
     RateUnit,
 )
@@ -50,9 +54,22 @@ KINDS = (
     "waiver_request",
     "written_confirmation",
     "credit_objection",
+    "hold_request",
+    "reconsider_request",
+    "income_expenditure",
     "proposal_reply",
 )
-RESERVING = ("negotiation_request", "waiver_request", "written_confirmation", "proposal_reply")
+RESERVING = (
+    "negotiation_request",
+    "waiver_request",
+    "written_confirmation",
+    "hold_request",
+    "reconsider_request",
+    "income_expenditure",
+    "proposal_reply",
+)
+#: Letters that state no amount owed at all: they never print the lender's claimed total.
+NO_AMOUNT = ("hold_request", "income_expenditure")
 ADMISSIONS = ("除此之外乙方不欠", "本协议不涉及减免", "不欠甲方其他款项")
 RESERVATION = "保留依法主张调减"
 CASE_NUMBER = "（2026）沪0101民初1234号"
@@ -112,6 +129,21 @@ def _variant(private: bool, offer: bool, lawsuit: bool, cap: bool) -> Case:
     return out
 
 
+def _refused(case: Case) -> Case:
+    """The case with the lender's refusal of a proposal in its history."""
+    refusal = NegotiationEvent(
+        date=dt.date(2026, 9, 10),
+        kind=NegotiationEventKind.BORROWER_OFFER,
+        channel=ContactChannel.EMAIL,
+        loan="L1",
+        counterpart="客服邮箱",
+        summary="申请分期12期，每月1800元",
+        amount=Decimal("1800"),
+        outcome=Outcome.REFUSED,
+    )
+    return attrs.evolve(case, history=(*case.history, refusal))
+
+
 MODES = list(itertools.product((False, True), repeat=4))
 
 
@@ -134,6 +166,11 @@ def _render(kind: str, case: Case, lang: str = "zh-Hans") -> str | None:
 def test_rubric(kind: str, mode: tuple[bool, bool, bool, bool]) -> None:
     private, offer, lawsuit, cap = mode
     case = _variant(*mode)
+    if kind == "reconsider_request":
+        # refused without a refusal in the history, naming the field
+        with pytest.raises(InputError, match=r"^history: .*no refusal"):
+            render_letter(kind, case)
+        case = _refused(case)
     text = _render(kind, case)
     if kind == "credit_objection" and private:
         assert text is None  # no credit objection to a private lender: refused
@@ -155,11 +192,28 @@ def test_rubric(kind: str, mode: tuple[bool, bool, bool, bool]) -> None:
     if private:
         for word in ("征信", "App", "公章", "催收机构", "贷款机构在协议上签字"):
             assert word not in text, word
-    if lawsuit and kind in ("negotiation_request", "waiver_request", "proposal_reply"):
+    if lawsuit and kind in ("negotiation_request", "waiver_request", "proposal_reply", *NO_AMOUNT):
         assert "十五日内" not in text
-    if lawsuit and kind in ("negotiation_request", "proposal_reply"):
+    if lawsuit and kind in (
+        "negotiation_request",
+        "reconsider_request",
+        "proposal_reply",
+        *NO_AMOUNT,
+    ):
         assert (CASE_NUMBER if COURT is not None else "【请填写：案号】") in text
         assert "诉讼中调解" in text
+    if kind in NO_AMOUNT:
+        claimed = case.loans[0].outstanding
+        assert claimed is not None and f"{claimed:,.2f}" not in text
+        assert "不涉及欠款金额" in text
+    if kind == "reconsider_request":
+        assert "2026年9月10日" in text and "申请分期12期，每月1800元" in text
+        assert "书面说明不同意的具体理由" in text
+        if private:
+            # a private lender: no senior staff, no regulator
+            assert "上级人员复核" not in text and "金融" not in text.split("如仍不能达成一致")[-1]
+        else:
+            assert "上级人员复核" in text
     if kind == "written_confirmation" and offer:
         # dated on or after the talk it confirms; never the lender's reviving clause
         assert text.rstrip().endswith("日期：2026年11月25日")

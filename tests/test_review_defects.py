@@ -65,7 +65,8 @@ def _with_agreement(tmp_path: Path, holder: str) -> Path:
 def test_H1_the_plan_starts_from_the_offer_on_the_table():
     text = run("advise", str(EX / "proposed_agreement.toml"))
     # the lender offers 2,130 × 10 after a 1,000 waiver; the plan must not ask for more
-    assert "2,340.00 元，共10期" not in text and "还清22,300" not in text
+    assert "2,340.00元，共10期" not in text and "2,340.00 元，共10期" not in text
+    assert "还清22,300" not in text
     assert "2,130" in text.split("一、")[0]  # in the one-screen summary
 
 
@@ -147,7 +148,7 @@ def test_W1_every_stated_schedule_adds_up_to_its_total():
     assert seen, "no stated schedule found: the pattern no longer matches the plan's wording"
 
 
-@pytest.mark.parametrize("figure", ["479.99", "2,271.41", "0.04 元", "263.56", "812.46"])
+@pytest.mark.parametrize("figure", ["479.99", "2,271.41", "0.04元", "0.04 元", "263.56", "812.46"])
 def test_W3_W4_W5_W6_no_estimate_from_an_assumed_schedule_or_a_split_base(figure):
     for example in ("multi_lender", "negotiation_failed", "no_capacity"):
         assert figure not in run("advise", str(EX / f"{example}.toml")), (example, figure)
@@ -169,7 +170,7 @@ def test_W5_overdue_charges_and_their_cap_on_one_base():
 
 def test_W8_砍头息_interest_is_recognised_at_the_lower_of_rate_and_cap():
     text = run("advise", str(EX / "multi_lender.toml"))
-    assert "只应计利息 540.00" in text  # 12 % on 9,000 for six months, not 24 %
+    assert "只应计利息540.00" in text  # 12 % on 9,000 for six months, not 24 %
     unknown = run("advise", str(EX / "negotiation_failed.toml"))
     line = next(ln for ln in unknown.splitlines() if "只应计利息" in ln)
     assert "仍以合同利率计" in line and "LPR四倍" in line
@@ -273,8 +274,8 @@ penalty_adds = true
         encoding="utf-8",
     )
     codes = {f["code"] for f in json.loads(run("advise", str(overdue), "--json"))["findings"]}
-    # once an excess has accrued the charges finding says it, with the figures: one finding
-    assert "FEE_OVERDUE_CHARGES_ABOVE_CAP" in codes and "FEE_OVERDUE_RATE_ABOVE_CAP" not in codes
+    # once an excess has accrued the charges finding gives its figures; the rate finding stays
+    assert {"FEE_OVERDUE_CHARGES_ABOVE_CAP", "FEE_OVERDUE_RATE_ABOVE_CAP"} <= codes
 
 
 def test_W21_the_reserve_is_never_shown_as_part_of_smaller_savings():

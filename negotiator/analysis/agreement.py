@@ -48,7 +48,7 @@ from ..models import (
     PartyKind,
 )
 from ..money import ZERO, to_fen
-from ..params import Parameters
+from ..params import Parameters, load_parameters
 from .budget import BudgetAnalysis, month_of, scheduled_elsewhere
 from .loans import LoanAnalysis, annual_rate
 
@@ -72,12 +72,13 @@ __all__ = [
 #: conventions that differ between lenders — a daily rate on a 360- or 365-day year (≈1.4 % of
 #: the rate), instalments on irregular days — while a real mismatch (an unstated fee, interest
 #: on a waived amount, a monthly rate written as if yearly) is far larger.
-RATE_TOLERANCE = Decimal("0.005")
+_P = load_parameters()
+RATE_TOLERANCE = _P.decimal("agreement_rate_tolerance")
 #: A payment this many days or fewer from a monthly anniversary of the agreement date counts
 #: as paid on that anniversary when the plan rate is worked out (see :func:`implied_plan_rate`).
-SNAP_DAYS = 7
+SNAP_DAYS = _P.integer("agreement_snap_days")
 #: The general limitation period, in years (民法典 188).
-LIMITATION_YEARS = 3
+LIMITATION_YEARS = _P.integer("limitation_years")
 #: The amount fields an agreement must state (seed 001 §三) and the agreed total the schedule
 #: is checked against.
 AMOUNT_FIELDS: tuple[str, ...] = ("loan_amount", "rate", "repaid", "remaining", "total")

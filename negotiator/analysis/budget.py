@@ -5,8 +5,13 @@ Figures (all yuan, to the fen; see docs/knowledge-base.md):
 * ``disposable`` = income − essential expenses − other debt payments (may be negative);
 * ``affordable_monthly`` = disposable × (1 − safety margin), rounded *down* to the yuan, never
   below 0 (:func:`negotiator.calc.budget.compute_budget`);
-* ``emergency_reserve`` = the larger of ``emergency_reserve_months`` × essential expenses and
-  ``emergency_reserve_share`` × savings — money that is never offered to a lender;
+* ``emergency_reserve`` = the larger of ``reserve_months`` × essential expenses and
+  ``emergency_reserve_share`` × savings — money that is never offered to a lender.
+  ``reserve_months`` follows the hardship's horizon: it is ``emergency_reserve_months`` (3),
+  except when every ongoing hardship has an expected end date and the income already covers the
+  essential expenses — then it is the whole months left until the last of them ends, at least
+  ``emergency_reserve_months_min`` (1).  A hardship that ends on a known, near date needs a
+  cushion only until then; this is what lets a partial lump sum show good faith (seed 000 §三.4);
 * ``lump_sum_available`` = savings − reserve, rounded down to the yuan (0 when the budget is not
   known: without the expenses no reserve can be judged, so no lump sum is proposed).
 
@@ -33,7 +38,15 @@ from ..models import Case, IncomeStability
 from ..money import ZERO, to_fen
 from ..params import Parameters
 
-__all__ = ["BudgetAnalysis", "BudgetStep", "analyse_budget", "month_of", "scheduled_elsewhere"]
+__all__ = [
+    "BudgetAnalysis",
+    "BudgetStep",
+    "analyse_budget",
+    "month_of",
+    "reserve_months",
+    "scheduled_elsewhere",
+    "whole_months",
+]
 
 Month = tuple[int, int]
 
@@ -106,6 +119,12 @@ class BudgetAnalysis:
     emergency_reserve: Decimal = ZERO
     #: Savings beyond the reserve, rounded down to the yuan (0 when the budget is unknown).
     lump_sum_available: Decimal = ZERO
+    #: Months of essential expenses the reserve holds, and why: "standard" (the parameter) or
+    #: "hardship_ends" (the months left until a dated hardship ends).
+    reserve_months: int = 3
+    reserve_reason: str = "standard"
+    #: The last expected end of the ongoing hardships ("hardship_ends" only).
+    hardship_end: dt.date | None = None
     #: The budget path: what is expected to be affordable from later months on (module docs).
     later: tuple[BudgetStep, ...] = ()
 
@@ -136,12 +155,47 @@ class BudgetAnalysis:
             "income_stability": self.income_stability.value,
             "emergency_reserve": self.emergency_reserve,
             "lump_sum_available": self.lump_sum_available,
+            "reserve_months": self.reserve_months,
+            "reserve_reason": self.reserve_reason,
+            "hardship_end": self.hardship_end.isoformat() if self.hardship_end else None,
             "later": [step.to_figures() for step in self.later],
         }
 
 
 def _floor_yuan(amount: Decimal) -> Decimal:
     return to_fen(amount.to_integral_value(ROUND_FLOOR))
+
+
+def whole_months(start: dt.date, end: dt.date) -> int:
+    """Whole calendar months from ``start`` to ``end``, a part-month not counting (≥ 0).
+
+    >>> whole_months(dt.date(2026, 11, 20), dt.date(2027, 1, 5))
+    1
+    >>> whole_months(dt.date(2026, 11, 20), dt.date(2027, 1, 20))
+    2
+    """
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day < start.day:
+        months -= 1
+    return max(months, 0)
+
+
+def reserve_months(
+    case: Case, as_of: dt.date, params: Parameters, disposable: Decimal | None
+) -> tuple[int, str, dt.date | None]:
+    """(months of essential expenses kept as the reserve, why, the hardship's end)."""
+    full = params.integer("emergency_reserve_months")
+    ongoing = [
+        h for h in case.borrower.hardships if h.expected_end is None or h.expected_end > as_of
+    ]
+    ends = [h.expected_end for h in ongoing if h.expected_end is not None]
+    if not ongoing or len(ends) < len(ongoing) or disposable is None or disposable < 0:
+        return full, "standard", None
+    end = max(ends)
+    months = max(params.integer("emergency_reserve_months_min"), whole_months(as_of, end))
+    if months >= full:
+        return full, "standard", None
+    return months, "hardship_ends", end
 
 
 def analyse_budget(case: Case, as_of: dt.date, params: Parameters) -> BudgetAnalysis:
@@ -154,13 +208,15 @@ def analyse_budget(case: Case, as_of: dt.date, params: Parameters) -> BudgetAnal
     affordable = ZERO
     reserve = ZERO
     lump = ZERO
+    months, reason, end = params.integer("emergency_reserve_months"), "standard", None
     if b.monthly_income is not None and b.essential_expenses is not None:
         budget = compute_budget(b.monthly_income, b.essential_expenses, other, margin)
         disposable = to_fen(budget.disposable)
         affordable = budget.affordable_monthly
+        months, reason, end = reserve_months(case, as_of, params, disposable)
         reserve = to_fen(
             max(
-                b.essential_expenses * params.integer("emergency_reserve_months"),
+                b.essential_expenses * months,
                 savings * params.decimal("emergency_reserve_share"),
             )
         )
@@ -181,6 +237,9 @@ def analyse_budget(case: Case, as_of: dt.date, params: Parameters) -> BudgetAnal
         income_stability=b.income_stability,
         emergency_reserve=reserve,
         lump_sum_available=lump,
+        reserve_months=months,
+        reserve_reason=reason,
+        hardship_end=end,
         later=later,
     )
 

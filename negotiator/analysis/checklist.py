@@ -100,6 +100,8 @@ class Gap:
     options: tuple[str, ...] = ()
     count: int | None = None
     limit: int | None = None
+    #: The lender's kind (its enum word), where the words depend on it (逾期利息 or 罚息).
+    lender_type: str | None = None
 
     @property
     def key(self) -> str:
@@ -151,7 +153,10 @@ def _debt_details(loans: Sequence[LoanAnalysis]) -> list[Gap]:
                 words.append("penalty_interest")
             if loan.late_fees is None:
                 words.append("late_fees")
-        gaps.extend(Gap(w, loan=la.id, lender=loan.lender_name) for w in words)
+        gaps.extend(
+            Gap(w, loan=la.id, lender=loan.lender_name, lender_type=loan.lender_type.value)
+            for w in words
+        )
     return gaps
 
 

@@ -53,7 +53,13 @@ from ..calc.cost import (
     annualised_cost_dated,
     annualised_cost_periodic,
 )
-from ..calc.ledger import EXCESS_THRESHOLD, LoanLedger, build_ledger, overdue_daily
+from ..calc.ledger import (
+    EXCESS_THRESHOLD,
+    LATE_FEE_PERIOD_DAYS,
+    LoanLedger,
+    build_ledger,
+    overdue_daily,
+)
 from ..calc.rates import format_percent, from_annual, to_annual
 from ..calc.upfront import UpfrontResult, upfront_deduction
 from ..errors import CalculationError, InputError
@@ -73,7 +79,7 @@ from ..models import (
     RepaymentMethod,
 )
 from ..money import ZERO, to_fen
-from ..params import Parameters
+from ..params import Parameters, load_parameters
 
 __all__ = [
     "CONTINGENT_KINDS",
@@ -99,14 +105,15 @@ DAMAGES_KINDS = frozenset({FeeKind.LATE_FEE, FeeKind.PENALTY})
 #: Fees the 助贷 notice bars a platform from collecting (platform fees; 咨询费/顾问费 labels).
 PLATFORM_KINDS = frozenset({FeeKind.PLATFORM, FeeKind.CONSULTING})
 #: 金规〔2025〕9号 takes effect for bank loans via platforms made on or after this date.
-ZHUDAI_EFFECTIVE = dt.date(2025, 10, 1)
-#: A periodic late fee is charged once per complete period of this many days.
-LATE_FEE_PERIOD_DAYS = 30
+_P = load_parameters()
+ZHUDAI_EFFECTIVE = _P.date("zhudai_effective")
 #: Quiet hours (国家标准《…贷后催收风控指引》, 2025): no collection from 22:00 to 08:00.
-QUIET_FROM_HOUR = 22
-QUIET_UNTIL_HOUR = 8
+QUIET_FROM_HOUR = _P.integer("collection_quiet_from_hour")
+QUIET_UNTIL_HOUR = _P.integer("collection_quiet_until_hour")
 #: 21:00–22:00 is flagged as possibly restricted (older industry wording, UNVERIFIED).
-LATE_EVENING_HOUR = 21
+LATE_EVENING_HOUR = _P.integer("collection_late_evening_hour")
+#: The national collection standard's daily limit on effective calls.
+CALLS_PER_DAY_MAX = _P.integer("collection_calls_per_day_max")
 #: Channels whose time of contact intrudes (a letter or e-mail is read when the reader wants).
 INTRUSIVE_CHANNELS = frozenset(
     {
@@ -342,7 +349,7 @@ class LoanAnalysis:
         out: list[str] = []
         if any(c.quiet_hours for c in self.contacts):
             out.append("quiet_hours")
-        if any(d.calls > 3 for d in self.days):
+        if any(d.calls > CALLS_PER_DAY_MAX for d in self.days):
             out.append("excessive_calls")
         if any(c.third_party or Conduct.DISCLOSED_DEBT in c.contact.conduct for c in self.contacts):
             out.append("third_party")

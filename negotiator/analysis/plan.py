@@ -58,7 +58,7 @@ from ..models import (
     Outcome,
 )
 from ..money import ZERO, to_fen
-from ..params import Parameters
+from ..params import Parameters, load_parameters
 from .budget import BudgetAnalysis, BudgetStep, Month, month_of, scheduled_elsewhere
 from .checklist import ChecklistItem, Gap, build_checklist, evidence_gaps
 from .loans import LoanAnalysis, annual_rate
@@ -390,6 +390,9 @@ class LenderOffer:
         }
 
 
+_P = load_parameters()
+
+
 @attrs.frozen
 class PlanAnalysis:
     total_owed: Decimal
@@ -398,11 +401,11 @@ class PlanAnalysis:
     lenders: int = 0  # distinct lenders still owed something
     max_overdue_days: int = 0
     long_overdue: bool = False
-    long_overdue_days: int = 90
+    long_overdue_days: int = _P.integer("long_overdue_days")
     outlook: Outlook = Outlook.UNKNOWN
     outlook_reason: str = "no_information"
     recovery_months: int | None = None
-    short_term_months: int = 6
+    short_term_months: int = _P.integer("short_term_months")
     no_capacity: bool = False
     affordable_monthly: Decimal = ZERO
     lump_sum: Decimal = ZERO
@@ -411,8 +414,8 @@ class PlanAnalysis:
     instalments_after_lump: int | None = None
     fits_typical: bool = False
     fits_max: bool = False
-    instalments_typical_max: int = 36
-    instalments_max: int = 60
+    instalments_typical_max: int = _P.integer("instalments_typical_max")
+    instalments_max: int = _P.integer("instalments_max")
     max_payable: Decimal = ZERO  # affordable × instalments_max
     reduction_needed: Decimal = ZERO  # what must be waived/restructured to fit instalments_max
     offers: tuple[LenderOffer, ...] = ()
@@ -890,8 +893,11 @@ def analyse_plan(
         )
 
     n = instalments_needed(total, affordable) if affordable > 0 else (0 if total <= 0 else None)
+    # after a lump sum, what is left of what the plan proposes (the claims less the waivers
+    # asked for, at most the lawful balances) — the same base as each lender's own count
+    proposed = sum((o.proposal_total for o in offers if o.mode != "keep"), ZERO) or total
     n_after = (
-        instalments_needed(total - lump, affordable)
+        instalments_needed(max(ZERO, proposed - lump), affordable)
         if affordable > 0
         else (0 if total - lump <= 0 else None)
     )

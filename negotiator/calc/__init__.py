@@ -1,4 +1,4 @@
-"""Exact money and rate calculators used by the rules engine.
+"""Exact money and rate calculators used by the analysis (they never see a fact or a rule).
 
 Every function works on :class:`decimal.Decimal` (money in yuan, rates as fractions) and never
 on floats.  Modules:

@@ -1,6 +1,7 @@
 """Which interest cap applies to a loan, and how much of a charge lies above it.
 
-Two regimes, chosen from the kind of lender (legal notes §2–§3, §8 R-SCOPE):
+Two regimes, chosen from the kind of lender (docs/legal-basis.md: spc-private-lending,
+spc-private-lending-scope, spc-financial-trials-2017):
 
 ``private`` — 民间借贷 between individuals or companies (民间借贷规定, 2020-12-29 text, effective
     2021-01-01; VERIFIED-PRIMARY).  Art. 25: agreed interest above **four times the one-year
@@ -47,6 +48,7 @@ from negotiator.calc.rates import DayCount
 from negotiator.errors import InputError
 from negotiator.models import LenderType
 from negotiator.money import ZERO, to_fen
+from negotiator.params import load_parameters
 
 __all__ = [
     "LICENSED_TOTAL_CAP",
@@ -70,13 +72,14 @@ __all__ = [
 #: (instrument, article, effective date as YYYY-MM-DD plus any qualifier).
 Citation = tuple[str, str, str]
 
+_P = load_parameters()
 #: 法发〔2017〕22号 art. 2: total charges above 24 %/yr reducible on the borrower's request.
-LICENSED_TOTAL_CAP = Decimal("0.24")
+LICENSED_TOTAL_CAP = _P.decimal("licensed_total_cap")
 #: Upper figure of the 2015 interpretation kept for pre-2020-08-20 interest by 规定 art. 31.
-PRE_TRANSITION_CAP = Decimal("0.24")
+PRE_TRANSITION_CAP = _P.decimal("pre_transition_cap")
 #: First day of the 4×LPR standard (法释〔2020〕6号 effective date; 规定 art. 31).
-TRANSITION_DATE = date(2020, 8, 20)
-_FOUR = Decimal(4)
+TRANSITION_DATE = _P.date("private_lending_transition")
+_FOUR = _P.decimal("lpr_cap_multiple")
 
 _GUIDING = "最高人民法院关于审理民间借贷案件适用法律若干问题的规定（2020年第二次修正）"
 _REPLY = "最高人民法院关于新民间借贷司法解释适用范围问题的批复"

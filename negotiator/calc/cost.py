@@ -1,9 +1,10 @@
 """Annualised cost of a loan from its actual cash flows, and level-payment amortisation.
 
-The annualised cost follows PBoC 公告〔2021〕第3号 as summarised in the project's legal notes
-(§3.3, VERIFIED-SECONDARY): every cost the borrower bears counts, and it is measured against
-the principal the borrower actually had the use of — which is exactly what an internal rate of
-return (IRR) of "money received at the start, every payment afterwards" measures.  Two
+The annualised cost follows PBoC 公告〔2021〕第3号 (docs/legal-basis.md, key
+``pboc-announcement-2021-3``, VERIFIED-SECONDARY): every cost the borrower bears counts, and it is
+measured against the principal the borrower actually had the use of — which is exactly what an
+internal rate of return (IRR) of "money received at the start, every payment afterwards"
+measures.  Two
 annualisations are reported:
 
 * ``simple`` (单利) — the periodic IRR times the number of periods in a year;

@@ -1,6 +1,6 @@
 """Court periods: the answer period (答辩期) counted from the service of the statement of claim.
 
-The rule (《民事诉讼法》(2023修正) 第85条, 第128条; 民诉法解释 第125条; legal.md §9.1–9.2):
+The rule (《民事诉讼法》(2023修正) 第85条, 第128条; 民诉法解释 第125条; docs/legal-basis.md):
 
 * the defendant answers "在收到之日起十五日内" — fifteen days from receiving the 起诉状副本;
 * the day of service is not counted: day 1 is the day after (85 ¶2; 解释 125);
@@ -26,11 +26,13 @@ import datetime as dt
 import attrs
 
 from ..holidays import is_workday
+from ..params import load_parameters
 
 __all__ = ["ANSWER_DAYS", "AnswerDeadline", "answer_deadline", "next_working_day"]
 
-#: 《民事诉讼法》第128条: the answer is due within fifteen days of receiving the claim.
-ANSWER_DAYS = 15
+#: 《民事诉讼法》第128条: the answer is due within fifteen days of receiving the claim
+#: (parameter ``answer_days``).
+ANSWER_DAYS = load_parameters().integer("answer_days")
 
 
 @attrs.frozen

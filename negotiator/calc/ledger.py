@@ -31,7 +31,8 @@ import attrs
 from negotiator.calc.rates import to_annual
 from negotiator.calc.schedule import Row, RowStatus, Schedule, apply_payments, due_dates, generate
 from negotiator.models import FeeKind, FeeTiming, Loan, Rate, RateUnit, RepaymentMethod
-from negotiator.money import ZERO, at_most_rate_places, to_fen
+from negotiator.money import ZERO, at_most_rate_places, format_amount, to_fen
+from negotiator.params import load_parameters
 
 __all__ = [
     "COMPOUND_NOT_STATED",
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 #: An excess below this (yuan) is rounding noise, never a finding.
-EXCESS_THRESHOLD = Decimal("1.00")
+EXCESS_THRESHOLD = load_parameters().decimal("excess_threshold")
 _DAYS = 365
 _DAMAGES = frozenset({FeeKind.LATE_FEE, FeeKind.PENALTY})
 _CONTINGENT = frozenset({FeeKind.LATE_FEE, FeeKind.PENALTY, FeeKind.COLLECTION, FeeKind.PREPAYMENT})
@@ -55,7 +56,7 @@ _CONTINGENT = frozenset({FeeKind.LATE_FEE, FeeKind.PENALTY, FeeKind.COLLECTION, 
 #: unknown (never zero), and every total it belongs to is a lower bound.
 COMPOUND_NOT_STATED = "charged, amount not stated"
 #: A periodic late fee is charged once per complete period of this many days.
-LATE_FEE_PERIOD_DAYS = 30
+LATE_FEE_PERIOD_DAYS = load_parameters().integer("late_fee_period_days")
 
 
 class Provenance(StrEnum):
@@ -194,18 +195,19 @@ class Offer:
     total: Decimal
 
     def text(self, lang: str = "zh-Hans") -> str:
-        m, last = _yuan(self.monthly), _yuan(self.last)
+        """The offer in words, amounts by the one money formatter (:func:`format_amount`)."""
+        m, last = format_amount(self.monthly, lang), format_amount(self.last, lang)
         if lang == "en":
             if self.count == 1:
-                return f"one payment of {last} yuan"
+                return f"one payment of {last}"
             if self.last == self.monthly:
-                return f"{m} yuan a month for {self.count} months"
-            return f"{m} yuan a month for {self.count - 1} months, then {last} yuan"
+                return f"{m} a month for {self.count} months"
+            return f"{m} a month for {self.count - 1} months, then {last}"
         if self.count == 1:
-            return f"一次还{last}元"
+            return f"一次还{last}"
         if self.last == self.monthly:
-            return f"每月{m}元，共{self.count}期"
-        return f"前{self.count - 1}期每月{m}元、末期{last}元"
+            return f"每月{m}，共{self.count}期"
+        return f"前{self.count - 1}期每月{m}、末期{last}"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -218,19 +220,13 @@ class Offer:
         }
 
 
-def _yuan(amount: Decimal) -> str:
-    if amount == amount.to_integral_value():
-        return f"{int(amount):,}"
-    return f"{amount:,.2f}"
-
-
 def offer_for(total: Decimal, monthly: Decimal) -> Offer | None:
     """Pay ``total`` in payments of ``monthly`` cut to whole yuan; None when that is zero.
 
     >>> offer_for(Decimal("9800"), Decimal("1000.85")).text()
-    '前9期每月1,000元、末期800元'
+    '前9期每月1,000.00元、末期800.00元'
     >>> offer_for(Decimal("21300"), Decimal("2130")).text()
-    '每月2,130元，共10期'
+    '每月2,130.00元，共10期'
     """
     whole = monthly.quantize(Decimal(1), rounding=ROUND_FLOOR)
     total = to_fen(total)

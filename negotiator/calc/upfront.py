@@ -1,6 +1,6 @@
 """Interest or fees deducted from the principal up front (砍头息).
 
-Law (legal notes §1 and §2, VERIFIED-PRIMARY):
+Law (docs/legal-basis.md: civil-code, spc-private-lending; VERIFIED-PRIMARY):
 
 * 民法典 art. 670 (effective 2021-01-01): interest may not be deducted from the principal in
   advance; if it is, the loan is repaid and interest is computed on the amount actually lent.

@@ -12,6 +12,8 @@ template shows a fill-in blank for it.
 * :mod:`.confirmation`, :mod:`.complaint`, :mod:`.negotiation_log`, :mod:`.enclosures`;
 * :mod:`.reply` — the reply to the lender's proposal (accept with changes, or counter-offer);
 * :mod:`.keep` — the action plan's payment calendar for a signed agreement;
+* :mod:`.hold` (暂缓催收申请), :mod:`.reconsider` (请求重新考虑), :mod:`.income_expenditure`
+  (收支说明);
 * :mod:`.context` — the context of one letter, assembled from the above.
 """
 

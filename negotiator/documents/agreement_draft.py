@@ -24,6 +24,7 @@ from ..models import (
     Rate,
     RateUnit,
 )
+from ..params import load_parameters
 from .mode import letter_mode
 from .proposal import agreement_is_for, build_proposal, refuse_unsafe_payment
 from .selection import target_loans
@@ -31,8 +32,8 @@ from .views import letter_date, loan_index
 
 #: Grace days the agreement draft gives to make up a missed instalment (when the case's own
 #: proposed agreement states none).  A cure period is advisable, not legally required
-#: (legal notes §7); 15 days is the documented choice.
-CURE_DAYS = 15
+#: (docs/legal-basis.md); 15 days is the documented choice (parameter ``cure_days``).
+CURE_DAYS = load_parameters().integer("cure_days")
 
 
 @cache
@@ -127,7 +128,7 @@ def draft_agreement(
         plan_rate=plan_rate,
         breach_clause=clauses["breach_private" if private else "breach"].format(cure_days=cure),
         cure_days=cure,
-        allocation_order=clauses["allocation"],
+        allocation_order=clauses["allocation_private" if private else "allocation"],
         credit_reporting=None if private else clauses["credit_reporting"],
         repayment_account=account,
         account_holder=loan.lender_name,

@@ -85,7 +85,7 @@ NO_REGULATOR = (
 
 
 def complaint_routes(case: Case, loan: Loan) -> list[str]:
-    """The channels for a complaint about ``loan``, the addressee first (legal notes §4.3)."""
+    """The channels for a complaint about ``loan``, the addressee first (docs/legal-basis.md)."""
     police = police_matter(loan)
     regulator = _REGULATOR[loan.lender_type]
     routes: list[str] = []
@@ -103,7 +103,7 @@ def complaint_routes(case: Case, loan: Loan) -> list[str]:
 def complaint_view(
     case: Case, analysis: CaseAnalysis, loan_id: str, findings: Sequence[Finding] | None
 ) -> ComplaintView:
-    """Where the complaint goes and the facts it states, in date order (legal notes §4.3).
+    """Where the complaint goes and the facts it states, in date order (docs/legal-basis.md).
 
     Banks, consumer-finance companies and bank loans sold through platforms → 12378 (NFRA);
     microloan companies → the local financial regulator (地方金融管理局); other lenders → 12363

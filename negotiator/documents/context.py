@@ -15,9 +15,12 @@ from .agreement_draft import draft_agreement
 from .complaint import COMPLAINT_CATEGORIES, complaint_view
 from .confirmation import confirmation_view
 from .enclosures import enclosures
+from .hold import hold_view
+from .income_expenditure import income_expenditure
 from .mode import letter_mode
 from .negotiation_log import log_rows
 from .proposal import build_proposal, refuse_unsafe_payment
+from .reconsider import reconsider_view
 from .reply import reply_date, reply_view
 from .selection import PAYMENT_KINDS
 from .views import (
@@ -152,6 +155,12 @@ class LetterContexts:
             )
         elif kind == "complaint" and loan_id is not None:
             ctx["complaint"] = complaint_view(case, analysis, loan_id, serious)
+        elif kind == "hold_request" and loan_id is not None:
+            ctx["hold"] = hold_view(case, analysis, loan_id, day)
+        elif kind == "reconsider_request" and loan_id is not None:
+            ctx["reconsider"] = reconsider_view(case, analysis, loan_id)
+        elif kind == "income_expenditure" and loan_id is not None:
+            ctx["statement"] = income_expenditure(case, analysis, loan_id)
         elif kind == "negotiation_log":
             ctx["rows"] = log_rows(case, analysis)
         return ctx

@@ -35,7 +35,7 @@ def enclosures(case: Case, kind: str, loan: LoanView | None) -> tuple[Enclosure,
                     seen.add(e.value)
                     out.append(Enclosure("evidence", e.value))
 
-    if kind in ("negotiation_request", "waiver_request"):
+    if kind in ("negotiation_request", "waiver_request", "reconsider_request"):
         doc(
             DocumentKind.ID_CARD,
             DocumentKind.LOAN_CONTRACT,
@@ -47,6 +47,8 @@ def enclosures(case: Case, kind: str, loan: LoanView | None) -> tuple[Enclosure,
         if case.borrower.hardships:
             out.append(Enclosure("hardship_statement", "hardship_statement"))
         evidence()
+    elif kind == "income_expenditure":
+        doc(DocumentKind.INCOME_PROOF, DocumentKind.BANK_STATEMENTS)
     elif kind == "hardship_statement":
         doc(DocumentKind.INCOME_PROOF, DocumentKind.BANK_STATEMENTS)
         evidence()

@@ -19,6 +19,7 @@ from .complaint import (
     complaint_routes,
     payment_demand,
 )
+from .reconsider import refused_loans
 from .views import finding_views, loan_index
 
 #: Letter kinds written to one lender about one loan (one letter per loan): every kind but the
@@ -46,11 +47,14 @@ def target_loans(
     ``loan`` picks one explicitly.  Otherwise: the agreement's loan for the agreement letters
     when the case has a proposed agreement; for a complaint, every loan with something to
     complain about (a fee or collection finding, or recorded collector conduct); for the other
-    kinds, every loan still owed (all loans if none is).
+    kinds, every loan still owed (all loans if none is).  A request to reconsider goes only to a
+    lender whose refusal the history records (:func:`.reconsider.refused_loans`).
     """
     ids = list(analysis.loan_ids)
     if kind == "credit_objection":
         return _credit_objection_loans(case, analysis, loan)
+    if kind == "reconsider_request":
+        return refused_loans(case, analysis, loan)
     if loan is not None:
         loan_index(analysis, loan)
         ids = [loan]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple, Protocol
 
 import attrs
@@ -93,24 +93,14 @@ def fnv1a32(text: str) -> int:
     return h
 
 
-_READS: dict[int, tuple[RuleSet, dict[str, frozenset[str]]]] = {}
-
-
 def fields_read(ruleset: RuleSet) -> dict[str, frozenset[str]]:
     """For each kind some rule reads, the fields an evaluator must see: ``kind``, ``id`` and
     every field a rule about that kind tests.  Kinds that no rule reads are absent.
 
-    Computed once per rule set (rule sets are immutable); the same mapping object is returned
+    Computed with the rule set (rule sets are immutable); the same mapping object is returned
     each time, so evaluators can tell facts pruned for their rule set by identity.
     """
-    entry = _READS.get(id(ruleset))
-    if entry is None or entry[0] is not ruleset:
-        read: dict[str, set[str]] = {}
-        for rule in ruleset.rules:
-            read.setdefault(rule.about, {"kind", "id"}).update(rule.fields_tested())
-        entry = (ruleset, {kind: frozenset(fields) for kind, fields in read.items()})
-        _READS[id(ruleset)] = entry
-    return entry[1]
+    return ruleset.reads
 
 
 def prepare_facts(facts: Iterable[Fact], kinds: dict[str, FactKind] | RuleSet) -> EngineFacts:
@@ -162,13 +152,3 @@ def prepare_facts(facts: Iterable[Fact], kinds: dict[str, FactKind] | RuleSet) -
         records.append(record)
     return EngineFacts(records=tuple(records), by_id=by_id, proof=_CHECKED, reads=reads)
 
-
-def sorted_unique(pairs: Iterable[tuple[str, str]]) -> list[Activation]:
-    return sorted({Activation(r, f) for r, f in pairs})
-
-
-def field_names(kinds: Sequence[FactKind]) -> set[str]:
-    names = {"kind", "id", "sid"}
-    for k in kinds:
-        names.update(k.fields)
-    return names

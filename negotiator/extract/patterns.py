@@ -26,19 +26,29 @@ __all__ = [
     "Field",
     "Patterns",
     "RedFlag",
+    "Segment",
     "load_patterns",
 ]
 
 _DIGITS_CN = "〇零一二三四五六七八九十两"
 NUMBER_CN = rf"[{_DIGITS_CN}]+"
 #: An amount written in figures: 12000, 12,000.00, 1.2万, 3千; optional ¥ before, 元 after.
+#: Spoken amounts: 2万3千4 (23,400), 1万9 (19,000), 4千4 (4,400) — a last figure after a unit is
+#: one order below it.
+MONEY_SPOKEN = r"(?:\d+万\d千\d?(?![\d百])|\d+万\d(?![\d千百.,])|\d千\d(?![\d百.,]))(?:元|块钱|块)?"
+#: An amount in Chinese numerals with a unit: 一万六千八 (16,800), 两千八 (2,800), 三千五百, 八百.
+MONEY_CN = (
+    r"(?:[一二三四五六七八九十两]+万(?:[一二三四五六七八九两]千)?[一二三四五六七八九]?"
+    r"|[一二三四五六七八九两]千(?:[一二三四五六七八九]百?)?|[一二三四五六七八九两]百)"
+    r"(?![多余来])(?:元|块钱|块)?"
+)
 MONEY = (
-    r"(?:人民币|RMB|CNY|¥|￥)?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?\s*"
-    r"(?:万元|万|千元|千|元|块钱|块|圆)?"
+    rf"(?:人民币|RMB|CNY|¥|￥)?\s*(?:{MONEY_SPOKEN}|{MONEY_CN}|(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d{{1,2}})?\s*"
+    r"(?:万元|万|千元|千|元|块钱|块|圆)?)"
 )
 #: An amount in capital numerals (大写): 壹万贰仟元整, 伍佰元零伍角.
 BIG_MONEY = (
-    r"(?:人民币)?[零壹贰叁肆伍陆柒捌玖拾佰仟萬万亿億]+[元圆]"
+    r"(?:人民币)?[零壹贰叁参肆伍陆柒捌玖拾佰仟萬万亿億]+[元圆]"
     r"(?:[零壹贰叁肆伍陆柒捌玖]角)?(?:[零壹贰叁肆伍陆柒捌玖]分)?整?"
 )
 #: A full date: 2026年12月15日, 2026-12-15, 2026/12/15, 2026.12.15, 二〇二六年十二月十五日.
@@ -47,7 +57,12 @@ DATE = (
     r"\s*[月\-/.]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})(?![\d%])\s*[日号]?"
 )
 #: A year and month: 2026年12月.
-YM = r"(?:\d{4})\s*年\s*(?:\d{1,2})\s*月(?!\s*\d)"
+YM = (
+    r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+    r"\s*月(?!\s*\d)"
+)
+#: A number of days: 3天, 五日, 15个工作日.
+DAYS = r"(?:\d+|[一二三四五六七八九十两]+)\s*(?:个)?(?:自然|工作)?(?:日|天)"
 #: A rate value: 18%, 百分之十八, 万分之五, 千分之一, 0.05%.
 RATE_VALUE = (
     r"(?:\d+(?:\.\d+)?\s*[%％]|百分之[\d.一二三四五六七八九十点]+|万分之[\d.一二三四五六七八九十点]+"
@@ -55,10 +70,30 @@ RATE_VALUE = (
 )
 
 _PLACEHOLDERS = {
-    "{money}": rf"(?P<amount>{MONEY})",
-    "{each}": rf"(?P<each>{MONEY})",
+    # an amount, or 大写 with its figures in brackets: 人民币伍仟元整（¥5,000.00）
+    "{money}": (
+        rf"(?:{BIG_MONEY}\s*[（(]\s*(?:小写)?[:：]?\s*)?(?P<amount>{MONEY}|{BIG_MONEY})(?:\s*[)）])?"
+    ),
+    # an amount, or 大写 with its figures in brackets: 人民币贰仟肆佰元整（¥2,400.00）
+    "{each}": (
+        rf"(?:{BIG_MONEY}\s*[（(]\s*(?:小写)?[:：]?\s*)?(?P<each>{MONEY}|{BIG_MONEY})(?:\s*[)）])?"
+    ),
     "{date}": rf"(?P<date>{DATE})",
     "{ym}": rf"(?P<ym>{YM})",
+    "{num}": rf"(?:\d{{1,3}}|{NUMBER_CN})",
+    # the amount a piece of a schedule shares out: 剩下18,000元分12期, 剩下的一万二分六个月
+    "{part}": (
+        rf"(?P<part>\d[\d,]*(?:\.\d{{1,2}})?\s*(?:元|万元|万)|\d+万\d千?\d?|\d千\d|{MONEY_CN})"
+    ),
+    # 每月 / 每期 / 每个月, optionally with the day: 每月15日前
+    "{per}": (
+        rf"(?:(?:每(?:个)?(?:月|期|次)|每周[一二三四五六日天]?|(?<![第\d])一个?月)"
+        rf"(?:(?:\d{{1,2}}|{NUMBER_CN})\s*[日号](?:前|之前|以前)?)?)"
+    ),
+    "{pay}": (
+        r"(?:需|须|应|要)?(?:(?:还款?|支付|付款?|应还|偿还|归还|缴纳|交)(?:本金|本息)?)?(?:金额)?"
+        r"(?:为|是)?[:：]?\s*"
+    ),
 }
 
 
@@ -70,6 +105,9 @@ class Field:
     requires: re.Pattern[str] | None
     examples: tuple[dict[str, str], ...]
     before: bool = False
+    adjacent: bool = False
+    not_followed_by: re.Pattern[str] | None = None
+    fallback: bool = False
 
 
 @attrs.frozen
@@ -85,6 +123,31 @@ class Example:
     regex: re.Pattern[str]
     name: str
     examples: tuple[str, ...]
+
+
+@attrs.frozen
+class Segment:
+    """One piece of a schedule described in words (``前3期每期2000元``): its ``role`` says which
+    instalments it covers (see extraction.toml)."""
+
+    role: str
+    regex: re.Pattern[str]
+    examples: tuple[dict[str, str], ...]
+
+
+SEGMENT_ROLES = frozenset(
+    {
+        "all",
+        "leading",
+        "range",
+        "single",
+        "following",
+        "open_rest",
+        "last",
+        "last_add",
+        "split_rest",
+    }
+)
 
 
 @attrs.frozen
@@ -107,9 +170,14 @@ class Patterns:
     fields: tuple[Field, ...]
     sentences: tuple[Sentence, ...]
     schedules: tuple[Example, ...]
+    segments: tuple[Segment, ...]
     schedule_day: tuple[Example, ...]
     schedule_start: tuple[Example, ...]
     instalment_lines: tuple[Example, ...]
+    instalment_months: tuple[Example, ...]
+    instalment_month_end: tuple[Example, ...]
+    schedule_interval: tuple[Example, ...]
+    option_headers: tuple[Example, ...]
     one_off: tuple[Example, ...]
     deadline: tuple[Example, ...]
     rates: tuple[RatePattern, ...]
@@ -133,7 +201,10 @@ def _alt(words: list[str], where: str) -> re.Pattern[str]:
     return _compile("(?:" + "|".join(words) + ")", where)
 
 
-_FILLER = r"(?:金额|总额|数额)?[ \t:：为是共计约合总了的]*(?:人民币)?[ \t:：(（]*"
+_FILLER = (  # 约 (about) is not here: an approximate amount is not the amount
+    r"(?:金额|总额|数额)?[ \t:：为是共计合总了的]*(?:一共|总共|合计|共计)?[ \t:：为是]*"
+    r"(?:人民币)?[ \t:：(（]*"
+)
 
 
 def _shared_words() -> dict[str, list[str]]:
@@ -155,12 +226,17 @@ def compile_patterns(data: dict[str, Any]) -> Patterns:
                 path=f["path"],
                 kind=f["kind"],
                 regex=_compile(
-                    rf"(?P<value>{MONEY})(?P<label>{labels})"
+                    rf"(?P<value>{DAYS if f['kind'] == 'days' else MONEY})(?P<label>{labels})"
                     if f.get("before")
                     else f"(?P<label>{labels}){_FILLER}",
                     where,
                 ),
                 before=bool(f.get("before")),
+                adjacent=bool(f.get("adjacent")),
+                fallback=bool(f.get("fallback")),
+                not_followed_by=(
+                    _compile(f["not_followed_by"], where) if f.get("not_followed_by") else None
+                ),
                 requires=_compile(f["requires"], where) if f.get("requires") else None,
                 examples=tuple(f.get("examples", ())),
             )
@@ -185,6 +261,21 @@ def compile_patterns(data: dict[str, Any]) -> Patterns:
             for i, e in enumerate(data.get(key, []))
         )
 
+    segments = []
+    for i, seg in enumerate(data.get("segment", [])):
+        where = f"segment[{i}]"
+        if seg.get("role") not in SEGMENT_ROLES:
+            raise RuleFileError(
+                f"extraction.toml#{where}",
+                f"role must be one of {', '.join(sorted(SEGMENT_ROLES))}",
+            )
+        segments.append(
+            Segment(
+                role=seg["role"],
+                regex=_compile(seg["pattern"], where),
+                examples=tuple(seg.get("examples", ())),
+            )
+        )
     rates = tuple(
         RatePattern(
             path=r["path"],
@@ -207,9 +298,14 @@ def compile_patterns(data: dict[str, Any]) -> Patterns:
         fields=tuple(fields),
         sentences=sentences,
         schedules=examples("schedule"),
+        segments=tuple(segments),
         schedule_day=examples("schedule_day"),
         schedule_start=examples("schedule_start"),
         instalment_lines=examples("instalment_line"),
+        instalment_months=examples("instalment_months"),
+        instalment_month_end=examples("instalment_month_end"),
+        schedule_interval=examples("schedule_interval"),
+        option_headers=examples("option"),
         one_off=examples("one_off"),
         deadline=examples("deadline"),
         rates=rates,

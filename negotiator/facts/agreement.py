@@ -113,6 +113,13 @@ AGREEMENT = FactKind(
         "above_lawful": money("plan payments above the loan's lawful balance (the ledger)"),
         "clawback": flag("a late payment revives the waived amounts or the original terms"),
         "private_lender": flag("the loan it settles is from a private person"),
+        "below_usual_minimum": flag(
+            "a regular instalment (any but the last) to a licensed lender is below "
+            "`instalment_usual_minimum`"
+        ),
+        "beyond_usual_term": flag(
+            "the plan with a licensed lender has more than `instalments_max` instalments"
+        ),
         "regime": choice("cap regime of the loan it settles (unknown if none matches)", Regime),
         "payee": choice(
             "the named payee is the lender itself, someone else, or not named",
@@ -120,6 +127,8 @@ AGREEMENT = FactKind(
         ),
     },
     extras={
+        "usual_minimum": extra("money", "parameter: the usual minimum instalment"),
+        "smallest_instalment": extra("money", "the smallest regular instalment (all but the last)"),
         "missing_amounts": extra("list", "keys of the missing amounts"),
         "missing_amounts_zh": extra("list", "the missing amounts, in Chinese"),
         "missing_amounts_en": extra("list", "the missing amounts, in English"),
@@ -185,6 +194,9 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
     la = next((la for la in a.loans if la.id == x.loan_id), None)
     regime = la.regime if la is not None else "unknown"
     loan_lender = la.loan.lender_name if la is not None else None
+    minimum = a.params.decimal("instalment_usual_minimum")
+    regular = [i.amount for i in g.instalments[:-1] if i.amount is not None and i.amount > 0]
+    smallest = min(regular) if regular else None
     id_state = "missing" if g.borrower.id_number is None else (x.borrower_id_problem or "valid")
     uscc_state = "missing" if g.lender.uscc is None else (x.lender_uscc_problem or "valid")
     values: dict[str, Any] = {
@@ -242,6 +254,11 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
         "above_lawful": x.above_lawful,
         "clawback": x.clawback,
         "private_lender": x.lender_type is LenderType.PRIVATE,
+        "below_usual_minimum": x.lender_type is not LenderType.PRIVATE
+        and smallest is not None
+        and smallest < minimum,
+        "beyond_usual_term": x.lender_type is not LenderType.PRIVATE
+        and len(g.instalments) > a.params.integer("instalments_max"),
         "regime": regime,
         "payee": payee_state(g, (loan_lender, g.lender.name)),
     }
@@ -280,6 +297,8 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
         "counter_largest": counter.largest if counter is not None else None,
         "counter_first_due": counter.rows[0].due if counter is not None and counter.rows else None,
         "max_months": a.params.integer("instalments_max"),
+        "usual_minimum": minimum,
+        "smallest_instalment": smallest,
         "lender_name": g.lender.name,
         "lender_kind_zh": kind_zh,
         "lender_kind_en": kind_en,

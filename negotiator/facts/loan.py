@@ -24,8 +24,10 @@ from decimal import Decimal
 from ..analysis import CaseAnalysis
 from ..analysis.loans import MONEY_CEILING, LoanAnalysis
 from ..calc.caps import Regime
+from ..citations import load_register
 from ..models import FeeKind, FeeTiming, LawsuitStatus, LenderType
 from ..money import ROUNDING, ZERO
+from ..params import load_parameters
 from .schema import (
     Fact,
     FactKind,
@@ -379,7 +381,7 @@ def _loan_values(la: LoanAnalysis) -> tuple[dict[str, object], dict[str, object]
 _HOLDER_WORDS = ("资产管理", "资产经营", "保理", "担保", "不良资产")
 
 #: 合同编通则解释 第65条: damages more than 30 % above the loss are generally excessive.
-_EXCESSIVE = Decimal("1.3")
+_EXCESSIVE = load_parameters().decimal("damages_excess_ratio")
 
 
 def _damages_vs_loss(la: LoanAnalysis) -> str:
@@ -400,8 +402,9 @@ def _creditor_may_have_changed(la: LoanAnalysis) -> bool:
     return any(w in n for n in names for w in _HOLDER_WORDS)
 
 
-#: The revised 治安管理处罚法 (2025修订) applies to conduct from this day.
-PSL_2025_FROM = dt.date(2026, 1, 1)
+#: The revised 治安管理处罚法 (2025修订) applies to conduct from this day (the day it took effect,
+#: from the citation register).
+PSL_2025_FROM = load_register().effective("public-security-2025")
 
 
 def _period(dates: list[dt.date]) -> str:

@@ -13,7 +13,8 @@ from decimal import Decimal
 from ..analysis import CaseAnalysis
 from ..analysis.plan import HardshipProof, LenderOffer, OfferEvaluation, PlanAnalysis
 from ..models import LawsuitStatus
-from ..money import format_yuan
+from ..money import format_amount
+from ..vocab import penalty_word
 from .case import OUTLOOKS
 from .schema import Fact, FactKind, choice, extra, flag, integer, money
 from .wording import COST_BASIS, EVIDENCE, HARDSHIP, gap_texts, label, labels, percent
@@ -95,9 +96,18 @@ OFFER = FactKind(
         "table_waived": money("the waiver already in the lender's proposal"),
         "table_above_claimed": money("yuan the lender's proposal asks above the claimed balance"),
         "table_above_lawful": money("yuan the lender's proposal asks above the lawful balance"),
+        "below_usual_minimum": flag(
+            "the plan's regular instalment to this licensed lender is below "
+            "`instalment_usual_minimum`"
+        ),
+        "beyond_usual_term": flag(
+            "the plan for this licensed lender needs more than `instalments_max` payments"
+        ),
     },
     extras={
         "loan": extra("text", "the loan's id"),
+        "usual_minimum": extra("money", "parameter: the usual minimum instalment"),
+        "regular_instalment": extra("money", "the plan's regular instalment to this lender"),
         "offer_zh": extra("text", "the proposal as 前N期X元、末期Y元"),
         "offer_en": extra("text", "the proposal in English"),
         "table_offer_zh": extra("text", "the lender's proposal as 前N期X元、末期Y元"),
@@ -122,6 +132,10 @@ OFFER = FactKind(
         "proof_missing_en": extra("list", "proof still missing (English)"),
         "hardships_zh": extra("list", "the hardships claimed (Chinese)"),
         "hardships_en": extra("list", "the hardships claimed (English)"),
+        "penalty_word_zh": extra(
+            "text", "what overdue interest is called: 逾期利息 (private) or 罚息"
+        ),
+        "penalty_word_en": extra("text", "what overdue interest is called (English)"),
     },
 )
 
@@ -146,9 +160,9 @@ def _table_text(t: OfferEvaluation | None, lang: str) -> str | None:
         return t.offer.text(lang)
     if t.count and t.largest is not None:
         return (
-            f"分{t.count}期、每期最多{t.largest:,.2f}元"
+            f"分{t.count}期、每期最多{format_amount(t.largest)}"
             if lang != "en"
-            else f"{t.count} instalments of at most {t.largest:,.2f} yuan"
+            else f"{t.count} instalments of at most {format_amount(t.largest, 'en')}"
         )
     return "每期金额和期数没有写明" if lang != "en" else "instalments not stated"
 
@@ -161,7 +175,7 @@ def _excess_text(t: OfferEvaluation | None, lang: str) -> str:
     parts = []
 
     def shown(value: Decimal) -> str:  # as the messages show amounts (findings.display_value)
-        return f"{format_yuan(value)} 元" if zh else f"CNY {format_yuan(value)}"
+        return format_amount(value, "zh-Hans" if zh else "en")
 
     if t.above_lawful > 0:
         amount = shown(t.above_lawful)
@@ -242,8 +256,12 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
             "short_term_months": p.short_term_months,
         },
     )
+    minimum = a.params.decimal("instalment_usual_minimum")
     for o in p.offers:
         t = o.on_table
+        licensed = o.lender_type != "private"
+        # the regular instalment of a plan of two or more payments (a single payment clears it)
+        regular = o.offer.monthly if o.offer is not None and o.offer.count > 1 else None
         yield Fact(
             kind="offer",
             id=f"offer-{o.cost_rank}",
@@ -276,6 +294,14 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
                 "table_waived": t.waived if t else None,
                 "table_above_claimed": t.above_claimed if t else None,
                 "table_above_lawful": t.above_lawful if t else None,
+                "below_usual_minimum": licensed
+                and o.mode != "keep"
+                and regular is not None
+                and regular < minimum,
+                "beyond_usual_term": licensed
+                and o.mode == "propose"
+                and o.instalments is not None
+                and o.instalments > p.instalments_max,
             },
             extras={
                 "loan": o.loan_id,
@@ -296,5 +322,9 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
                 "instalments_typical_max": p.instalments_typical_max,
                 "instalments_max": p.instalments_max,
                 **hardship,
+                "usual_minimum": minimum,
+                "regular_instalment": regular,
+                "penalty_word_zh": penalty_word(o.lender_type, "zh-Hans"),
+                "penalty_word_en": penalty_word(o.lender_type, "en"),
             },
         )

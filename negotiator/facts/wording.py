@@ -14,6 +14,7 @@ from decimal import Decimal
 from ..analysis.checklist import Gap
 from ..calc.rates import format_percent
 from ..models import DocumentKind, EvidenceKind, HardshipKind
+from ..vocab import penalty_word, vocabulary
 
 __all__ = [
     "COST_BASIS",
@@ -31,38 +32,18 @@ __all__ = [
 
 LANGS = ("zh", "en")
 
-HARDSHIP: Mapping[str, tuple[str, str]] = {
-    HardshipKind.UNEMPLOYMENT.value: ("失业", "job loss"),
-    HardshipKind.ILLNESS.value: ("疾病或受伤", "illness or injury"),
-    HardshipKind.INCOME_DROP.value: ("收入下降", "a drop in income"),
-    HardshipKind.FAMILY_EVENT.value: ("家庭变故", "a family crisis"),
-    HardshipKind.BUSINESS_FAILURE.value: ("经营失败", "a business failure"),
-    HardshipKind.DISASTER.value: ("灾害或意外", "a disaster or accident"),
-    HardshipKind.OTHER.value: ("其他困难", "another hardship"),
-}
 
-EVIDENCE: Mapping[str, tuple[str, str]] = {
-    EvidenceKind.TERMINATION_CERTIFICATE.value: (
-        "解除或终止劳动合同证明",
-        "a termination certificate",
-    ),
-    EvidenceKind.UNEMPLOYMENT_CERTIFICATE.value: ("失业登记证明", "an unemployment registration"),
-    EvidenceKind.MEDICAL_RECORDS.value: ("病历或诊断证明", "medical records or a diagnosis"),
-    EvidenceKind.MEDICAL_BILLS.value: ("医疗费用票据", "medical bills"),
-    EvidenceKind.PAY_SLIPS.value: ("工资单", "pay slips"),
-    EvidenceKind.BANK_STATEMENTS.value: ("银行流水", "bank statements"),
-    EvidenceKind.INCOME_CERTIFICATE.value: ("收入证明", "an income certificate"),
-    EvidenceKind.FAMILY_CERTIFICATE.value: (
-        "相关证明（如死亡、离婚、出生或亲属关系证明）",
-        "a certificate of the family event (death, divorce, birth or kinship)",
-    ),
-    EvidenceKind.BUSINESS_RECORDS.value: (
-        "经营亏损或停业注销材料",
-        "records of the business loss or closure",
-    ),
-    EvidenceKind.DISASTER_PROOF.value: ("灾害或事故证明", "proof of the disaster or accident"),
-    EvidenceKind.OTHER.value: ("其他证明材料", "other supporting documents"),
-}
+def _from_vocabulary(section: str) -> Mapping[str, tuple[str, str]]:
+    zh = vocabulary()["zh-Hans"][section]
+    en = vocabulary()["en"][section]
+    return {key: (zh[key], en[key]) for key in zh}
+
+
+#: Hardship kinds and proof, from the one vocabulary of the documents (templates/vocab.toml).
+HARDSHIP: Mapping[str, tuple[str, str]] = _from_vocabulary("hardship")
+EVIDENCE: Mapping[str, tuple[str, str]] = _from_vocabulary("evidence")
+assert set(HARDSHIP) == {k.value for k in HardshipKind}
+assert set(EVIDENCE) == {k.value for k in EvidenceKind}
 
 DOCUMENT: Mapping[str, tuple[str, str]] = {
     DocumentKind.LOAN_CONTRACT.value: ("借款合同", "the loan contract"),
@@ -77,8 +58,8 @@ DOCUMENT: Mapping[str, tuple[str, str]] = {
 
 COST_BASIS: Mapping[str, tuple[str, str]] = {
     "accruing": (
-        "今后每年新增的利息和罚息，以法定上限为限",
-        "interest and penalty now accruing a year, up to the legal cap",
+        "今后每年新增的利息，以法定上限为限",
+        "interest now accruing a year, up to the legal cap",
     ),
     "annual_cost": ("综合年化成本", "annualised cost incl. fees"),
     "penalty_rate": ("罚息年化", "annualised penalty rate"),
@@ -88,7 +69,7 @@ COST_BASIS: Mapping[str, tuple[str, str]] = {
 
 _OR = {"zh": "或", "en": " or "}
 
-#: Gap sentences; placeholders: {loan} {lender} {hardship} {options} {count} {limit}.
+#: Gap sentences; placeholders: {loan} {lender} {hardship} {options} {count} {limit} {pen}.
 _GAPS: Mapping[str, tuple[str, str]] = {
     "outstanding": (
         "{loan}（{lender}）目前被主张的欠款总额",
@@ -96,12 +77,12 @@ _GAPS: Mapping[str, tuple[str, str]] = {
     ),
     "rate": ("{loan}（{lender}）的合同利率", "the contract interest rate of {loan} ({lender})"),
     "penalty_rate": (
-        "{loan}（{lender}）的罚息（逾期）利率",
-        "the penalty (overdue) rate of {loan} ({lender})",
+        "{loan}（{lender}）的逾期利率",
+        "the overdue rate of {loan} ({lender})",
     ),
     "penalty_interest": (
-        "{loan}（{lender}）已产生的罚息",
-        "the penalty interest charged so far on {loan} ({lender})",
+        "{loan}（{lender}）已产生的{pen}",
+        "the {pen} charged so far on {loan} ({lender})",
     ),
     "late_fees": (
         "{loan}（{lender}）已产生的滞纳金或违约金",
@@ -129,8 +110,9 @@ _GAPS: Mapping[str, tuple[str, str]] = {
         "nothing is left after essential expenses and no savings can be spared",
     ),
     "plan_too_long": (
-        "按每月可还金额需要{count}期，超过{limit}期",
-        "at the affordable amount it would take {count} payments, more than {limit}",
+        "按每月可还金额需要{count}期，比机构通常接受的期限长（见第四部分）",
+        "at the affordable amount it would take {count} payments, longer than lenders usually "
+        "accept (see section 4)",
     ),
     "official_contact": ("{lender}（{loan}）", "{lender} ({loan})"),
     "reason": ("逾期原因的简短说明", "a short account of why you fell behind"),
@@ -211,6 +193,7 @@ def gap_text(gap: Gap, lang: str) -> str:
         options=_options(gap, lang) if gap.options else "",
         count=gap.count if gap.count is not None else "",
         limit=gap.limit if gap.limit is not None else "",
+        pen=penalty_word(gap.lender_type or "", "en" if lang == "en" else "zh-Hans"),
     )
 
 

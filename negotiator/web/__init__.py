@@ -42,6 +42,7 @@ class Session:
         self.lang = lang
         self.interview = Interview()
         self.case_toml: str | None = None
+        self.extraction: Any = None  # what the paste box read, until it is confirmed
         self.error: str | None = None
         self.seen = time.monotonic()
 
@@ -123,6 +124,22 @@ _UI = {
         "of": "已回答",
         "no_agreement": "没有填写还款方案，所以没有方案检查。",
         "error": "没看懂这个回答：",
+        "paste": "粘贴或上传对方发来的还款方案",
+        "paste_intro": "把对方发来的微信、短信、App 页面上的文字粘贴到下面，或上传协议文件"
+        "（.txt、.docx、.pdf，最大 5 MB）。我们会读出方案里的金额、期数、日期和收款账户，"
+        "请您逐项核对。文字只用于本次会话，不会保存。",
+        "paste_text": "粘贴文字",
+        "paste_file": "或上传文件",
+        "paste_button": "读取方案",
+        "review": "请逐项核对从文字中读出的内容",
+        "review_intro": "每一项后面是它在原文中的出处。不对就直接改；不要的取消勾选。",
+        "keep": "采用",
+        "source": "原文",
+        "red_flags": "需要警惕",
+        "inconsistencies": "前后不一致或可疑之处",
+        "use": "确认，继续回答其他问题",
+        "nothing": "没有从这段文字中读出还款方案的内容。可以直接回答问题。",
+        "skip": "跳过，直接回答问题",
     },
     "en": {
         "title": "Online-loan negotiation helper",
@@ -151,6 +168,25 @@ _UI = {
         "of": "answered",
         "no_agreement": "No proposed agreement was given, so there is no check.",
         "error": "That answer could not be read:",
+        "paste": "Paste or upload the lender's proposal",
+        "paste_intro": "Paste the text of the WeChat or SMS message or app page below, or upload "
+        "the agreement (.txt, .docx, .pdf, at most 5 MB). The amounts, instalments, dates and "
+        "payment account are read out for you to check one by one. The text is used only in "
+        "this session and never stored.",
+        "paste_text": "Paste the text",
+        "paste_file": "or upload a file",
+        "paste_button": "Read the proposal",
+        "review": "Please check each value read from the text",
+        "review_intro": "Each value shows the words it came from. Correct it if it is wrong; "
+        "untick it to leave it out.",
+        "keep": "Use",
+        "source": "Source",
+        "red_flags": "Warning signs",
+        "inconsistencies": "Inconsistencies",
+        "use": "Confirm and continue with the other questions",
+        "nothing": "Nothing of a repayment proposal was found in this text. You can answer "
+        "the questions directly.",
+        "skip": "Skip and answer the questions",
     },
 }
 
@@ -165,9 +201,12 @@ def _ui(lang: str) -> dict[str, str]:
 
 
 def _pdf_available() -> bool:
+    """Whether PDF letters can be offered: WeasyPrint (the ``pdf`` extra) is installed."""
+    import importlib.util
+
     from ..letter_kinds import FORMATS
 
-    return "pdf" in FORMATS
+    return "pdf" in FORMATS and importlib.util.find_spec("weasyprint") is not None
 
 
 def create_app(
@@ -183,8 +222,12 @@ def create_app(
     from werkzeug.exceptions import HTTPException
 
     app = flask.Flask(__name__, template_folder="templates", static_folder="static")
-    app.config["MAX_CONTENT_LENGTH"] = max_bytes
-    app.config["MAX_FORM_MEMORY_SIZE"] = max_bytes
+    from .paste import MAX_PASTE_CHARS, MAX_UPLOAD_BYTES
+
+    # The paste box takes a document of up to MAX_UPLOAD_BYTES; every other request is held
+    # to max_bytes (checked before the body is read, in ``limit`` below).
+    app.config["MAX_CONTENT_LENGTH"] = max(max_bytes, MAX_UPLOAD_BYTES + 64 * 1024)
+    app.config["MAX_FORM_MEMORY_SIZE"] = max(max_bytes, 4 * MAX_PASTE_CHARS)
     app.jinja_env.autoescape = True
     sessions = (
         store
@@ -214,6 +257,12 @@ def create_app(
             flask.abort(403)
         return s
 
+    @app.before_request
+    def limit() -> None:
+        size = flask.request.content_length
+        if flask.request.path != "/extract" and size is not None and size > max_bytes:
+            flask.abort(413)
+
     @app.after_request
     def headers(resp: Any) -> Any:
         resp.headers["Cache-Control"] = "no-store"
@@ -232,8 +281,8 @@ def create_app(
             return exc
         return page("error.html.j2", None, code=exc.code, message=exc.description), exc.code
 
-    def start_session(s: Session) -> Any:
-        resp = flask.redirect(flask.url_for("question"), 303)
+    def start_session(s: Session, target: str = "question") -> Any:
+        resp = flask.redirect(flask.url_for(target), 303)
         resp.set_cookie(
             COOKIE, s.id, httponly=True, samesite="Strict", secure=flask.request.is_secure
         )
@@ -252,7 +301,9 @@ def create_app(
     def start() -> Any:
         chosen = flask.request.form.get("lang", default_lang)
         s = sessions.new(chosen if chosen in ("zh-Hans", "zh-Hant", "en") else default_lang)
-        return start_session(s)
+        return start_session(
+            s, "extract" if flask.request.form.get("next") == "extract" else "question"
+        )
 
     @app.post("/upload")
     def upload() -> Any:
@@ -286,7 +337,8 @@ def create_app(
                 text = "不知道"
             elif q.kind in ("words", "hardship"):
                 picked = flask.request.form.getlist("answer")
-                text = "、".join(picked) if picked else ("没有" if q.kind == "hardship" else "")
+                none = q.kind == "hardship" or q.record is not None  # nothing ticked: none
+                text = "、".join(picked) if picked else ("没有" if none else "")
             else:
                 text = flask.request.form.get("answer", "")
             try:
@@ -309,6 +361,62 @@ def create_app(
             answered=len(s.interview.asked) + len(s.interview.unknown),
         )
 
+    @app.get("/extract")
+    def extract() -> Any:
+        s = require()
+        return page("extract.html.j2", s)
+
+    @app.post("/extract")
+    def extract_read() -> Any:
+        from ..extract import extract_agreement, read_document
+        from .paste import MAX_PASTE_CHARS, MAX_UPLOAD_BYTES
+
+        s = require()
+        text = flask.request.form.get("text", "")
+        upload = flask.request.files.get("document")
+        try:
+            if upload is not None and upload.filename:
+                raw = upload.read(MAX_UPLOAD_BYTES + 1)
+                if len(raw) > MAX_UPLOAD_BYTES:
+                    raise InputError("TEXT", "the file is larger than 5 MB")
+                text = read_document(raw)
+            if len(text) > MAX_PASTE_CHARS:
+                raise InputError("TEXT", f"the text is longer than {MAX_PASTE_CHARS} characters")
+            if not text.strip():
+                raise InputError("TEXT", "is empty")
+            s.extraction = extract_agreement(text)
+        except InputError as exc:
+            return page("extract.html.j2", s, problems=exc.describe(s.lang)), 400
+        return flask.redirect(flask.url_for("extract_review"), 303)
+
+    @app.route("/extract/review", methods=["GET", "POST"])
+    def extract_review() -> Any:
+        from .paste import apply_rows, extraction_rows, red_flag_labels
+
+        s = require()
+        ex = s.extraction
+        if ex is None:
+            return flask.redirect(flask.url_for("extract"), 303)
+        rows = extraction_rows(ex, s.lang)
+        problems: list[tuple[str, str]] = []
+        if flask.request.method == "POST":
+            answers = {r.path: flask.request.form.get("v:" + r.path, r.text) for r in rows}
+            kept = set(flask.request.form.getlist("keep"))
+            problems = apply_rows(s.interview, ex, rows, answers, kept)
+            if not problems:
+                s.extraction = None
+                return flask.redirect(flask.url_for("question"), 303)
+        return page(
+            "review.html.j2",
+            s,
+            rows=[r for r in rows if r.path != "agreement.form" or len(rows) > 1],
+            flags=red_flag_labels(ex, s.lang),
+            inconsistencies=[i.message for i in ex.inconsistencies],
+            problems=InputError(problems[0][0], problems[0][1], errors=problems).describe(s.lang)
+            if problems
+            else "",
+        ), (400 if problems else 200)
+
     @app.get("/summary")
     def summary() -> Any:
         s = require()
@@ -319,7 +427,7 @@ def create_app(
     @app.post("/change")
     def change() -> Any:
         s = require()
-        keys = s.interview.asked + s.interview.unknown
+        keys = s.interview.summary_keys()
         try:
             index = int(flask.request.form.get("item", ""))
         except ValueError:

@@ -45,7 +45,7 @@ def test_unknown_lender_type_raises() -> None:
 @pytest.mark.parametrize(
     ("contract", "cap"),
     [
-        # 4 × the one-year LPR on the contract date (legal.md §6 table).
+        # 4 × the one-year LPR on the contract date (the LPR history in negotiator/data/lpr.toml).
         (date(2020, 8, 20), D("0.1540")),  # 4 × 3.85 %
         (date(2021, 12, 20), D("0.1520")),  # 4 × 3.80 %
         (date(2022, 8, 22), D("0.1460")),  # 4 × 3.65 %

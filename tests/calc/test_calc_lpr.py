@@ -14,7 +14,7 @@ from negotiator.errors import InputError
 
 D = Decimal
 
-# Values copied from legal.md §6 (one-year LPR, effective date → rate).
+# Values copied from the LPR history behind docs/legal-basis.md (one-year LPR, date → rate).
 LEGAL_MD_TABLE = [
     (date(2019, 8, 20), D("0.0425")),
     (date(2019, 9, 20), D("0.0420")),

@@ -264,7 +264,10 @@ def test_offer_adds_up(total, monthly) -> None:
 def test_offer_text() -> None:
     o = offer_for(D("9800"), D("1000.85"))
     assert o is not None and (o.count, o.last) == (10, D("800"))
-    assert o.text() == "前9期每月1,000元、末期800元"
+    assert o.text() == "前9期每月1,000.00元、末期800.00元"
+    assert o.text("en") == "CNY 1,000.00 a month for 9 months, then CNY 800.00"
+    one = offer_for(D("500"), D("1000"))
+    assert one is not None and one.text() == "一次还500.00元"
     assert offer_for(D("0"), D("10")) is None
 
 
