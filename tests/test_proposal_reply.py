@@ -95,7 +95,7 @@ def test_affordable_lawful_offer_is_accepted_with_the_checks_changes() -> None:
     case = _offer_case()
     text = _reply(case)
     # the lender's own figures, restated from the check
-    assert "减免1,000.00元后，合计还款21,300.00元，每月2,130元，共10期" in text
+    assert "减免1,000.00元后，合计还款21,300.00元，每月2,130.00元，共10期" in text
     assert "本人同意按该方案的金额和期数还款" in text
     assert "本人提出以下还款方案" not in text  # no counter-offer
     # the changes: the reviving breach clause replaced, the seal, nothing else invented
