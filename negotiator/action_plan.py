@@ -405,6 +405,8 @@ def _steps(
         steps.append(t["hold"].format(days=load_parameters().integer("hold_request_days")))
     if _int(plan.get("refused_offers")) > 0:
         steps.append(t["reconsider"])
+    if any(o.get("mode") == "counter" for o in plan.get("offers", [])):
+        steps.append(t["reply"])
     extension = {f.rule for f in report.findings if f.code == "STRATEGY_EXTENSION"}
     if "strategy.extension.deferral" in extension and plan.get("recovery_months"):
         steps.append(t["extension_pause"].format(months=plan["recovery_months"]))

@@ -467,3 +467,18 @@ def test_reply_html_escapes_the_lenders_name() -> None:
     case = _offer_case(lender_name="<b>某某</b>消费金融有限公司")
     out = _reply(case, fmt="html")
     assert "<b>某某</b>" not in out and "&lt;b&gt;" in out
+
+
+def test_the_plan_points_to_the_reply_only_when_an_offer_is_on_the_table() -> None:
+    from negotiator.action_plan import render_action_plan
+    from negotiator.api import advise
+    from negotiator.load import load_case
+
+    root = Path(__file__).resolve().parents[1] / "examples"
+
+    def plan(name: str) -> str:
+        case = load_case((root / name).read_text("utf-8"))
+        return render_action_plan(case, advise(case))
+
+    assert "negotiator letter proposal_reply" in plan("proposed_agreement.toml")
+    assert "negotiator letter proposal_reply" not in plan("short_term.toml")
