@@ -36,7 +36,7 @@ import attrs
 from ..calc.budget import compute_budget
 from ..models import Case, IncomeStability
 from ..money import ZERO, to_fen
-from ..params import Parameters
+from ..params import Parameters, load_parameters
 
 __all__ = [
     "BudgetAnalysis",
@@ -121,7 +121,9 @@ class BudgetAnalysis:
     lump_sum_available: Decimal = ZERO
     #: Months of essential expenses the reserve holds, and why: "standard" (the parameter) or
     #: "hardship_ends" (the months left until a dated hardship ends).
-    reserve_months: int = 3
+    reserve_months: int = attrs.field(
+        factory=lambda: load_parameters().integer("emergency_reserve_months")
+    )
     reserve_reason: str = "standard"
     #: The last expected end of the ongoing hardships ("hardship_ends" only).
     hardship_end: dt.date | None = None
