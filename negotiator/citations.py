@@ -26,6 +26,7 @@ from typing import Any, Literal
 import attrs
 
 from .errors import RuleFileError
+from .params import check_table
 
 __all__ = [
     "KINDS",
@@ -122,14 +123,7 @@ def parse_register(text: str, file: str = REGISTER_FILE) -> Register:
 def _parse_instrument(key: str, raw: Any, where: str) -> Instrument:
     if not _KEY.match(key):
         raise RuleFileError(where, "a key is lowercase words joined by '-'")
-    if not isinstance(raw, dict):
-        raise RuleFileError(where, "each instrument is a table")
-    unknown = set(raw) - _KEYS
-    if unknown:
-        raise RuleFileError(f"{where}.{sorted(unknown)[0]}", "unknown key")
-    missing = _REQUIRED - set(raw)
-    if missing:
-        raise RuleFileError(f"{where}.{sorted(missing)[0]}", "is required")
+    check_table(raw, where, "instrument", _KEYS, _REQUIRED)
     for name, value in raw.items():
         if name in _DATES:
             if type(value) is not dt.date:

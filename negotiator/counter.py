@@ -223,27 +223,30 @@ def path_schedule(
         if amount <= 0:
             continue
         left -= amount
-        if move_off_holidays:
-            adj = adjust_due_date(due)
-            row = CounterRow(
-                len(rows) + 1,
-                adj.due,
-                amount,
-                month_room,
-                adj.moved_from,
-                adj.known,
-                adj.holiday_zh,
-                adj.holiday_en,
-            )
-        else:
-            row = CounterRow(number=len(rows) + 1, due=due, amount=amount, room=month_room)
-        rows.append(row)
+        rows.append(_row(len(rows) + 1, due, amount, month_room, move_off_holidays))
     if to_fen(total) == 0:
         return CounterProposal(to_fen(total), (), "nothing_to_pay", max_months, first_room)
     if left > 0:
         reason = "too_long" if rows else "no_room"
         return CounterProposal(to_fen(total), (), reason, max_months, first_room)
     return CounterProposal(to_fen(total), tuple(rows), None, max_months, first_room)
+
+
+def _row(number: int, due: dt.date, amount: Decimal, room: Decimal, move: bool) -> CounterRow:
+    """Instalment ``number`` due on ``due`` (moved off a weekend or holiday when ``move``)."""
+    if not move:
+        return CounterRow(number=number, due=due, amount=amount, room=room)
+    adj = adjust_due_date(due)
+    return CounterRow(
+        number,
+        adj.due,
+        amount,
+        room,
+        adj.moved_from,
+        adj.known,
+        adj.holiday_zh,
+        adj.holiday_en,
+    )
 
 
 def _monthly(start: dt.date, n: int) -> list[dt.date]:
@@ -345,22 +348,7 @@ def propose_schedule(
     for due, amount, r in zip(dates[:needed], amounts, rooms[:needed], strict=True):
         if amount == 0:
             continue
-        number, money, month_room = len(rows) + 1, from_fen(amount), from_fen(r)
-        if move_off_holidays:
-            adj = adjust_due_date(due)
-            row = CounterRow(
-                number,
-                adj.due,
-                money,
-                month_room,
-                adj.moved_from,
-                adj.known,
-                adj.holiday_zh,
-                adj.holiday_en,
-            )
-        else:
-            row = CounterRow(number=number, due=due, amount=money, room=month_room)
-        rows.append(row)
+        rows.append(_row(len(rows) + 1, due, from_fen(amount), from_fen(r), move_off_holidays))
     return result(tuple(rows), None)
 
 

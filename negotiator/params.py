@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -29,7 +29,7 @@ import attrs
 
 from .errors import RuleFileError
 
-__all__ = ["Parameter", "Parameters", "load_parameters", "parse_parameters"]
+__all__ = ["Parameter", "Parameters", "check_table", "load_parameters", "parse_parameters"]
 
 _REQUIRED = {"value", "unit", "doc", "reference"}
 #: ``as_of``: the date a figure of practice (not law) was last checked against its source;
@@ -86,6 +86,20 @@ class Parameters:
             raise RuleFileError(f"parameters.toml#{name}", "parameter is not defined") from None
 
 
+def check_table(
+    raw: Any, where: str, what: str, keys: Iterable[str], required: Iterable[str]
+) -> None:
+    """A table of a data file (a parameter, an instrument of the citation register): a table,
+    with no key outside ``keys`` and every key of ``required``; else :class:`RuleFileError`."""
+    if not isinstance(raw, dict):
+        raise RuleFileError(where, f"each {what} is a table")
+    unknown = set(raw) - set(keys)
+    if unknown:
+        raise RuleFileError(f"{where}.{sorted(unknown)[0]}", "unknown key")
+    missing = set(required) - set(raw)
+    if missing:
+        raise RuleFileError(f"{where}.{sorted(missing)[0]}", "is required")
+
 def parse_parameters(text: str, file: str = "parameters.toml") -> Parameters:
     try:
         doc: dict[str, Any] = tomllib.loads(text, parse_float=Decimal)
@@ -94,14 +108,7 @@ def parse_parameters(text: str, file: str = "parameters.toml") -> Parameters:
     entries: dict[str, Parameter] = {}
     for name, raw in doc.get("param", {}).items():
         where = f"{file}#{name}"
-        if not isinstance(raw, dict):
-            raise RuleFileError(where, "each parameter is a table")
-        unknown = set(raw) - _KEYS
-        if unknown:
-            raise RuleFileError(f"{where}.{sorted(unknown)[0]}", "unknown key")
-        missing = _REQUIRED - set(raw)
-        if missing:
-            raise RuleFileError(f"{where}.{sorted(missing)[0]}", "is required")
+        check_table(raw, where, "parameter", _KEYS, _REQUIRED)
         entries[name] = _parse_entry(name, raw, where)
     if set(doc) - {"param"}:
         raise RuleFileError(file, "only [param.NAME] tables are allowed")

@@ -673,23 +673,22 @@ def _schedule(
     scheduled to collect that month, plus a one-off sum expected that month."""
     if keep or total <= 0:
         return None
+
+    def level_schedule() -> PlanSchedule | None:  # the level offer, dated from the first due
+        if offer is None or offer.count > longest:
+            return None
+        rows = offer_schedule(
+            offer.monthly, offer.count, offer.last, first_due, max_months=longest
+        ).rows
+        return PlanSchedule(rows, offer)
+
     if not from_share:
         if own is not None:
             return PlanSchedule(own, offer, from_agreement=True)
-        if offer is None or offer.count > longest:
-            return None
-        rows = offer_schedule(
-            offer.monthly, offer.count, offer.last, first_due, max_months=longest
-        ).rows
-        return PlanSchedule(rows, offer)
+        return level_schedule()
     others = scheduled_elsewhere(case, ids, loan_id, as_of)
     if not path and not lumps and not others:
-        if offer is None or offer.count > longest:
-            return None
-        rows = offer_schedule(
-            offer.monthly, offer.count, offer.last, first_due, max_months=longest
-        ).rows
-        return PlanSchedule(rows, offer)
+        return level_schedule()
 
     def room(month: Month) -> Decimal:
         base = share
@@ -722,8 +721,8 @@ def _schedule(
         for r in rows
         if month_of(r.moved_from or r.due) in lumps
     }
-    level = offer if expected_from is None and not one_offs and _level(rows, offer) else None
-    return PlanSchedule(rows, level, expected_from, since, one_offs)
+    flat = offer if expected_from is None and not one_offs and _level(rows, offer) else None
+    return PlanSchedule(rows, flat, expected_from, since, one_offs)
 
 
 def analyse_plan(
