@@ -25,8 +25,7 @@ from typing import Any, Literal
 
 import attrs
 
-from .errors import RuleFileError
-from .params import check_table
+from .errors import RuleFileError, check_table
 
 __all__ = [
     "KINDS",

@@ -8,6 +8,9 @@ personal data: the value of an identity number or phone number is never echoed b
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 __all__ = [
     "AmbiguousDateError",
     "CalculationError",
@@ -15,6 +18,7 @@ __all__ = [
     "InputError",
     "NegotiatorError",
     "RuleFileError",
+    "check_table",
 ]
 
 
@@ -66,3 +70,18 @@ class CalculationError(NegotiatorError, ArithmeticError):
 
 class EngineError(NegotiatorError, RuntimeError):
     """The rules engine refused or failed a case; raised in place of the engine's own errors."""
+
+
+def check_table(
+    raw: Any, where: str, what: str, keys: Iterable[str], required: Iterable[str]
+) -> None:
+    """A table of a data file (a parameter, an instrument of the citation register): a table,
+    with no key outside ``keys`` and every key of ``required``; else :class:`RuleFileError`."""
+    if not isinstance(raw, dict):
+        raise RuleFileError(where, f"each {what} is a table")
+    unknown = set(raw) - set(keys)
+    if unknown:
+        raise RuleFileError(f"{where}.{sorted(unknown)[0]}", "unknown key")
+    missing = set(required) - set(raw)
+    if missing:
+        raise RuleFileError(f"{where}.{sorted(missing)[0]}", "is required")

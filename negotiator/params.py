@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -27,9 +27,9 @@ from typing import Any
 
 import attrs
 
-from .errors import RuleFileError
+from .errors import RuleFileError, check_table
 
-__all__ = ["Parameter", "Parameters", "check_table", "load_parameters", "parse_parameters"]
+__all__ = ["Parameter", "Parameters", "load_parameters", "parse_parameters"]
 
 _REQUIRED = {"value", "unit", "doc", "reference"}
 #: ``as_of``: the date a figure of practice (not law) was last checked against its source;
@@ -85,20 +85,6 @@ class Parameters:
         except KeyError:
             raise RuleFileError(f"parameters.toml#{name}", "parameter is not defined") from None
 
-
-def check_table(
-    raw: Any, where: str, what: str, keys: Iterable[str], required: Iterable[str]
-) -> None:
-    """A table of a data file (a parameter, an instrument of the citation register): a table,
-    with no key outside ``keys`` and every key of ``required``; else :class:`RuleFileError`."""
-    if not isinstance(raw, dict):
-        raise RuleFileError(where, f"each {what} is a table")
-    unknown = set(raw) - set(keys)
-    if unknown:
-        raise RuleFileError(f"{where}.{sorted(unknown)[0]}", "unknown key")
-    missing = set(required) - set(raw)
-    if missing:
-        raise RuleFileError(f"{where}.{sorted(missing)[0]}", "is required")
 
 def parse_parameters(text: str, file: str = "parameters.toml") -> Parameters:
     try:
