@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("distributed")  # import guard only: CI installs negotiator[dask]
+pytest.importorskip("distributed")  # import guard only: the test extra installs negotiator[dask]
 
 from distributed import Client, LocalCluster
 from test_batch import BAD_LINES, line, make_case
