@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..analysis import CaseAnalysis
-from ..analysis.agreement import RATE_TOLERANCE, payee_state
+from ..analysis.agreement import RATE_TOLERANCE
 from ..calc.caps import Regime
 from ..models import AccountKind, AgreementForm, LenderType, PartyKind
 from .schema import Fact, FactKind, Field, FieldType, choice, extra, flag, integer, money, rate
 
-__all__ = ["AGREEMENT", "KINDS", "derive", "payee_state"]
+__all__ = ["AGREEMENT", "KINDS", "derive"]
 
 _ID_STATES = ("missing", "valid", "length", "format", "checksum", "birth_date")
 _USCC_STATES = ("missing", "valid", "length", "format", "checksum")
@@ -260,7 +260,7 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
         "beyond_usual_term": x.lender_type is not LenderType.PRIVATE
         and len(g.instalments) > a.params.integer("instalments_max"),
         "regime": regime,
-        "payee": payee_state(g, (loan_lender, g.lender.name)),
+        "payee": x.payee,
     }
     kind_zh, kind_en = _PARTY_WORDS[g.lender.kind.value]
     extras: dict[str, Any] = {

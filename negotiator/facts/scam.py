@@ -20,7 +20,6 @@ from ..analysis import CaseAnalysis
 from ..analysis.loans import LoanAnalysis
 from ..models import AccountKind, Case, Conduct, LenderType
 from ..money import ZERO
-from .agreement import payee_state
 from .schema import Fact, FactKind, choice, extra, flag
 
 __all__ = [
@@ -304,7 +303,7 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
                     "lender_name": lender,
                 },
                 private_lender=private,
-                payee=payee_state(g, (lender, g.lender.name)),
+                payee=a.agreement.payee if a.agreement is not None else "unknown",
             )
 
     demanded: dict[str, list[dt.date]] = {}

@@ -8,7 +8,6 @@ monthly amount, the payments it needs and the charges one can ask that lender to
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 
 from ..analysis import CaseAnalysis
 from ..analysis.plan import HardshipProof, LenderOffer, OfferEvaluation, PlanAnalysis
@@ -173,15 +172,11 @@ def _excess_text(t: OfferEvaluation | None, lang: str) -> str:
         return ""
     zh = lang != "en"
     parts = []
-
-    def shown(value: Decimal) -> str:  # as the messages show amounts (findings.display_value)
-        return format_amount(value, "zh-Hans" if zh else "en")
-
     if t.above_lawful > 0:
-        amount = shown(t.above_lawful)
+        amount = format_amount(t.above_lawful, lang)
         parts.append(f"高出法律支持部分{amount}" if zh else f"{amount} above what the law supports")
     if t.above_claimed > 0:
-        amount = shown(t.above_claimed)
+        amount = format_amount(t.above_claimed, lang)
         parts.append(
             f"高出对方自己主张的余额{amount}" if zh else f"{amount} above the lender's own claim"
         )
