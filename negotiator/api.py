@@ -3,6 +3,11 @@
 The flow runs one way: input → validated models (:mod:`negotiator.load`) → calculators
 (:mod:`negotiator.analysis`) → facts (:mod:`negotiator.facts`) → engine
 (:mod:`negotiator.engine`) → findings (:mod:`negotiator.findings`) → report and letters.
+
+An evaluation has two passes (docs/engine.md): the first judges the case's facts; when its
+findings include a ground for a complaint, a second, small one judges the ``complaint`` facts
+built from those findings with the complaint rules alone, so that where to complain follows
+from what was found, and from nothing else.
 """
 
 from __future__ import annotations
@@ -18,8 +23,8 @@ import attrs
 from .analysis import CaseAnalysis, analyse
 from .engine import Evaluator, default_evaluator, new_evaluator, prepare_facts
 from .errors import InputError
-from .facts import derive_facts
-from .findings import Finding, Report, build_findings
+from .facts import COMPLAINT_KIND, derive_complaints, derive_facts
+from .findings import Finding, Report, build_findings, reading_order
 from .i18n import check_lang, to_traditional
 from .load import load_case
 from .models import Case, check_date
@@ -33,6 +38,7 @@ __all__ = [
     "advise",
     "check",
     "check_rules",
+    "complaint_rules",
     "evaluate",
     "rules_version",
     "version",
@@ -106,18 +112,37 @@ def check_rules(rules: RuleSet) -> RuleSet:
     return RuleSet(rules=keep, kinds=rules.kinds)
 
 
-_CHECK_LOCK = threading.Lock()
-_CHECK_SETUP: dict[str, tuple[RuleSet, Evaluator]] = {}
+def complaint_rules(rules: RuleSet) -> RuleSet:
+    """The part of ``rules`` the second evaluation runs: the rules about ``complaint`` facts
+    (which no other rule overrides or is overridden by)."""
+    keep = tuple(r for r in rules.rules if r.about == COMPLAINT_KIND)
+    return RuleSet(rules=keep, kinds=rules.kinds)
 
 
-def _check_setup(name: str) -> tuple[RuleSet, Evaluator]:
-    """The packaged rules cut down for checks, and an evaluator of kind ``name`` for them."""
-    with _CHECK_LOCK:
-        setup = _CHECK_SETUP.get(name)
+_SETUP_LOCK = threading.Lock()
+_SETUPS: dict[tuple[str, str], tuple[RuleSet, Evaluator]] = {}
+_CUTS = {"check": check_rules, "complaint": complaint_rules}
+
+
+def _setup(purpose: str, name: str) -> tuple[RuleSet, Evaluator]:
+    """The packaged rules cut down for ``purpose`` (``check`` or ``complaint``), and an
+    evaluator of kind ``name`` for them, built once per process."""
+    with _SETUP_LOCK:
+        setup = _SETUPS.get((purpose, name))
         if setup is None:
-            rules = check_rules(load_rules())
-            setup = _CHECK_SETUP[name] = (rules, new_evaluator(rules, name))
+            rules = _CUTS[purpose](load_rules())
+            setup = _SETUPS[purpose, name] = (rules, new_evaluator(rules, name))
         return setup
+
+
+@attrs.frozen
+class _Passes:
+    """What an evaluation runs: the first pass's rules and evaluator, and the second pass's
+    (``None`` for an agreement check, which reports no complaint channel)."""
+
+    rules: RuleSet
+    engine: Evaluator
+    second: tuple[RuleSet, Evaluator] | None
 
 
 @in_private_context
@@ -129,33 +154,52 @@ def evaluate(
     evaluator: Evaluator | EvaluatorName = "durable",
     ruleset: RuleSet | None = None,
 ) -> Evaluation:
-    """Run the whole pipeline and return every finding (all categories)."""
+    """Run the whole pipeline and return every finding (all categories).
+
+    With a named evaluator and the packaged rules, the second pass uses a small evaluator of
+    the same kind built for the complaint rules alone; an evaluator object given by the caller
+    (or a rule set given with a named one) evaluates both passes itself.
+    """
     check_lang(lang)
     day = _as_of(as_of)
     engine = _engine(evaluator)
     model = _as_case(case)
     rules = ruleset or load_rules()
-    return _evaluate(model, lang, day, engine, rules, None)
+    if isinstance(evaluator, str) and ruleset is None:
+        second = _setup("complaint", evaluator)
+    else:
+        second = (complaint_rules(rules), engine)
+    return _evaluate(model, lang, day, _Passes(rules, engine, second), None)
 
 
 def _evaluate(
     model: Case,
     lang: str,
     as_of: dt.date | None,
-    engine: Evaluator,
-    rules: RuleSet,
+    passes: _Passes,
     categories: frozenset[str] | None,
 ) -> Evaluation:
     analysis = analyse(model, as_of=as_of)
+    rules = passes.rules
     facts = prepare_facts(derive_facts(analysis), rules)
-    activations = engine.evaluate(facts)
+    activations = passes.engine.evaluate(facts)
     findings = build_findings(rules, activations, facts, lang, categories)
+    fired = [(a.rule, a.fact) for a in activations]
+    if passes.second is not None:
+        second_rules, second_engine = passes.second
+        complaints = derive_complaints(analysis, ((f.rule, f.subject) for f in findings))
+        if complaints and second_rules.rules:
+            prepared = prepare_facts(complaints, second_rules)
+            more = second_engine.evaluate(prepared)
+            findings += build_findings(second_rules, more, prepared, lang, categories)
+            findings.sort(key=reading_order)
+            fired += [(a.rule, a.fact) for a in more]
     if lang == "zh-Hant":
         findings = [attrs.evolve(f, message=to_traditional(f.message)) for f in findings]
     return Evaluation(
         analysis=analysis,
         findings=tuple(findings),
-        fired=tuple((a.rule, a.fact) for a in activations),
+        fired=tuple(fired),
     )
 
 
@@ -211,9 +255,9 @@ def check(
         raise InputError("agreement", "the case has no proposed agreement to check")
     name: str
     if isinstance(evaluator, str):
-        rules, engine = _check_setup(evaluator)
+        rules, engine = _setup("check", evaluator)
         name = evaluator
     else:
         rules, engine, name = load_rules(), evaluator, evaluator.name
-    ev = _evaluate(model, lang, as_of, engine, rules, CHECK_CATEGORIES)
+    ev = _evaluate(model, lang, as_of, _Passes(rules, engine, None), CHECK_CATEGORIES)
     return _report("check", ev, lang, name, ev.findings)

@@ -28,7 +28,15 @@ from .money import (
 )
 from .ruleset import Citation, Rule, RuleSet
 
-__all__ = ["SEVERITY_ORDER", "Finding", "Report", "build_findings", "display_value", "json_value"]
+__all__ = [
+    "SEVERITY_ORDER",
+    "Finding",
+    "Report",
+    "build_findings",
+    "display_value",
+    "json_value",
+    "reading_order",
+]
 
 SEVERITY_ORDER = {"violation": 0, "warning": 1, "advice": 2, "info": 3}
 CATEGORY_ORDER = {
@@ -277,17 +285,20 @@ def build_findings(
                 title=plan.title,
             )
         )
-    findings.sort(
-        key=lambda f: (
-            CATEGORY_ORDER.get(f.category, 99),
-            SEVERITY_ORDER[f.severity],
-            f.rank,
-            f.subject,
-            f.code,
-            f.rule,
-        )
-    )
+    findings.sort(key=reading_order)
     return findings
+
+
+def reading_order(f: Finding) -> tuple[int, int, int, str, str, str]:
+    """The order a report lists findings in: by category, severity, rank, subject, code, rule."""
+    return (
+        CATEGORY_ORDER.get(f.category, 99),
+        SEVERITY_ORDER[f.severity],
+        f.rank,
+        f.subject,
+        f.code,
+        f.rule,
+    )
 
 
 @attrs.frozen

@@ -171,7 +171,8 @@ def _routes(lender_type: str, contact: dict[str, Any]) -> set[str]:
         ("microloan", {"lender-first", "local-regulator", "nifa"}),
         # conduct in 2025: the 2012 text of the 治安管理处罚法
         ("private", {"private-collection-2012"}),
-        ("other", {"lender-first", "private-collection-2012"}),
+        # a lender whose licence cannot be confirmed: also the local financial regulator
+        ("other", {"lender-first", "unlicensed-lender", "private-collection-2012"}),
     ],
 )
 def test_complaint_routing_for_night_calls(lender_type: str, routes: set[str]) -> None:

@@ -154,11 +154,11 @@ class LetterContexts:
                 case, analysis, loan_id, ctx["date"], self.lang, disputed=mode.disputed
             )
         elif kind == "complaint" and loan_id is not None:
-            ctx["complaint"] = complaint_view(case, analysis, loan_id, serious)
+            ctx["complaint"] = complaint_view(case, analysis, loan_id, self.findings)
         elif kind == "hold_request" and loan_id is not None:
             ctx["hold"] = hold_view(case, analysis, loan_id, day)
         elif kind == "reconsider_request" and loan_id is not None:
-            ctx["reconsider"] = reconsider_view(case, analysis, loan_id)
+            ctx["reconsider"] = reconsider_view(case, analysis, loan_id, self.findings)
         elif kind == "income_expenditure" and loan_id is not None:
             ctx["statement"] = income_expenditure(case, analysis, loan_id)
         elif kind == "negotiation_log":

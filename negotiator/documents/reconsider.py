@@ -4,8 +4,8 @@ proposal, as the case's negotiation history records it.
 The letter cites the date and what was refused, restates the hardship (stated facts only) and
 the offer (the plan's figures, :mod:`.proposal`), asks for the reasons for the refusal in
 writing and for the matter to be reviewed by someone senior, and says where the borrower may
-complain next — the complaint routing of :mod:`.complaint`; a private lender has no regulator,
-so the letter names none.
+complain next — the bodies the complaint channel rules that fired for the loan name
+(:mod:`.complaint`); for a private lender they name none.
 
 A refusal is a history entry (``[[history]]``) about the loan whose outcome is ``refused``,
 except a refused ``lender_offer``: there it is the borrower who refused.  Without one the letter
@@ -24,6 +24,7 @@ import attrs
 
 from ..analysis import CaseAnalysis
 from ..errors import InputError
+from ..findings import Finding
 from ..models import Case, NegotiationEventKind, Outcome
 from .complaint import complaint_routes
 from .views import EventView, events_for, loan_index
@@ -69,13 +70,14 @@ def refused_loans(case: Case, analysis: CaseAnalysis, loan: str | None) -> list[
     return chosen
 
 
-def reconsider_view(case: Case, analysis: CaseAnalysis, loan_id: str) -> ReconsiderView:
+def reconsider_view(
+    case: Case, analysis: CaseAnalysis, loan_id: str, findings: Sequence[Finding] | None
+) -> ReconsiderView:
     found: Sequence[EventView] = refusals(case, analysis, loan_id)
     if not found:
         raise _no_refusal(f"for loan {loan_id}")
-    loan = case.loans[loan_index(analysis, loan_id)]
     return ReconsiderView(
         refusal=found[-1],
         earlier=tuple(found[:-1]),
-        routes=tuple(complaint_routes(case, loan)),
+        routes=complaint_routes(findings, loan_id),
     )

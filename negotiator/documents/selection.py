@@ -12,15 +12,9 @@ from ..models import (
     Case,
     LenderType,
 )
-from .complaint import (
-    COMPLAINT_CATEGORIES,
-    NO_REGULATOR,
-    collection_problem,
-    complaint_routes,
-    payment_demand,
-)
+from .complaint import NO_PROBLEM, NO_REGULATOR, addressee, complaint_routes, has_channel
 from .reconsider import refused_loans
-from .views import finding_views, loan_index
+from .views import loan_index
 
 #: Letter kinds written to one lender about one loan (one letter per loan): every kind but the
 #: two that cover the whole case.
@@ -45,9 +39,9 @@ def target_loans(
     """The loans one letter each is written about.
 
     ``loan`` picks one explicitly.  Otherwise: the agreement's loan for the agreement letters
-    when the case has a proposed agreement; for a complaint, every loan with something to
-    complain about (a fee or collection finding, or recorded collector conduct); for the other
-    kinds, every loan still owed (all loans if none is).  A request to reconsider goes only to a
+    when the case has a proposed agreement; for a complaint, every loan for which a complaint
+    channel rule fired that names a body to write to (:mod:`.complaint`); for the other kinds,
+    every loan still owed (all loans if none is).  A request to reconsider goes only to a
     lender whose refusal the history records (:func:`.reconsider.refused_loans`).
     """
     ids = list(analysis.loan_ids)
@@ -68,26 +62,11 @@ def target_loans(
     ):
         return [agreement.loan_id]
     if kind == "complaint":
-        problems = [
-            (i, ln)
-            for i, ln in zip(analysis.loan_ids, case.loans, strict=True)
-            if i in ids
-            and (
-                finding_views(findings, i, COMPLAINT_CATEGORIES)
-                or collection_problem(ln)
-                or payment_demand(case, analysis, i)[0] is not None
-            )
-        ]
-        chosen = [i for i, ln in problems if complaint_routes(case, ln)]
+        problems = [i for i in ids if has_channel(findings, i)]
+        chosen = [i for i in problems if addressee(complaint_routes(findings, i)) is not None]
         if chosen:
             return chosen
-        if problems:
-            raise InputError("complaint", NO_REGULATOR)
-        raise InputError(
-            "complaint",
-            "the case records no fee or collection problem to complain about; a complaint "
-            "states only facts, so add the collection contacts or fees first",
-        )
+        raise InputError("complaint", NO_REGULATOR if problems else NO_PROBLEM)
     owed = [la.id for la in analysis.loans if la.owed > 0]
     return owed or ids
 

@@ -3,6 +3,10 @@
 Each module here owns one family of fact kinds and a ``derive`` function that turns the
 analysis into facts of those kinds.  This is the one place where domain values become engine
 values (through :meth:`negotiator.facts.schema.FactKind.check`).
+
+Facts come in two passes (docs/engine.md): :func:`derive_facts` projects the analysis for the
+first evaluation; :func:`derive_complaints` builds the ``complaint`` facts from the findings of
+that evaluation, for the second.
 """
 
 from __future__ import annotations
@@ -10,21 +14,30 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 from ..analysis import CaseAnalysis
-from . import agreement, case, checklist, contact, lawsuit, loan, scam, strategy
+from . import agreement, case, checklist, complaint, contact, lawsuit, loan, scam, strategy
 from .schema import Fact, FactKind
 
-__all__ = ["KINDS", "Fact", "FactKind", "derive_facts"]
+__all__ = ["COMPLAINT_KIND", "KINDS", "Fact", "FactKind", "derive_complaints", "derive_facts"]
 
 _MODULES = (case, loan, contact, agreement, checklist, strategy, scam, lawsuit)
 
-KINDS: Mapping[str, FactKind] = {k.name: k for m in _MODULES for k in m.KINDS}
+KINDS: Mapping[str, FactKind] = {k.name: k for m in (*_MODULES, complaint) for k in m.KINDS}
+
+#: The kind of the second pass's facts.
+COMPLAINT_KIND = complaint.COMPLAINT.name
 
 _DERIVERS: tuple[Callable[[CaseAnalysis], Iterable[Fact]], ...] = tuple(m.derive for m in _MODULES)
 
 
 def derive_facts(analysis: CaseAnalysis) -> list[Fact]:
-    """Every fact of a case, in a stable order."""
+    """Every fact of a case for the first evaluation, in a stable order."""
     out: list[Fact] = []
     for derive in _DERIVERS:
         out.extend(derive(analysis))
     return out
+
+
+def derive_complaints(analysis: CaseAnalysis, fired: Iterable[tuple[str, str]]) -> list[Fact]:
+    """The ``complaint`` facts, from the (rule id, subject) of each finding of the first
+    evaluation; empty when none of them is a ground for a complaint."""
+    return list(complaint.derive(analysis, fired))

@@ -1,4 +1,4 @@
-"""Loan-level facts (one per loan), fee facts (one per fee) and complaint facts.
+"""Loan-level facts (one per loan) and fee facts (one per fee).
 
 ``loan``
     What is owed, how overdue, the true cost, the cap and every excess over it, computed in
@@ -8,16 +8,13 @@
 ``fee``
     One fee of one loan: its kind, timing, amount, whether the contract disclosed it and who
     collects it.
-``complaint``
-    One per loan for its charge and collection problems together (so each channel is named once
-    per lender, listing every issue), one per loan for threats or violence, plus one case-wide
-    ``debt_agent`` when a paid intermediary is involved.  The complaint rules route each to the
-    channels that fit the lender's type.
+
+The ``complaint`` facts, built from the findings these facts lead to, are in
+:mod:`negotiator.facts.complaint`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -25,7 +22,7 @@ from ..analysis import CaseAnalysis
 from ..analysis.loans import MONEY_CEILING, LoanAnalysis
 from ..calc.caps import Regime
 from ..citations import load_register
-from ..models import FeeKind, FeeTiming, LawsuitStatus, LenderType
+from ..models import FeeKind, FeeTiming, LenderType
 from ..money import ROUNDING, ZERO
 from ..params import load_parameters
 from .schema import (
@@ -48,47 +45,11 @@ _COMPOUND_NOTE = Localised(
     "so the real total and excess are at least these figures)",
 )
 
-__all__ = ["COMPLAINT", "FEE", "KINDS", "LOAN", "derive"]
+__all__ = ["FEE", "KINDS", "LOAN", "PSL_2025_FROM", "derive"]
 
 _RATE_QUANTUM = Decimal("0.000001")  # the engine compares rates in parts per million
 _RATE_CEILING = Decimal(1_000_000)
 _YES_NO = ("yes", "no", "unknown")
-PROBLEMS = ("charges", "collection", "threats", "debt_agent")
-
-_ISSUES_ZH = {
-    "upfront_deduction": "放款时预先扣除（砍头息）",
-    "above_cap": "综合成本超过上限",
-    "overdue_above_cap": "逾期费用超过上限",
-    "compounding": "复利超过上限",
-    "rate_raised": "擅自提高利率",
-    "undisclosed_fee": "合同未载明的费用",
-    "collection_fee": "向借款人收取催收费",
-    "platform_fee": "助贷平台向借款人收费",
-    "interest_not_agreed": "未约定利息却收取利息",
-    "quiet_hours": "夜间催收",
-    "excessive_calls": "一天内催收电话过多",
-    "third_party": "联系第三人或透露债务",
-    "abusive": "辱骂、冒充公检法或伪造法律文书",
-    "threats": "威胁、暴力、限制人身自由或跟踪",
-    "harassment": "反复打电话、发信息干扰正常生活",
-}
-_ISSUES_EN = {
-    "upfront_deduction": "money deducted up front",
-    "above_cap": "total cost above the cap",
-    "overdue_above_cap": "overdue charges above the cap",
-    "compounding": "compound interest above the cap",
-    "rate_raised": "rate raised without agreement",
-    "undisclosed_fee": "fees the contract did not disclose",
-    "collection_fee": "collection costs charged to the borrower",
-    "platform_fee": "platform fees charged to the borrower",
-    "interest_not_agreed": "interest charged without an interest clause",
-    "quiet_hours": "collection at night",
-    "excessive_calls": "too many collection calls in a day",
-    "third_party": "third parties contacted or told of the debt",
-    "abusive": "insults, impersonating officials or fake legal papers",
-    "threats": "threats, violence, confinement or stalking",
-    "harassment": "repeated calls or messages disturbing daily life",
-}
 _FEE_ZH = {
     FeeKind.SERVICE: "服务费",
     FeeKind.GUARANTEE: "担保费/增信服务费",
@@ -237,39 +198,7 @@ FEE = FactKind(
     },
 )
 
-COMPLAINT = FactKind(
-    name="complaint",
-    doc="What may be reported about one lender's loan: its charge and collection problems "
-    "together (one fact), threats or violence (one fact), or a paid intermediary (one per case).",
-    fields={
-        "problem": choice(
-            "charges (charge problems, perhaps with collection ones), collection (collection "
-            "problems only), threats or debt_agent",
-            PROBLEMS,
-        ),
-        "has_charges": flag("the loan's figures show a charge problem"),
-        "has_collection": flag("the recorded contacts show a collection problem"),
-        "lender_type": choice("who lends (other for a case-wide problem)", LenderType),
-        "regime": choice("cap regime of the loan", Regime),
-        "conduct_period": choice(
-            "when the collection conduct happened: none recorded, only before 2026-01-01, only "
-            "from 2026-01-01 (the revised 治安管理处罚法), or both",
-            ("none", "before_2026", "from_2026", "both"),
-        ),
-        "debt_above_cap": flag(
-            "part of the debt looks unlawful (private or unidentified lender above the cap, or "
-            "interest without an interest clause), not merely reducible"
-        ),
-        "in_court": flag("a lawsuit has been filed or decided"),
-    },
-    extras={
-        "lender_name": extra("text", "the lender (or the intermediary)"),
-        "issues_zh": extra("list", "what went wrong (Chinese)"),
-        "issues_en": extra("list", "what went wrong (English)"),
-    },
-)
-
-KINDS = (LOAN, FEE, COMPLAINT)
+KINDS = (LOAN, FEE)
 
 
 def _r(value: Decimal | None) -> Decimal | None:
@@ -407,88 +336,6 @@ def _creditor_may_have_changed(la: LoanAnalysis) -> bool:
 PSL_2025_FROM = load_register().effective("public-security-2025")
 
 
-def _period(dates: list[dt.date]) -> str:
-    if not dates:
-        return "none"
-    before = any(d < PSL_2025_FROM for d in dates)
-    after = any(d >= PSL_2025_FROM for d in dates)
-    return "both" if before and after else ("from_2026" if after else "before_2026")
-
-
-def _collection_words(la: LoanAnalysis, issues: tuple[str, ...]) -> tuple[str, ...]:
-    """A private lender is not bound by the collection industry's standard: its night calls
-    and call counts are named as what they are, harassment."""
-    if la.loan.lender_type is not LenderType.PRIVATE:
-        return issues
-    out: list[str] = []
-    for x in issues:
-        word = "harassment" if x in ("quiet_hours", "excessive_calls") else x
-        if word not in out:
-            out.append(word)
-    return tuple(out)
-
-
-def _complaints(a: CaseAnalysis) -> Iterator[Fact]:
-    in_court = a.case.lawsuit in (LawsuitStatus.FILED, LawsuitStatus.JUDGMENT)
-    for i, la in enumerate(a.loans):
-        charge = la.charge_issues()
-        coll = _collection_words(la, tuple(x for x in la.collection_issues() if x != "threats"))
-        common = {
-            "lender_type": la.loan.lender_type.value,
-            "regime": la.regime,
-            "conduct_period": _period([cf.contact.at.date() for cf in la.contacts]),
-            "debt_above_cap": la.debt_above_cap(),
-            "in_court": in_court,
-        }
-        problems: list[tuple[str, tuple[str, ...], bool, bool]] = []
-        if charge or coll:
-            # one fact for charges and collection together: one entry per channel per lender
-            problems.append(
-                ("charges" if charge else "collection", charge + coll, bool(charge), bool(coll))
-            )
-        if la.threatened():
-            problems.append(("threats", ("threats",), False, True))
-        for problem, issues, has_charges, has_collection in problems:
-            yield Fact(
-                kind="complaint",
-                id=f"complaint-{i + 1}-{problem}",
-                subject=la.id,
-                values={
-                    "problem": problem,
-                    "has_charges": has_charges,
-                    "has_collection": has_collection,
-                    **common,
-                },
-                extras={
-                    "lender_name": la.loan.lender_name,
-                    "issues_zh": [_ISSUES_ZH[x] for x in issues],
-                    "issues_en": [_ISSUES_EN[x] for x in issues],
-                },
-            )
-    agreement = a.case.agreement
-    if agreement is not None and (agreement.intermediary or agreement.intermediary_fee):
-        yield Fact(
-            kind="complaint",
-            id="complaint-case-debt-agent",
-            subject="case",
-            values={
-                "problem": "debt_agent",
-                "has_charges": False,
-                "has_collection": False,
-                "lender_type": "other",
-                "regime": "unknown",
-                "conduct_period": "none",
-                "debt_above_cap": False,
-                "in_court": in_court,
-            },
-            extras={
-                "lender_name": agreement.intermediary or "—",
-                "issues_zh": ["付费中介（债务优化、代理协商等）"],
-                "issues_en": ["a paid intermediary (debt optimisation, negotiation agent, …)"],
-            },
-        )
-
-
 def derive(a: CaseAnalysis) -> Iterator[Fact]:
     for i, la in enumerate(a.loans):
         values, extras = _loan_values(la)
@@ -520,4 +367,3 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
                     "contract_date": la.loan.contract_date,
                 },
             )
-    yield from _complaints(a)
