@@ -19,10 +19,10 @@ from typing import Any
 from common import both, corpus_cases, corpus_lines, machine, per_call, print_table
 
 from negotiator.analysis import analyse
-from negotiator.api import advise, check
-from negotiator.engine import default_evaluator, prepare_facts
+from negotiator.api import advise, check, complaint_rules
+from negotiator.engine import default_evaluator, new_evaluator, prepare_facts
 from negotiator.engine.durable import tune_allocator
-from negotiator.facts import derive_facts
+from negotiator.facts import derive_complaints, derive_facts
 from negotiator.figures import figures
 from negotiator.findings import build_findings
 from negotiator.load import load_case
@@ -58,6 +58,24 @@ def main(argv: list[str]) -> int:
     derived = [derive_facts(a) for a in analyses]
     prepared = [prepare_facts(d, rules) for d in derived]
     activations = [engine.evaluate(p) for p in prepared]
+    # the second pass (docs/engine.md, "Two passes"): complaint facts from the findings, the
+    # complaint rules' own small evaluator; timed over the cases that run it
+    first = [
+        build_findings(rules, activations[i], prepared[i], "zh-Hans") for i in range(n)
+    ]
+    grounds = [[(f.rule, f.subject) for f in found] for found in first]
+    second_rules = complaint_rules(rules)
+    second_engine = new_evaluator(second_rules, "durable")
+
+    def second_pass(i: int) -> Any:
+        complaints = derive_complaints(analyses[i], grounds[i])
+        if not complaints:
+            return None
+        facts = prepare_facts(complaints, second_rules)
+        return build_findings(second_rules, second_engine.evaluate(facts), facts, "zh-Hans")
+
+    running = [i for i in range(n) if derive_complaints(analyses[i], grounds[i])]
+    print(f"\n{len(running)} of {n} cases run the second (complaint) pass")
     stages: list[tuple[str, Any, list[Any]]] = [
         ("analyse", analyse, cases),
         ("derive_facts", derive_facts, analyses),
@@ -68,6 +86,7 @@ def main(argv: list[str]) -> int:
             lambda i: build_findings(rules, activations[i], prepared[i], "zh-Hans"),
             list(range(n)),
         ),
+        ("complaint pass, when run", second_pass, running),
         ("figures", figures, analyses),
     ]
     print("\nstages of advise (wall, median µs):")

@@ -122,6 +122,9 @@ _AGREEMENT_SUBJECT = "agreement"
 #: complaint about the intermediary (one per case).
 _AGENT_RULE = "scam.debt-agent.agreement"
 
+#: The collection rule that finds threats over a debt that looks unlawful (刑法 293之一).
+_ILLEGAL_DEBT_THREATS = "collection.threats-illegal-debt"
+
 #: The order issues are listed in (charges, then collection, then payment demands).
 _ORDER = {
     issue: i
@@ -204,9 +207,9 @@ COMPLAINT = FactKind(
             "from 2026-01-01 (the revised 治安管理处罚法), or both",
             ("none", "before_2026", "from_2026", "both"),
         ),
-        "debt_above_cap": flag(
-            "part of the debt looks unlawful (private or unidentified lender above the cap, or "
-            "interest without an interest clause), not merely reducible"
+        "illegal_debt_threats": flag(
+            "the collection rules found threats over a debt that looks unlawful, not merely "
+            "reducible (collection.threats-illegal-debt fired for the loan)"
         ),
         "in_court": flag("a lawsuit has been filed or decided"),
     },
@@ -284,8 +287,8 @@ def _fact(
 def derive(a: CaseAnalysis, fired: Iterable[tuple[str, str]]) -> Iterator[Fact]:
     """The complaint facts of a case whose first evaluation produced findings of the
     (rule id, subject) pairs ``fired``.  None when nothing fired that is worth reporting."""
-    fired = list(fired)
-    grounds = grounds_by_loan(a, fired)
+    seen = set(fired)
+    grounds = grounds_by_loan(a, seen)
     in_court = a.case.lawsuit in (LawsuitStatus.FILED, LawsuitStatus.JUDGMENT)
     for i, la in enumerate(a.loans):
         found = grounds.get(la.id)
@@ -298,7 +301,7 @@ def derive(a: CaseAnalysis, fired: Iterable[tuple[str, str]]) -> Iterator[Fact]:
             "lender_type": la.loan.lender_type.value,
             "regime": la.regime,
             "conduct_period": _period([cf.contact.at.date() for cf in la.contacts]),
-            "debt_above_cap": la.debt_above_cap(),
+            "illegal_debt_threats": (_ILLEGAL_DEBT_THREATS, la.id) in seen,
             "in_court": in_court,
         }
         problem = "charges" if charges else "collection" if collection else "payment_demand"
@@ -332,7 +335,7 @@ def derive(a: CaseAnalysis, fired: Iterable[tuple[str, str]]) -> Iterator[Fact]:
                 ["threats"],
             )
     agreement = a.case.agreement
-    if agreement is not None and any(rule == _AGENT_RULE for rule, _subject in fired):
+    if agreement is not None and any(rule == _AGENT_RULE for rule, _subject in seen):
         yield Fact(
             kind="complaint",
             id="complaint-case-debt-agent",
@@ -345,7 +348,7 @@ def derive(a: CaseAnalysis, fired: Iterable[tuple[str, str]]) -> Iterator[Fact]:
                 "lender_type": "other",
                 "regime": "unknown",
                 "conduct_period": "none",
-                "debt_above_cap": False,
+                "illegal_debt_threats": False,
                 "in_court": in_court,
             },
             extras={
