@@ -217,6 +217,10 @@ COMPLAINT = FactKind(
         "lender_name": extra("text", "the lender (or the intermediary)"),
         "issues_zh": extra("list", "what went wrong (Chinese)"),
         "issues_en": extra("list", "what went wrong (English)"),
+        "charges_zh": extra("list", "the charge problems alone (Chinese)"),
+        "charges_en": extra("list", "the charge problems alone (English)"),
+        "collection_zh": extra("list", "the collection problems alone (Chinese)"),
+        "collection_en": extra("list", "the collection problems alone (English)"),
     },
 )
 
@@ -268,9 +272,21 @@ def grounds_by_loan(
     return out
 
 
+def _words(issues: list[str], lang: str) -> list[str]:
+    words = ISSUES_EN if lang == "en" else ISSUES_ZH
+    return [words[x] for x in issues]
+
+
 def _fact(
-    fact_id: str, subject: str, values: dict[str, object], name: str, issues: list[str]
+    fact_id: str,
+    subject: str,
+    values: dict[str, object],
+    name: str,
+    charges: list[str],
+    other: list[str],
+    collection: list[str],
 ) -> Fact:
+    issues = charges + other
     return Fact(
         kind="complaint",
         id=fact_id,
@@ -278,8 +294,12 @@ def _fact(
         values=values,
         extras={
             "lender_name": name,
-            "issues_zh": [ISSUES_ZH[x] for x in issues],
-            "issues_en": [ISSUES_EN[x] for x in issues],
+            "issues_zh": _words(issues, "zh"),
+            "issues_en": _words(issues, "en"),
+            "charges_zh": _words(charges, "zh"),
+            "charges_en": _words(charges, "en"),
+            "collection_zh": _words(collection, "zh"),
+            "collection_en": _words(collection, "en"),
         },
     )
 
@@ -316,7 +336,9 @@ def derive(a: CaseAnalysis, fired: Iterable[tuple[str, str]]) -> Iterator[Fact]:
                 **common,
             },
             la.loan.lender_name,
-            charges + collection + payment,
+            charges,
+            collection + payment,
+            collection,
         )
         if "threats" in collection:
             yield _fact(
@@ -332,6 +354,8 @@ def derive(a: CaseAnalysis, fired: Iterable[tuple[str, str]]) -> Iterator[Fact]:
                     **common,
                 },
                 la.loan.lender_name,
+                [],
+                ["threats"],
                 ["threats"],
             )
     agreement = a.case.agreement
@@ -355,5 +379,9 @@ def derive(a: CaseAnalysis, fired: Iterable[tuple[str, str]]) -> Iterator[Fact]:
                 "lender_name": agreement.intermediary or "—",
                 "issues_zh": ["付费中介（债务优化、代理协商等）"],
                 "issues_en": ["a paid intermediary (debt optimisation, negotiation agent, …)"],
+                "charges_zh": [],
+                "charges_en": [],
+                "collection_zh": [],
+                "collection_en": [],
             },
         )
