@@ -19,7 +19,7 @@ from typing import Any
 from common import both, corpus_cases, corpus_lines, machine, per_call, print_table
 
 from negotiator.analysis import analyse
-from negotiator.api import advise, check, complaint_rules
+from negotiator.api import advise, check, complaint_grounds, complaint_rules
 from negotiator.engine import default_evaluator, new_evaluator, prepare_facts
 from negotiator.engine.durable import tune_allocator
 from negotiator.facts import derive_complaints, derive_facts
@@ -63,7 +63,7 @@ def main(argv: list[str]) -> int:
     first = [
         build_findings(rules, activations[i], prepared[i], "zh-Hans") for i in range(n)
     ]
-    grounds = [[(f.rule, f.subject) for f in found] for found in first]
+    grounds = [complaint_grounds(rules, found) for found in first]
     second_rules = complaint_rules(rules)
     second_engine = new_evaluator(second_rules, "durable")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
+from collections.abc import Sequence
 from functools import cache
 from importlib import metadata
 
@@ -23,7 +24,7 @@ import attrs
 from .analysis import CaseAnalysis, analyse
 from .engine import Evaluator, default_evaluator, new_evaluator, prepare_facts
 from .errors import InputError
-from .facts import COMPLAINT_KIND, derive_complaints, derive_facts
+from .facts import COMPLAINT_KIND, Grounds, derive_complaints, derive_facts
 from .findings import Finding, Report, build_findings, reading_order
 from .i18n import check_lang, to_traditional
 from .load import load_case
@@ -38,6 +39,7 @@ __all__ = [
     "advise",
     "check",
     "check_rules",
+    "complaint_grounds",
     "complaint_rules",
     "evaluate",
     "rules_version",
@@ -135,6 +137,27 @@ def _setup(purpose: str, name: str) -> tuple[RuleSet, Evaluator]:
         return setup
 
 
+def complaint_grounds(rules: RuleSet, findings: Sequence[Finding]) -> list[Grounds]:
+    """The findings that are grounds for a complaint, as the rules that made them say."""
+    out: list[Grounds] = []
+    index, position = rules.index, rules.position
+    for f in findings:
+        ground = index[f.rule].ground
+        if ground is not None:
+            words = ground.words
+            out.append(
+                Grounds(
+                    f.rule,
+                    f.subject,
+                    ground.problem,
+                    words["zh-Hans"],
+                    words["en"],
+                    position[f.rule],
+                )
+            )
+    return out
+
+
 @attrs.frozen
 class _Passes:
     """What an evaluation runs: the first pass's rules and evaluator, and the second pass's
@@ -187,7 +210,7 @@ def _evaluate(
     fired = [(a.rule, a.fact) for a in activations]
     if passes.second is not None:
         second_rules, second_engine = passes.second
-        complaints = derive_complaints(analysis, ((f.rule, f.subject) for f in findings))
+        complaints = derive_complaints(analysis, complaint_grounds(rules, findings))
         if complaints and second_rules.rules:
             prepared = prepare_facts(complaints, second_rules)
             more = second_engine.evaluate(prepared)

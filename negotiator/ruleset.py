@@ -60,11 +60,13 @@ from .params import Parameters, load_parameters, parse_parameters
 
 __all__ = [
     "CATEGORIES",
+    "GROUND_PROBLEMS",
     "SEVERITIES",
     "All",
     "Any_",
     "Citation",
     "Condition",
+    "Ground",
     "Rule",
     "RuleSet",
     "Test",
@@ -170,6 +172,24 @@ class Citation:
         return " ".join(p for p in parts if p)
 
 
+#: What a ground for a complaint is about (see :class:`Ground`).
+GROUND_PROBLEMS = ("charges", "collection", "threats", "payment", "agent")
+#: Categories whose rules may name a ground for a complaint.
+GROUND_CATEGORIES = ("fee", "collection", "scam")
+
+
+@attrs.frozen
+class Ground:
+    """A fee, collection or scam rule's finding is a ground for a complaint: which problem it
+    is (``charges``, ``collection``, ``threats`` — a collection problem that is also a matter
+    for the police —, ``payment`` — a demand to pay a personal account or a deposit — or
+    ``agent``, a paid intermediary) and how a complaint names it, per language.
+    The ``complaint`` facts of the second pass are built from these (docs/engine.md)."""
+
+    problem: str
+    words: Mapping[str, str]
+
+
 @attrs.frozen
 class Rule:
     id: str
@@ -187,6 +207,8 @@ class Rule:
     file: str = ""
     #: For checklist items: "done" or "missing"; free for other categories.
     status: str | None = None
+    #: The finding is a ground for a complaint (fee, collection and scam rules only).
+    ground: Ground | None = None
     #: Views of the rule derived once and kept with it (a few per rule: one per language), so a
     #: cache dies with the rule set instead of growing in a module.
     memo: dict[object, Any] = attrs.field(factory=dict, init=False, eq=False, repr=False)
@@ -215,9 +237,12 @@ class RuleSet:
     #: For each kind some rule reads, the fields an evaluator must see: ``kind``, ``id`` and
     #: every field a rule about that kind tests (see :func:`negotiator.engine.base.fields_read`).
     reads: dict[str, frozenset[str]] = attrs.field(init=False, eq=False, repr=False)
+    #: Each rule's position in the rule set (the order of its files, then of the file).
+    position: Mapping[str, int] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "index", {r.id: r for r in self.rules})
+        object.__setattr__(self, "position", {r.id: i for i, r in enumerate(self.rules)})
         read: dict[str, set[str]] = {}
         for rule in self.rules:
             read.setdefault(rule.about, {"kind", "id"}).update(rule.fields_tested())
@@ -247,6 +272,7 @@ _RULE_KEYS = {
     "rank",
     "overrides",
     "status",
+    "ground",
 }
 _SOURCE_KEYS = {"seed", "section", "law", "article", "note"}
 
@@ -451,6 +477,7 @@ def _parse_rule(
     status = raw.get("status")
     if status is not None and status not in ("done", "missing"):
         raise ctx.fail("status", "must be 'done' or 'missing'")
+    ground = _parse_ground(raw.get("ground"), raw["category"], ctx)
     return Rule(
         id=rule_id,
         code=code,
@@ -466,7 +493,25 @@ def _parse_rule(
         title=dict(title),
         file=file,
         status=status,
+        ground=ground,
     )
+
+
+def _parse_ground(raw: Any, category: str, ctx: _Ctx) -> Ground | None:
+    """``ground = { problem = "…", zh-Hans = "…", en = "…" }``: see :class:`Ground`."""
+    if raw is None:
+        return None
+    if category not in GROUND_CATEGORIES:
+        raise ctx.fail("ground", f"only rules of {', '.join(GROUND_CATEGORIES)} name a ground")
+    if not isinstance(raw, dict) or set(raw) != {"problem", *LANGS}:
+        raise ctx.fail("ground", f"needs exactly problem, {', '.join(LANGS)}")
+    if raw["problem"] not in GROUND_PROBLEMS:
+        raise ctx.fail("ground.problem", f"must be one of {', '.join(GROUND_PROBLEMS)}")
+    words = {lang: raw[lang] for lang in LANGS}
+    for lang, text in words.items():
+        if not isinstance(text, str) or not text.strip():
+            raise ctx.fail(f"ground.{lang}", "must be non-empty text")
+    return Ground(problem=raw["problem"], words=words)
 
 
 def _parse_source(src: Any, seeds: Mapping[str, Any], ctx: _Ctx, where: str) -> Citation:

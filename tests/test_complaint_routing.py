@@ -1,7 +1,8 @@
 """Complaint routing follows from fired findings alone (docs/engine.md, "Two passes").
 
-* the ``complaint`` facts are built from the first pass's fee, collection and scam findings,
-  and the table of grounds names real rules and classifies every serious one;
+* the ``complaint`` facts are built from the first pass's fee, collection and scam findings
+  whose rules name a ``ground``, and every serious such rule either names one or is listed
+  here as deliberately not a ground;
 * the second pass runs only when a finding is a ground for a complaint, and both evaluators
   (and the cut-down complaint rule set) give the same findings;
 * the complaint letter, the loans chosen for complaints and the request to reconsider name
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from negotiator import advise, render_letter
-from negotiator.api import complaint_rules, evaluate
+from negotiator.api import complaint_grounds, complaint_rules, evaluate
 from negotiator.documents.complaint import (
     ADDRESSEES,
     CHANNEL_CODE,
@@ -31,11 +33,11 @@ from negotiator.engine import Activation, EngineFacts, Evaluator, new_evaluator,
 from negotiator.engine.base import fnv1a32
 from negotiator.errors import InputError
 from negotiator.facts import KINDS, derive_complaints
-from negotiator.facts.complaint import GROUNDS, ISSUES_EN, ISSUES_ZH
 from negotiator.findings import Finding
 from negotiator.ruleset import RuleSet, load_rules
 
 RULES = load_rules()
+ROOT = Path(__file__).resolve().parent.parent
 
 #: Serious findings of the fee, collection and scam rules that are deliberately not a ground
 #: for a complaint to a regulator: each says why.
@@ -51,31 +53,52 @@ NOT_GROUNDS = {
     "scam.verification-code.agreement": "a fraud sign, for the police",
     "scam.verification-code.contacts": "a fraud sign, for the police",
     "scam.verification-code.notes": "read from free text",
-    "scam.debt-agent.agreement": "the paid intermediary has its own complaint fact (12315)",
     "scam.debt-agent.notes": "read from free text",
 }
 
 SERIOUS = {"warning", "violation"}
 
 
-def test_grounds_name_real_rules_with_words_in_both_languages() -> None:
-    ids = RULES.index
-    assert set(GROUNDS) <= set(ids), set(GROUNDS) - set(ids)
-    for rule_id, (family, issue) in GROUNDS.items():
-        assert ids[rule_id].category in ("fee", "collection", "scam"), rule_id
-        assert family in ("charges", "collection", "payment"), rule_id
-        assert issue in ISSUES_ZH and issue in ISSUES_EN, issue
-
-
-def test_every_serious_fee_collection_and_scam_rule_is_classified() -> None:
+def test_every_serious_fee_collection_and_scam_rule_names_a_ground_or_says_why_not() -> None:
+    grounded = {r.id for r in RULES.rules if r.ground is not None}
     serious = {
         r.id
         for r in RULES.rules
         if r.category in ("fee", "collection", "scam") and r.severity in SERIOUS
     }
-    unclassified = serious - set(GROUNDS) - set(NOT_GROUNDS)
-    assert unclassified == set(), "add each to GROUNDS (or NOT_GROUNDS here, saying why)"
-    assert not set(GROUNDS) & set(NOT_GROUNDS)
+    assert serious - grounded - set(NOT_GROUNDS) == set(), (
+        "give each a `ground` (or list it in NOT_GROUNDS here, saying why)"
+    )
+    assert not grounded & set(NOT_GROUNDS)
+    assert set(NOT_GROUNDS) <= set(RULES.index)
+
+
+def test_rules_of_one_problem_word_it_alike() -> None:
+    """Two wordings of one problem in one language would list it twice in a complaint."""
+    words: dict[str, set[tuple[str, str]]] = {}
+    for rule in RULES.rules:
+        if rule.ground is not None:
+            zh, en = rule.ground.words["zh-Hans"], rule.ground.words["en"]
+            words.setdefault(zh, set()).add((rule.ground.problem, en))
+    assert all(len(v) == 1 for v in words.values()), words
+
+
+def test_a_ground_is_refused_outside_fee_collection_and_scam_rules() -> None:
+    from negotiator.errors import RuleFileError
+    from negotiator.ruleset import load_ruleset_from
+
+    text = (ROOT / "rules" / "complaint.toml").read_text(encoding="utf-8")
+    bad = text.replace(
+        'about = "complaint"\n',
+        'about = "complaint"\nground = { problem = "charges", zh-Hans = "多收", en = "x" }\n',
+        1,
+    )
+    with pytest.raises(RuleFileError, match="ground"):
+        load_ruleset_from([("complaint.toml", bad)])
+    text = (ROOT / "rules" / "fees.toml").read_text(encoding="utf-8")
+    bad = text.replace('ground = { problem = "charges"', 'ground = { problem = "fees"', 1)
+    with pytest.raises(RuleFileError, match=r"ground\.problem"):
+        load_ruleset_from([("fees.toml", bad)])
 
 
 def test_every_channel_rule_either_names_a_body_or_only_advises() -> None:
@@ -274,7 +297,7 @@ def test_both_evaluators_route_generated_cases_alike_and_letters_follow(
 
 def _complaints(case: dict[str, Any]) -> dict[str, dict[str, Any]]:
     ev = evaluate(case, evaluator="oracle")
-    facts = derive_complaints(ev.analysis, [(f.rule, f.subject) for f in ev.findings])
+    facts = derive_complaints(ev.analysis, complaint_grounds(RULES, ev.findings))
     return {f.id: {**f.values, **f.extras} for f in facts}
 
 

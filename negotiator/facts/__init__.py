@@ -15,9 +15,18 @@ from collections.abc import Callable, Iterable, Mapping
 
 from ..analysis import CaseAnalysis
 from . import agreement, case, checklist, complaint, contact, lawsuit, loan, scam, strategy
+from .complaint import Grounds
 from .schema import Fact, FactKind
 
-__all__ = ["COMPLAINT_KIND", "KINDS", "Fact", "FactKind", "derive_complaints", "derive_facts"]
+__all__ = [
+    "COMPLAINT_KIND",
+    "KINDS",
+    "Fact",
+    "FactKind",
+    "Grounds",
+    "derive_complaints",
+    "derive_facts",
+]
 
 _MODULES = (case, loan, contact, agreement, checklist, strategy, scam, lawsuit)
 
@@ -37,7 +46,7 @@ def derive_facts(analysis: CaseAnalysis) -> list[Fact]:
     return out
 
 
-def derive_complaints(analysis: CaseAnalysis, fired: Iterable[tuple[str, str]]) -> list[Fact]:
-    """The ``complaint`` facts, from the (rule id, subject) of each finding of the first
-    evaluation; empty when none of them is a ground for a complaint."""
-    return list(complaint.derive(analysis, fired))
+def derive_complaints(analysis: CaseAnalysis, grounds: Iterable[Grounds]) -> list[Fact]:
+    """The ``complaint`` facts, from the findings of the first evaluation that are grounds for
+    a complaint; empty when there are none."""
+    return list(complaint.derive(analysis, grounds))
