@@ -14,6 +14,8 @@ from typing import Any, Literal, TypeAlias
 
 from .case.models import Case
 from .documents.kinds import LetterKind
+from .engine.base import EvaluatorName
+from .i18n import Lang
 
 __all__ = [
     "BinaryFormat",
@@ -26,10 +28,8 @@ __all__ = [
     "TextFormat",
 ]
 
-#: Output languages: Simplified Chinese, Traditional Chinese, English.
-Lang: TypeAlias = Literal["zh-Hans", "zh-Hant", "en"]
-#: The two evaluators of the rules (identical findings).
-EvaluatorName: TypeAlias = Literal["durable", "oracle"]
+# Lang (negotiator.i18n) and EvaluatorName (negotiator.engine.base) are defined where their
+# values are checked, and re-exported here with the other option types.
 #: Formats :func:`negotiator.render_letter` returns as text.
 TextFormat: TypeAlias = Literal["text", "markdown", "html"]
 #: Formats :func:`negotiator.render_letter` returns as bytes.
