@@ -59,12 +59,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import chain, islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, get_args
 
 import attrs
 import orjson
 
 from ..errors import EngineError, InputError, NegotiatorError
+from ..options import Mode
 
 __all__ = [
     "EXIT_LINE_ERRORS",
@@ -78,7 +79,8 @@ __all__ = [
     "run_batch_cli",
 ]
 
-MODES = ("advise", "check")
+#: What a line is evaluated for (:data:`negotiator.options.Mode`).
+MODES: tuple[Mode, ...] = get_args(Mode)
 #: Longest line accepted, in bytes (the same limit as a single case file).
 MAX_LINE_BYTES = 5_000_000
 #: Lines per task sent to a worker: big enough to make inter-process traffic negligible (a
