@@ -64,7 +64,14 @@ from typing import IO, Any, get_args
 import attrs
 import orjson
 
-from ..errors import EngineError, InputError, NegotiatorError
+from ..errors import (
+    EXIT_LINE_ERRORS,
+    EXIT_OK,
+    EXIT_VIOLATIONS,
+    EngineError,
+    InputError,
+    NegotiatorError,
+)
 from ..options import Mode
 
 __all__ = [
@@ -94,7 +101,6 @@ WINDOW_PER_WORKER = 4
 #: (each imports the package and builds the rules engine) costs more than it saves.
 MIN_PARALLEL_LINES = 128
 
-EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_LINE_ERRORS = 0, 1, 2, 3
 #: Longest time one line may take, in seconds; a line that takes longer becomes an error record
 #: ("type": "Timeout") and the batch goes on.  Every valid case takes milliseconds: the limit
 #: only stops a line built to be slow.  (Enforced where the evaluating thread is a process's
