@@ -2,7 +2,8 @@
 
 Exit codes: 0 — no violation found; 1 — violations found; 2 — bad input or usage (one line on
 standard error naming the problem, never a traceback); 70 — an internal error (a bug: please
-report it).  ``negotiator batch`` also exits 3 when its output is complete but some lines are
+report it; set ``NEGOTIATOR_DEBUG=1`` to see the traceback instead, which may show the case's
+data).  ``negotiator batch`` also exits 3 when its output is complete but some lines are
 error records (bad input on those lines).  ``negotiator rules --test [DIR]`` exits 1 when a
 scenario fails and 2 when a rule file does not load.
 """
@@ -10,13 +11,21 @@ scenario fails and 2 when a rule file does not load.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from .errors import InputError, NegotiatorError
-from .letter_kinds import FORMATS, LETTER_KINDS
+from .documents.kinds import FORMATS, LETTER_KINDS
+from .errors import (
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_VIOLATIONS,
+    InputError,
+    NegotiatorError,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -27,7 +36,6 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 70
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,10 +47,10 @@ class _Parser(argparse.ArgumentParser):
 def _read_case(source: str) -> Any:
     from pathlib import Path
 
-    from .load import load_case
+    from .case.load import load_case
 
     if source == "-":
-        from .load import read_limited
+        from .case.load import read_limited
 
         return load_case(read_limited(sys.stdin.buffer, "standard input"))
     path = Path(source)
@@ -56,7 +64,7 @@ def _as_of(text: str | None) -> dt.date | None:
         return None
     import datetime
 
-    from .models import check_date
+    from .case.models import check_date
 
     try:
         day = datetime.date.fromisoformat(text)
@@ -194,11 +202,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
             data["from_text"] = note[1]
         text = json.dumps(data, ensure_ascii=False, indent=2)
     elif args.command == "advise":
-        from .letters import render_action_plan
+        from .documents.letters import render_action_plan
 
         text = render_action_plan(case, report)
     else:
-        from .present import report_text
+        from .documents.check_report import report_text
 
         text = report_text(report)
         if note is not None:
@@ -210,7 +218,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_letter(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .letters import render_letter
+    from .documents.letters import render_letter
 
     case = _read_case(args.case)
     templates = Path(args.templates) if args.templates else None
@@ -247,7 +255,7 @@ def _cmd_letter(args: argparse.Namespace) -> int:
 def _cmd_rules(args: argparse.Namespace) -> int:
     import json
 
-    from .rules_api import condition_text, list_rules, rule_json, show_rule
+    from .ruleset.catalog import condition_text, list_rules, rule_json, show_rule
 
     if args.test is not None:
         return _test_rules(args.test)
@@ -277,7 +285,7 @@ def _test_rules(folder: str) -> int:
     from importlib import resources
     from pathlib import Path
 
-    from .scenarios import check_folder
+    from .devtools.scenarios import check_folder
 
     if folder and not Path(folder).is_dir():
         raise InputError("--test", "is not a folder")
@@ -292,7 +300,7 @@ def _test_rules(folder: str) -> int:
 def _cmd_schema(args: argparse.Namespace) -> int:
     import json
 
-    from .schema import case_schema
+    from .case.schema import case_schema
 
     print(json.dumps(case_schema(), ensure_ascii=False, indent=2))
     return EXIT_OK
@@ -300,8 +308,8 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 def _cmd_interview(args: argparse.Namespace) -> int:
     from .api import advise
+    from .documents.letters import render_action_plan
     from .interview import run_terminal
-    from .letters import render_action_plan
 
     def read() -> str | None:
         line = sys.stdin.readline()
@@ -335,7 +343,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import run_batch_cli
+    from .batch.local import run_batch_cli
 
     return run_batch_cli(args)
 
@@ -427,6 +435,8 @@ def _main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_INPUT
     except Exception as exc:  # a bug: one line, no personal data, no traceback
+        if os.environ.get("NEGOTIATOR_DEBUG") == "1":
+            raise  # for a developer reproducing a bug on data they may see (docs/api.md)
         print(
             f"negotiator: internal error ({type(exc).__name__}); please report it",
             file=sys.stderr,

@@ -18,9 +18,9 @@ from decimal import Decimal
 import attrs
 
 from ..analysis import CaseAnalysis
+from ..case.models import AccountKind, Case, ContactTarget
 from ..errors import InputError
 from ..findings import Finding
-from ..models import AccountKind, Case, ContactTarget
 from .proposal import agreement_is_for, lenders_own_account
 from .views import ContactView, EventView, finding_views, loan_index, loan_view
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..analysis import CaseAnalysis
-from ..errors import InputError
-from ..findings import Finding
-from ..letter_kinds import LETTER_KINDS
-from ..models import (
+from ..case.models import (
     Case,
     LenderType,
 )
+from ..errors import InputError
+from ..findings import Finding
 from .complaint import NO_PROBLEM, NO_REGULATOR, addressee, complaint_routes, has_channel
+from .kinds import LETTER_KINDS
 from .reconsider import refused_loans
 from .views import loan_index
 

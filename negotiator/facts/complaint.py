@@ -23,7 +23,7 @@ import attrs
 
 from ..analysis import CaseAnalysis
 from ..calc.caps import Regime
-from ..models import LawsuitStatus, LenderType
+from ..case.models import LawsuitStatus, LenderType
 from .loan import PSL_2025_FROM
 from .schema import Fact, FactKind, choice, extra, flag
 
