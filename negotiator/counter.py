@@ -41,7 +41,7 @@ import attrs
 from .calc.budget import split_total
 from .calc.dates import monthly_dates
 from .errors import InputError
-from .holidays import adjust_due_date, covered_years
+from .holidays import adjust_due_date
 from .money import ZERO, fen, from_fen, to_fen
 
 __all__ = [
@@ -73,18 +73,6 @@ class CounterRow:
     holiday_zh: str | None = None
     holiday_en: str | None = None
 
-    def to_figures(self) -> dict[str, Any]:
-        return {
-            "number": self.number,
-            "due": self.due,
-            "amount": self.amount,
-            "room": self.room,
-            "moved_from": self.moved_from,
-            "calendar_known": self.calendar_known,
-            "holiday_zh": self.holiday_zh,
-            "holiday_en": self.holiday_en,
-        }
-
 
 @attrs.frozen
 class CounterProposal:
@@ -114,25 +102,6 @@ class CounterProposal:
     def calendar_complete(self) -> bool:
         """Every due date lies in a year the holiday calendar knows."""
         return all(r.calendar_known for r in self.rows)
-
-    def to_figures(self) -> dict[str, Any]:
-        return {
-            "possible": self.possible,
-            "reason": self.reason,
-            "total": self.total,
-            "months": self.months,
-            "largest": self.largest,
-            "first": self.rows[0].amount if self.rows else None,
-            "last": self.rows[-1].amount if self.rows else None,
-            "first_due": self.rows[0].due if self.rows else None,
-            "last_due": self.rows[-1].due if self.rows else None,
-            "max_months": self.max_months,
-            "monthly_room": self.monthly_room,
-            "calendar_complete": self.calendar_complete,
-            # The years the holiday calendar knows; dates outside them were not moved.
-            "calendar_years": list(covered_years()),
-            "rows": [r.to_figures() for r in self.rows],
-        }
 
 
 def offer_schedule(
@@ -539,14 +508,6 @@ class Request:
         """The request in Chinese (``index`` 0) or English (1)."""
         texts = PRIVATE_TEXTS.get(self.key) if self.private else None
         return (texts or REQUEST_TEXTS[self.key])[index]
-
-    def to_figures(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "zh-Hans": self.text(0),
-            "en": self.text(1),
-            "figures": dict(self.figures),
-        }
 
 
 def applies(key: str, *, private: bool) -> bool:

@@ -15,6 +15,7 @@ import pytest
 from negotiator.analysis import analyse
 from negotiator.api import advise, evaluate
 from negotiator.errors import InputError
+from negotiator.figures import as_figures
 from negotiator.letters import render_letter
 from negotiator.load import load_case
 
@@ -106,7 +107,7 @@ def test_two_phases_what_fits_now_then_what_fits_after() -> None:
     assert o.offer is None  # not level: the schedule's own words say what it is
     assert "预计2027年3月之后" in (o.text() or "")
     assert "expected from March 2027" in (o.text("en") or "")
-    rows = o.to_figures()["schedule"]["rows"]
+    rows = as_figures(o)["schedule"]["rows"]
     assert [x["estimated"] for x in rows] == [r.number >= after[0].number for r in sched.rows]
 
 

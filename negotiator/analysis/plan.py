@@ -39,7 +39,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
-from typing import Any
 
 import attrs
 
@@ -127,20 +126,6 @@ class OfferEvaluation:
     above_claimed: Decimal  # yuan above the claimed balance (0 below 1 yuan)
     above_lawful: Decimal  # yuan above the lawful balance (0 below 1 yuan or unknown)
     signed: bool  # both parties signed: keep to it
-
-    def to_figures(self) -> dict[str, Any]:
-        return {
-            "total": self.total,
-            "largest": self.largest,
-            "count": self.count,
-            "offer": self.offer.to_json() if self.offer else None,
-            "share": self.share,
-            "affordable": self.affordable,
-            "waived": self.waived,
-            "above_claimed": self.above_claimed,
-            "above_lawful": self.above_lawful,
-            "signed": self.signed,
-        }
 
 
 def evaluate_offer(
@@ -284,28 +269,6 @@ class PlanSchedule:
             text += "、".join(after)
         return text
 
-    def to_figures(self) -> dict[str, Any]:
-        return {
-            "total": self.total,
-            "count": self.count,
-            "text": self.text(),
-            "text_en": self.text("en"),
-            "expected_from": self.expected_from,
-            "expected_since": self.expected_since,
-            "provenance": "estimated" if self.estimated else "derived",
-            "basis": "borrower.expected_income" if self.estimated else "budget share",
-            "rows": [
-                {
-                    "number": r.number,
-                    "due": r.due,
-                    "amount": r.amount,
-                    "one_off": self.one_offs.get(r.number),
-                    "estimated": self.expected_from is not None and r.number >= self.expected_from,
-                }
-                for r in self.rows
-            ],
-        }
-
 
 @attrs.frozen
 class LenderOffer:
@@ -356,38 +319,6 @@ class LenderOffer:
         if self.schedule is not None:
             return self.schedule.text(lang)
         return self.offer.text(lang) if self.offer is not None else None
-
-    def to_figures(self) -> dict[str, Any]:
-        return {
-            "loan": self.loan_id,
-            "mode": self.mode,
-            "proposal_total": self.proposal_total,
-            "offer": self.offer.to_json() if self.offer else None,
-            "schedule": self.schedule.to_figures() if self.schedule else None,
-            "share_path": [
-                {"month": f"{m[0]:04d}-{m[1]:02d}", "share": v} for m, v in self.share_path
-            ],
-            "on_table": self.on_table.to_figures() if self.on_table else None,
-            "capped_at_lawful": self.capped_at_lawful,
-            "lawful_total": self.lawful_total,
-            "lender_name": self.lender_name,
-            "lender_type": self.lender_type,
-            "owed": self.owed,
-            "overdue": self.overdue,
-            "overdue_days": self.overdue_days,
-            "cost_rate": self.cost_rate,
-            "cost_basis": self.cost_basis.value,
-            "cost_rank": self.cost_rank,
-            "monthly": self.monthly,
-            "instalments": self.instalments,
-            "lump_sum": self.lump_sum,
-            "instalments_after_lump": self.instalments_after_lump,
-            "penalty_interest": self.penalty_interest,
-            "late_fees": self.late_fees,
-            "collection_fees": self.collection_fees,
-            "waivable": self.waivable,
-            "projected_extra": {str(k): v for k, v in self.projected_extra.items()},
-        }
 
 
 _P = load_parameters()
@@ -450,42 +381,6 @@ class PlanAnalysis:
         if ag is None or len(self.offers) < 2:
             return ()
         return next((o.share_path for o in self.offers if o.loan_id == ag.loan), ())
-
-    def to_figures(self) -> dict[str, Any]:
-        return {
-            "total_owed": self.total_owed,
-            "overdue_loans": self.overdue_loans,
-            "overdue_lenders": self.overdue_lenders,
-            "lenders": self.lenders,
-            "max_overdue_days": self.max_overdue_days,
-            "long_overdue": self.long_overdue,
-            "outlook": self.outlook.value,
-            "outlook_reason": self.outlook_reason,
-            "recovery_months": self.recovery_months,
-            "no_capacity": self.no_capacity,
-            "affordable_monthly": self.affordable_monthly,
-            "lump_sum": self.lump_sum,
-            "lump_lender": self.lump_lender,
-            "instalments": self.instalments,
-            "instalments_after_lump": self.instalments_after_lump,
-            "fits_typical": self.fits_typical,
-            "fits_max": self.fits_max,
-            "instalments_typical_max": self.instalments_typical_max,
-            "instalments_max": self.instalments_max,
-            "max_payable": self.max_payable,
-            "reduction_needed": self.reduction_needed,
-            "offers": [o.to_figures() for o in self.offers],
-            "costs_known": self.costs_known,
-            "hardship_proof": self.hardship_proof.value,
-            "refused_offers": self.refused_offers,
-            "lawsuit": self.lawsuit.value,
-            "waiting": {str(k): v for k, v in self.waiting.items()},
-            "waiting_terms": self.waiting_terms,
-            "checklist": [
-                {"item": c.item, "done": c.done, "missing": [g.key for g in c.gaps]}
-                for c in self.checklist
-            ],
-        }
 
 
 # ---------------------------------------------------------------------------------------------
