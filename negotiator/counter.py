@@ -250,6 +250,31 @@ def _water_fill(total: int, rooms: list[int]) -> list[int]:
     return [r if c else fen(next(shares)) for r, c in zip(rooms, capped, strict=True)]
 
 
+def _rooms(
+    dates: Sequence[dt.date],
+    room_fen: int,
+    others: Mapping[Month, Decimal],
+    room_from: Sequence[tuple[Month, Decimal]],
+) -> list[int]:
+    """Each month's room in fen: the monthly room (from each month of the budget path on, the
+    amount given there) less what other lenders collect that month, never below 0."""
+    if room_from:
+        steps = sorted((m, fen(to_fen(max(ZERO, r)))) for m, r in room_from)
+
+        def base(d: dt.date) -> int:
+            out = room_fen
+            for m, r in steps:
+                if m <= (d.year, d.month):
+                    out = r
+            return out
+
+        return [max(0, base(d) - fen(others.get((d.year, d.month), ZERO))) for d in dates]
+    return [
+        max(0, room_fen - fen(others[d.year, d.month])) if (d.year, d.month) in others else room_fen
+        for d in dates
+    ]
+
+
 def propose_schedule(
     total: Decimal,
     first_due: dt.date,
@@ -285,25 +310,7 @@ def propose_schedule(
         return result((), "no_room")
     start = first_due if first_due.day <= 28 else first_due.replace(day=28)
     dates = _monthly(start, max_months)
-    room_fen = fen(room)
-    if room_from:
-        steps = sorted((m, fen(to_fen(max(ZERO, r)))) for m, r in room_from)
-
-        def base(d: dt.date) -> int:
-            out = room_fen
-            for m, r in steps:
-                if m <= (d.year, d.month):
-                    out = r
-            return out
-
-        rooms = [max(0, base(d) - fen(others.get((d.year, d.month), ZERO))) for d in dates]
-    else:
-        rooms = [
-            max(0, room_fen - fen(others[d.year, d.month]))
-            if (d.year, d.month) in others
-            else room_fen
-            for d in dates
-        ]
+    rooms = _rooms(dates, fen(room), others, room_from)
     running, needed = 0, 0
     for k, r in enumerate(rooms):
         running += r

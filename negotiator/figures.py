@@ -16,7 +16,9 @@ record (its properties).  docs/report.schema.json is the contract of the result.
 its figures should differ from its fields, add a :class:`View` for its class to :data:`VIEWS`
 — ``omit`` what the figures leave out, ``rename`` a field whose figure key differs, ``forms``
 for a field shown in another form (a function of the field's value), ``derived`` for an entry
-computed from the record — then regenerate docs/report.schema.json
+computed from the record, ``inline`` for a sub-record whose figures sit among the record's own
+(the plan's figures stay one flat object while the record is composed of small ones) — then
+regenerate docs/report.schema.json
 (``python -m negotiator.report_schema > docs/report.schema.json``).  A record that had a
 hand-written ``to_figures()`` is converted the same way: its dict becomes a view, and the
 method goes.
@@ -48,7 +50,17 @@ from .analysis.agreement import (
 )
 from .analysis.checklist import ChecklistItem
 from .analysis.keep import KeepAgreement, keep_agreement
-from .analysis.plan import LenderOffer, PlanAnalysis, PlanSchedule
+from .analysis.plan import (
+    BudgetShare,
+    LenderOffer,
+    OfferCharges,
+    OfferCost,
+    PlanAnalysis,
+    PlanSchedule,
+    PlanSituation,
+    Prospects,
+    WaitingCost,
+)
 from .calc.ledger import Offer
 from .counter import CounterProposal, Request
 from .holidays import covered_years
@@ -66,6 +78,8 @@ class View:
     forms: Mapping[str, Callable[[Any], Any]] = attrs.field(factory=dict)
     #: key → the entry's value, computed from the record
     derived: Mapping[str, Callable[[Any], Any]] = attrs.field(factory=dict)
+    #: sub-record fields whose figures are shown among the record's own (not nested)
+    inline: tuple[str, ...] = ()
 
 
 def _month_key(month: tuple[int, int]) -> str:
@@ -138,30 +152,26 @@ VIEWS: Mapping[type, View] = {
             "rows": _schedule_rows,
         },
     ),
-    LenderOffer: View(
-        omit=("charges_known", "penalty_terms"),
-        rename={"loan_id": "loan"},
-        forms={
-            "share_path": lambda path: [{"month": _month_key(m), "share": v} for m, v in path],
-            "projected_extra": _str_keys,
-        },
+    OfferCost: View(rename={"rate": "cost_rate", "basis": "cost_basis", "rank": "cost_rank"}),
+    OfferCharges: View(omit=("known", "penalty_terms"), forms={"projected_extra": _str_keys}),
+    BudgetShare: View(
+        rename={"path": "share_path"},
+        forms={"path": lambda path: [{"month": _month_key(m), "share": v} for m, v in path]},
     ),
+    LenderOffer: View(rename={"loan_id": "loan"}, inline=("cost", "charges", "share")),
     ChecklistItem: View(
         rename={"gaps": "missing"},
         forms={"gaps": lambda gaps: [g.key for g in gaps]},
         derived={"done": lambda c: c.done},
     ),
-    PlanAnalysis: View(
-        omit=(
-            "long_overdue_days",
-            "short_term_months",
-            "any_not_due",
-            "hardships",
-            "unanswered_offers",
-            "waiting_unknown",
-        ),
-        forms={"waiting": _str_keys},
+    PlanSituation: View(omit=("long_overdue_days", "unanswered_offers", "any_not_due")),
+    Prospects: View(omit=("short_term_months", "hardships")),
+    WaitingCost: View(
+        omit=("unknown",),
+        rename={"extra": "waiting", "terms": "waiting_terms"},
+        forms={"extra": _str_keys},
     ),
+    PlanAnalysis: View(inline=("situation", "prospects", "capacity", "waiting")),
     MonthLoad: View(omit=("year", "month"), derived={"month": lambda m: m.key}),
     Affordability: View(
         omit=("counter",),
@@ -213,12 +223,12 @@ _PLAIN = (str, int, bool, Decimal, dt.date, type(None))
 def _view_hook(conv: cattrs.Converter, cls: type, view: View) -> Callable[[Any], Any]:
     """The unstructure function of ``cls``: cattrs' generated one, plus the derived entries."""
     names = {f.name for f in attrs.fields(cls)}
-    unknown = (set(view.omit) | set(view.rename) | set(view.forms)) - names
+    unknown = (set(view.omit) | set(view.rename) | set(view.forms) | set(view.inline)) - names
     if unknown:
         raise TypeError(f"{cls.__name__} has no field {sorted(unknown)} (negotiator.figures.VIEWS)")
     overrides: dict[str, Any] = {}
     for name in names:
-        if name in view.omit:
+        if name in view.omit or name in view.inline:
             overrides[name] = override(omit=True)
         elif name in view.rename or name in view.forms:
             overrides[name] = override(
@@ -226,12 +236,15 @@ def _view_hook(conv: cattrs.Converter, cls: type, view: View) -> Callable[[Any],
             )
     base: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(cls, conv, **overrides)
     derived = tuple(view.derived.items())
-    if not derived:
+    inline = view.inline
+    if not derived and not inline:
         return base
     unstructure = conv.unstructure
 
     def hook(obj: Any) -> Any:
         out = base(obj)
+        for name in inline:
+            out.update(unstructure(getattr(obj, name)))
         for key, get in derived:
             value = get(obj)
             out[key] = value if isinstance(value, _PLAIN) else unstructure(value)

@@ -114,10 +114,10 @@ def test_two_phases_what_fits_now_then_what_fits_after() -> None:
 def test_nothing_affordable_now_payments_start_when_the_income_arrives() -> None:
     a = analyse(load_case(_case(JOB, income="4200")))
     (o,) = a.plan.offers
-    assert o.monthly == 0 and o.schedule is not None
+    assert o.share.monthly == 0 and o.schedule is not None
     assert (o.schedule.rows[0].due.year, o.schedule.rows[0].due.month) == (2027, 3)
     assert o.schedule.expected_from == 1
-    assert not a.plan.no_capacity
+    assert not a.plan.prospects.no_capacity
     report = advise(load_case(_case(JOB, income="4200")))
     inst = [f for f in report.findings if f.code == "STRATEGY_INSTALMENTS"]
     assert inst and "预计2027年3月之后" in inst[0].message

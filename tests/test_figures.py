@@ -130,10 +130,10 @@ def test_agreement_figures_fit_the_schema_and_agree_with_the_analysis(case: dict
 def test_plan_figures_fit_the_schema_and_agree_with_the_analysis(case: Case) -> None:
     a = analyse(case)
     plan = figures(a)["plan"]
-    assert plan["outlook"] == a.plan.outlook.value
+    assert plan["outlook"] == a.plan.prospects.outlook.value
     assert [o["loan"] for o in plan["offers"]] == [o.loan_id for o in a.plan.offers]
     for o, offer in zip(plan["offers"], a.plan.offers, strict=True):
-        assert o["cost_basis"] == offer.cost_basis.value
+        assert o["cost_basis"] == offer.cost.basis.value
         assert all(isinstance(k, str) for k in o["projected_extra"])
         assert "charges_known" not in o and "penalty_terms" not in o
     assert all(isinstance(k, str) for k in plan["waiting"])
@@ -143,9 +143,15 @@ def test_plan_figures_fit_the_schema_and_agree_with_the_analysis(case: Case) -> 
     _fits_schema(advise(case, lang="en").to_json())
 
 
-def _expected_keys(cls: type, view: View) -> set[str]:
-    names = {f.name for f in attrs.fields(cls)} - set(view.omit)
-    return {view.rename.get(n, n) for n in names} | set(view.derived)
+def _expected_keys(record: Any) -> set[str]:
+    """The keys a record's figures have by its view: its fields, less those omitted or shown
+    inline, renamed; its derived entries; the keys of its inline sub-records."""
+    view = VIEWS.get(type(record), View())
+    names = {f.name for f in attrs.fields(type(record))} - set(view.omit) - set(view.inline)
+    keys = {view.rename.get(n, n) for n in names} | set(view.derived)
+    for name in view.inline:
+        keys |= _expected_keys(getattr(record, name))
+    return keys
 
 
 def test_each_view_shows_its_fields_renamed_and_its_derived_entries() -> None:
@@ -167,7 +173,7 @@ def test_each_view_shows_its_fields_renamed_and_its_derived_entries() -> None:
     assert len(shown) >= 8, shown
     for cls in shown:
         out = as_figures(seen[cls])
-        assert set(out) == _expected_keys(cls, VIEWS[cls]), cls.__name__
+        assert set(out) == _expected_keys(seen[cls]), cls.__name__
 
 
 def test_money_and_dates_stay_typed_until_the_json() -> None:
