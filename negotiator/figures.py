@@ -261,8 +261,11 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(dt.date, lambda d: d)
     # records with a JSON form of their own
     conv.register_unstructure_hook(Offer, Offer.to_json)
-    for cls, view in VIEWS.items():
-        conv.register_unstructure_hook(cls, _view_hook(conv, cls, view))
+    # built when first needed, so that a view's sub-records get their own views whatever the
+    # order of VIEWS
+    conv.register_unstructure_hook_factory(
+        lambda cls: cls in VIEWS, lambda cls: _view_hook(conv, cls, VIEWS[cls])
+    )
     return conv
 
 
