@@ -13,26 +13,29 @@ record (its properties).  docs/report.schema.json is the contract of the result.
 
 **Adding a record.**  A new attrs record reachable from :class:`~negotiator.analysis.CaseAnalysis`
 (a field of a record already shown) needs nothing: its fields appear under their names.  When
-its figures should differ from its fields, add a :class:`View` for its class to :data:`VIEWS`
-— ``omit`` what the figures leave out, ``rename`` a field whose figure key differs, ``forms``
-for a field shown in another form (a function of the field's value), ``derived`` for an entry
-computed from the record, ``inline`` for a sub-record whose figures sit among the record's own
-(the plan's figures stay one flat object while the record is composed of small ones) — then
-regenerate docs/report.schema.json
-(``python -m negotiator.report_schema > docs/report.schema.json``).  A record that had a
-hand-written ``to_figures()`` is converted the same way: its dict becomes a view, and the
-method goes.
+its figures should differ from its fields, add a :class:`View` for its class to :data:`VIEWS`:
+``omit`` what the figures leave out; ``rename`` a field whose figure key differs; ``forms`` for a
+field shown in another form (a function of the field's value); ``derived`` for an entry computed
+from the record, as plain data (a record in it converted with :func:`as_figures`); ``inline`` for
+a sub-record whose figures sit among the record's own, so that a record split into small ones
+keeps the figures' shape.  Then regenerate docs/report.schema.json
+(``python -m negotiator.report_schema > docs/report.schema.json``).  A record that has a
+hand-written ``to_figures()`` is converted the same way: its dict becomes a view, and the method
+goes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import types
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 import attrs
 import cattrs
+from cattrs.fns import identity
 from cattrs.gen import make_dict_unstructure_fn, override
 
 from .analysis import CaseAnalysis
@@ -76,7 +79,8 @@ class View:
     rename: Mapping[str, str] = attrs.field(factory=dict)
     #: field → the form it is shown in (a function of the field's value)
     forms: Mapping[str, Callable[[Any], Any]] = attrs.field(factory=dict)
-    #: key → the entry's value, computed from the record
+    #: key → the entry's value, computed from the record as plain data (a record in it is
+    #: converted by the derivation itself, with :func:`as_figures`)
     derived: Mapping[str, Callable[[Any], Any]] = attrs.field(factory=dict)
     #: sub-record fields whose figures are shown among the record's own (not nested)
     inline: tuple[str, ...] = ()
@@ -178,7 +182,7 @@ VIEWS: Mapping[type, View] = {
         derived={
             "basis": lambda _a: "affordable_monthly",
             "shortfall": lambda a: a.shortfall,
-            "worst_month": lambda a: a.worst,
+            "worst_month": lambda a: as_figures(a.worst),
             "excess_total": lambda a: a.excess_total,
             "savings_used": lambda a: a.savings_used,
             "unaffordable": lambda a: a.unaffordable,
@@ -204,20 +208,28 @@ VIEWS: Mapping[type, View] = {
         rename={"loan_id": "loan"},
         derived={
             "form": lambda x: x.agreement.form.value,
-            "missing": lambda x: x.missing,
+            "missing": lambda x: list(x.missing),
             "shortfall": lambda x: (
                 x.affordability.shortfall
                 if x.affordability is not None and x.affordability.unaffordable
                 else None
             ),
-            "counter_proposal": _counter_of,
+            "counter_proposal": lambda x: as_figures(_counter_of(x)),
             "allocation_default": lambda _x: ["costs", "interest", "principal"],
         },
     ),
 }
 
 
+#: Values the figures keep as they are (cattrs' generated code inlines them, no call per value).
 _PLAIN = (str, int, bool, Decimal, dt.date, type(None))
+
+
+def _plain_or_none(t: Any) -> bool:
+    """``t`` is a union of plain types, such as ``Decimal | None``."""
+    if typing.get_origin(t) not in (typing.Union, types.UnionType):
+        return False
+    return all(arg in _PLAIN for arg in typing.get_args(t))
 
 
 def _view_hook(conv: cattrs.Converter, cls: type, view: View) -> Callable[[Any], Any]:
@@ -236,29 +248,38 @@ def _view_hook(conv: cattrs.Converter, cls: type, view: View) -> Callable[[Any],
             )
     base: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(cls, conv, **overrides)
     derived = tuple(view.derived.items())
-    inline = view.inline
-    if not derived and not inline:
+    if not derived and not view.inline:
         return base
-    unstructure = conv.unstructure
-
-    def hook(obj: Any) -> Any:
-        out = base(obj)
-        for name in inline:
-            out.update(unstructure(getattr(obj, name)))
-        for key, get in derived:
-            value = get(obj)
-            out[key] = value if isinstance(value, _PLAIN) else unstructure(value)
-        return out
-
+    types_ = attrs.fields_dict(attrs.resolve_types(cls))
+    # one straight-line function per view (as cattrs generates its own): no loop, no lookup
+    scope: dict[str, Any] = {"base": base}
+    lines = ["def hook(obj):", "    out = base(obj)"]
+    for i, name in enumerate(view.inline):
+        scope[f"inline{i}"] = conv.get_unstructure_hook(types_[name].type)
+        lines.append(f"    out.update(inline{i}(obj.{name}))")
+    for i, (key, get) in enumerate(derived):
+        scope[f"derived{i}"] = get
+        lines.append(f"    out[{key!r}] = derived{i}(obj)")
+    lines.append("    return out")
+    exec("\n".join(lines), scope)  # the source is built from field names and indices only
+    hook: Callable[[Any], Any] = scope["hook"]
     return hook
+
+
+def _optional_record(conv: cattrs.Converter, t: Any) -> Callable[[Any], Any]:
+    """For ``Record | None``: the record's own hook, bound once, instead of a lookup per value."""
+    (record,) = [a for a in typing.get_args(t) if a is not type(None)]
+    inner = conv.get_unstructure_hook(record)
+    return lambda value: None if value is None else inner(value)
 
 
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(unstruct_collection_overrides={Sequence: list, Mapping: dict})
     # money and rates stay Decimal and dates stay dates until the report becomes JSON
     # (findings.json_value gives them their one form there)
-    conv.register_unstructure_hook(Decimal, lambda d: d)
-    conv.register_unstructure_hook(dt.date, lambda d: d)
+    conv.register_unstructure_hook(Decimal, identity)
+    conv.register_unstructure_hook(dt.date, identity)
+    conv.register_unstructure_hook_factory(_plain_or_none, lambda _t: identity)
     # records with a JSON form of their own
     conv.register_unstructure_hook(Offer, Offer.to_json)
     # built when first needed, so that a view's sub-records get their own views whatever the
@@ -266,7 +287,38 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook_factory(
         lambda cls: cls in VIEWS, lambda cls: _view_hook(conv, cls, VIEWS[cls])
     )
+    conv.register_unstructure_hook_factory(
+        lambda t: _is_optional_record(t), lambda t: _optional_record(conv, t)
+    )
+    conv.register_unstructure_hook_factory(
+        lambda t: _tuple_of(t) is not None, lambda t: _tuple_hook(conv, t)
+    )
     return conv
+
+
+def _tuple_of(t: Any) -> Any:
+    """X of ``tuple[X, ...]`` (None for any other type)."""
+    if typing.get_origin(t) is not tuple:
+        return None
+    args = typing.get_args(t)
+    return args[0] if len(args) == 2 and args[1] is Ellipsis else None
+
+
+def _tuple_hook(conv: cattrs.Converter, t: Any) -> Callable[[Any], Any]:
+    """``tuple[X, ...]`` as a list: of the values themselves when X is plain, else each one
+    converted by X's hook, bound once."""
+    item = _tuple_of(t)
+    if item in _PLAIN or _plain_or_none(item):
+        return list
+    inner = conv.get_unstructure_hook(item)
+    return lambda values: [inner(v) for v in values]
+
+
+def _is_optional_record(t: Any) -> bool:
+    if typing.get_origin(t) not in (typing.Union, types.UnionType):
+        return False
+    args = [a for a in typing.get_args(t) if a is not type(None)]
+    return len(args) == 1 and len(typing.get_args(t)) == 2 and attrs.has(args[0])
 
 
 #: The one converter of analysis records into report figures.
