@@ -22,8 +22,8 @@ from decimal import Decimal
 
 import attrs
 
+from ..case.models import Case
 from ..holidays import holiday_name, is_workday
-from ..models import Case
 from ..money import ZERO, to_fen
 from .agreement import AgreementAnalysis
 
