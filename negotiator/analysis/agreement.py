@@ -394,17 +394,13 @@ class Term:
     confirm: bool = True
 
 
-def _ag(x: AgreementAnalysis) -> Agreement:
-    return x.agreement
-
-
 #: The completeness items, in the order ``missing`` lists them and the requests ask for them.
 TERMS: tuple[Term, ...] = (
     Term(
         "borrower_name",
         "borrower_name",
         ("borrower_name_given",),
-        lambda x: _ag(x).borrower.name is None,
+        lambda x: x.agreement.borrower.name is None,
         confirm=False,
     ),
     Term(
@@ -419,7 +415,7 @@ TERMS: tuple[Term, ...] = (
         "contract_ref",
         "contract_ref",
         ("contract_ref_given",),
-        lambda x: _ag(x).contract_ref is None,
+        lambda x: x.agreement.contract_ref is None,
     ),
     Term(
         "amounts",
@@ -439,45 +435,45 @@ TERMS: tuple[Term, ...] = (
         "waiver_terms",
         "waiver_terms",
         ("waiver_negotiated", "waived_given"),
-        lambda x: _ag(x).waiver_negotiated and _ag(x).waived is None,
+        lambda x: x.agreement.waiver_negotiated and x.agreement.waived is None,
     ),
     Term(
         "breach_clause",
         "breach_clause",
         ("breach_clause_given",),
-        lambda x: _ag(x).breach_clause is None,
+        lambda x: x.agreement.breach_clause is None,
     ),
     Term(
         "lender_signature",
         "lender_signature",
         ("lender_signed",),
-        lambda x: not _ag(x).lender_signed,
+        lambda x: not x.agreement.lender_signed,
     ),
     Term(
         "borrower_signature",
         None,
         ("borrower_signed",),
-        lambda x: not _ag(x).borrower_signed,
+        lambda x: not x.agreement.borrower_signed,
         confirm=False,
     ),
-    Term("date", "date", ("date_given",), lambda x: _ag(x).date is None, confirm=False),
+    Term("date", "date", ("date_given",), lambda x: x.agreement.date is None, confirm=False),
     Term(
         "credit_reporting",
         "credit_reporting",
         ("credit_reporting_given",),
-        lambda x: _ag(x).credit_reporting is None,
+        lambda x: x.agreement.credit_reporting is None,
     ),
     Term(
         "allocation_order",
         "allocation_order",
         ("allocation_order_given",),
-        lambda x: _ag(x).allocation_order is None,
+        lambda x: x.agreement.allocation_order is None,
     ),
     Term(
         "payment_channel",
         "payment_channel",
         ("repayment_account",),
-        lambda x: _ag(x).repayment_account is AccountKind.UNKNOWN,
+        lambda x: x.agreement.repayment_account is AccountKind.UNKNOWN,
     ),
 )
 
@@ -592,7 +588,7 @@ ASKS: tuple[Term | Ask, ...] = (
     ),
     _term("waiver_terms"),
     _term("breach_clause"),
-    Ask("cure_period", lambda x: not _ag(x).cure_days, confirm=True),
+    Ask("cure_period", lambda x: not x.agreement.cure_days, confirm=True),
     _term("lender_signature"),
     _term("date"),
     _term("credit_reporting"),
@@ -600,20 +596,20 @@ ASKS: tuple[Term | Ask, ...] = (
     _term("payment_channel"),
     Ask(
         "official_account",
-        lambda x: _ag(x).repayment_account is AccountKind.PERSONAL and not _private(x),
+        lambda x: x.agreement.repayment_account is AccountKind.PERSONAL and not _private(x),
     ),
     Ask(
         "payee_is_lender",
         lambda x: _private(x) and x.payee == "other",
-        lambda x: {"account_holder": _ag(x).account_holder},
+        lambda x: {"account_holder": x.agreement.account_holder},
     ),
     Ask(
         "no_deposit",
-        lambda x: (_ag(x).deposit_required or ZERO) > 0,
-        lambda x: {"deposit": _ag(x).deposit_required},
+        lambda x: (x.agreement.deposit_required or ZERO) > 0,
+        lambda x: {"deposit": x.agreement.deposit_required},
     ),
-    Ask("no_third_party_consent", lambda x: _ag(x).third_party_contact_consent),
-    Ask("no_unfair_terms", lambda x: _ag(x).excludes_borrower_rights),
+    Ask("no_third_party_consent", lambda x: x.agreement.third_party_contact_consent),
+    Ask("no_unfair_terms", lambda x: x.agreement.excludes_borrower_rights),
     Ask("affordable_schedule", _counter_fits, _counter_figures),
 )
 

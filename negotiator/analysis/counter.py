@@ -516,6 +516,16 @@ class Request:
         texts = PRIVATE_TEXTS.get(self.key) if self.private else None
         return (texts or REQUEST_TEXTS[self.key])[index]
 
+    @property
+    def zh(self) -> str:
+        """The request in Chinese."""
+        return self.text(0)
+
+    @property
+    def en(self) -> str:
+        """The request in English."""
+        return self.text(1)
+
 
 def applies(key: str, *, private: bool) -> bool:
     """Whether a request applies at all: individuals report nothing to 征信, and paying a

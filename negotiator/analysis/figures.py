@@ -16,7 +16,8 @@ record (its properties).  docs/report.schema.json is the contract of the result.
 its figures should differ from its fields, add a :class:`View` for its class to :data:`VIEWS`:
 ``omit`` what the figures leave out; ``rename`` a field whose figure key differs; ``forms`` for a
 field shown in another form (a function of the field's value); ``derived`` for an entry computed
-from the record, as plain data (a record in it converted with :func:`as_figures`); ``inline`` for
+from the record, as plain data (a property's name, or a function of the record that converts
+any record in its value with :func:`as_figures`); ``inline`` for
 a sub-record whose figures sit among the record's own, so that a record split into small ones
 keeps the figures' shape.  Then regenerate docs/report.schema.json
 (``python -m negotiator.devtools.report_schema > docs/report.schema.json``).  A record that has a
@@ -36,7 +37,6 @@ from typing import Any
 import attrs
 import cattrs
 from cattrs.fns import identity
-from cattrs.gen import make_dict_unstructure_fn, override
 
 from ..calc.ledger import Offer
 from ..holidays import covered_years
@@ -79,9 +79,9 @@ class View:
     rename: Mapping[str, str] = attrs.field(factory=dict)
     #: field → the form it is shown in (a function of the field's value)
     forms: Mapping[str, Callable[[Any], Any]] = attrs.field(factory=dict)
-    #: key → the entry's value, computed from the record as plain data (a record in it is
-    #: converted by the derivation itself, with :func:`as_figures`)
-    derived: Mapping[str, Callable[[Any], Any]] = attrs.field(factory=dict)
+    #: key → the entry's value as plain data: the name of a property of the record, or a
+    #: function of the record (a record in its value converted with :func:`as_figures`)
+    derived: Mapping[str, str | Callable[[Any], Any]] = attrs.field(factory=dict)
     #: sub-record fields whose figures are shown among the record's own (not nested)
     inline: tuple[str, ...] = ()
 
@@ -100,13 +100,15 @@ def _years(_record: object) -> list[int]:
 
 
 def _schedule_rows(s: PlanSchedule) -> list[dict[str, Any]]:
+    """The schedule's rows, each with its one-off part and whether it rests on an estimate."""
+    one_offs, start = s.one_offs, s.expected_from
     return [
         {
             "number": r.number,
             "due": r.due,
             "amount": r.amount,
-            "one_off": s.one_offs.get(r.number),
-            "estimated": s.expected_from is not None and r.number >= s.expected_from,
+            "one_off": one_offs.get(r.number),
+            "estimated": start is not None and r.number >= start,
         }
         for r in s.rows
     ]
@@ -120,35 +122,35 @@ def _counter_of(x: AgreementAnalysis) -> CounterProposal | None:
 VIEWS: Mapping[type, View] = {
     CounterProposal: View(
         derived={
-            "possible": lambda p: p.possible,
-            "months": lambda p: p.months,
-            "largest": lambda p: p.largest,
+            "possible": "possible",
+            "months": "months",
+            "largest": "largest",
             "first": lambda p: p.rows[0].amount if p.rows else None,
             "last": lambda p: p.rows[-1].amount if p.rows else None,
             "first_due": lambda p: p.rows[0].due if p.rows else None,
             "last_due": lambda p: p.rows[-1].due if p.rows else None,
-            "calendar_complete": lambda p: p.calendar_complete,
+            "calendar_complete": "calendar_complete",
             "calendar_years": _years,
         },
     ),
     Request: View(
         omit=("private",),
         forms={"figures": dict},
-        derived={"zh-Hans": lambda r: r.text(0), "en": lambda r: r.text(1)},
+        derived={"zh-Hans": "zh", "en": "en"},
     ),
     KeepAgreement: View(
         rename={"loan_id": "loan", "rows": "instalments"},
         derived={
-            "rest_days": lambda k: k.rest_days,
-            "calendar_complete": lambda k: k.calendar_complete,
+            "rest_days": "rest_days",
+            "calendar_complete": "calendar_complete",
             "calendar_years": _years,
         },
     ),
     PlanSchedule: View(
         omit=("rows", "offer", "one_offs", "from_agreement"),
         derived={
-            "total": lambda s: s.total,
-            "count": lambda s: s.count,
+            "total": "total",
+            "count": "count",
             "text": lambda s: s.text(),
             "text_en": lambda s: s.text("en"),
             "provenance": lambda s: "estimated" if s.estimated else "derived",
@@ -166,7 +168,7 @@ VIEWS: Mapping[type, View] = {
     ChecklistItem: View(
         rename={"gaps": "missing"},
         forms={"gaps": lambda gaps: [g.key for g in gaps]},
-        derived={"done": lambda c: c.done},
+        derived={"done": "done"},
     ),
     PlanSituation: View(omit=("long_overdue_days", "unanswered_offers", "any_not_due")),
     Prospects: View(omit=("short_term_months", "hardships")),
@@ -176,30 +178,30 @@ VIEWS: Mapping[type, View] = {
         forms={"extra": _str_keys},
     ),
     PlanAnalysis: View(inline=("situation", "prospects", "capacity", "waiting")),
-    MonthLoad: View(omit=("year", "month"), derived={"month": lambda m: m.key}),
+    MonthLoad: View(omit=("year", "month"), derived={"month": "key"}),
     Affordability: View(
         omit=("counter",),
         derived={
             "basis": lambda _a: "affordable_monthly",
-            "shortfall": lambda a: a.shortfall,
+            "shortfall": "shortfall",
             "worst_month": lambda a: as_figures(a.worst),
-            "excess_total": lambda a: a.excess_total,
-            "savings_used": lambda a: a.savings_used,
-            "unaffordable": lambda a: a.unaffordable,
-            "exceeds_disposable": lambda a: a.exceeds_disposable,
+            "excess_total": "excess_total",
+            "savings_used": "savings_used",
+            "unaffordable": "unaffordable",
+            "exceeds_disposable": "exceeds_disposable",
         },
     ),
     ScheduleCheck: View(
         rename={"instalments_sum": "sum"},
-        derived={"count": lambda s: s.count, "difference": lambda s: s.difference},
+        derived={"count": "count", "difference": "difference"},
     ),
-    BalanceCheck: View(omit=("principal",), derived={"plan_shortfall": lambda b: b.plan_shortfall}),
+    BalanceCheck: View(omit=("principal",), derived={"plan_shortfall": "plan_shortfall"}),
     RateCheck: View(
         forms={"stated": rate_text, "implied": rate_text},
         derived={
             "tolerance": lambda _r: rate_text(RATE_TOLERANCE),
-            "checked": lambda r: r.checked,
-            "mismatch": lambda r: r.mismatch,
+            "checked": "checked",
+            "mismatch": "mismatch",
         },
     ),
     LimitationCheck: View(derived={"years": lambda _l: LIMITATION_YEARS}),
@@ -233,37 +235,37 @@ def _plain_or_none(t: Any) -> bool:
 
 
 def _view_hook(conv: cattrs.Converter, cls: type, view: View) -> Callable[[Any], Any]:
-    """The unstructure function of ``cls``: cattrs' generated one, plus the derived entries."""
-    names = {f.name for f in attrs.fields(cls)}
+    """The unstructure function of ``cls`` under ``view``: one dict display, generated the way
+    cattrs generates its own, each field through the converter's hook for its type (values whose
+    hook is the identity are taken as they are)."""
+    fields = attrs.fields(attrs.resolve_types(cls))
+    names = {f.name for f in fields}
     unknown = (set(view.omit) | set(view.rename) | set(view.forms) | set(view.inline)) - names
+    unknown |= {g for g in view.derived.values() if isinstance(g, str) and not hasattr(cls, g)}
     if unknown:
         raise TypeError(f"{cls.__name__} has no field {sorted(unknown)} (figures.VIEWS)")
-    overrides: dict[str, Any] = {}
-    for name in names:
-        if name in view.omit or name in view.inline:
-            overrides[name] = override(omit=True)
-        elif name in view.rename or name in view.forms:
-            overrides[name] = override(
-                rename=view.rename.get(name), unstruct_hook=view.forms.get(name)
-            )
-    base: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(cls, conv, **overrides)
-    derived = tuple(view.derived.items())
-    if not derived and not view.inline:
-        return base
-    types_ = attrs.fields_dict(attrs.resolve_types(cls))
-    # one straight-line function per view (as cattrs generates its own): no loop, no lookup
-    scope: dict[str, Any] = {"base": base}
-    lines = ["def hook(obj):", "    out = base(obj)"]
-    for i, name in enumerate(view.inline):
-        scope[f"inline{i}"] = conv.get_unstructure_hook(types_[name].type)
-        lines.append(f"    out.update(inline{i}(obj.{name}))")
-    for i, (key, get) in enumerate(derived):
-        scope[f"derived{i}"] = get
-        lines.append(f"    out[{key!r}] = derived{i}(obj)")
-    lines.append("    return out")
-    exec("\n".join(lines), scope)  # the source is built from field names and indices only
-    hook: Callable[[Any], Any] = scope["hook"]
-    return hook
+    scope: dict[str, Any] = {}
+    items: list[str] = []
+    for i, f in enumerate(fields):
+        if f.name in view.omit:
+            continue
+        hook = view.forms.get(f.name) or conv.get_unstructure_hook(f.type)
+        value = f"obj.{f.name}" if hook is identity else f"field{i}(obj.{f.name})"
+        scope[f"field{i}"] = hook
+        if f.name in view.inline:
+            items.append(f"**{value}")
+        else:
+            items.append(f"{view.rename.get(f.name, f.name)!r}: {value}")
+    for i, (key, get) in enumerate(view.derived.items()):
+        if isinstance(get, str):  # a property of the record
+            items.append(f"{key!r}: obj.{get}")
+        else:
+            scope[f"derived{i}"] = get
+            items.append(f"{key!r}: derived{i}(obj)")
+    source = "def hook(obj):\n    return {" + ", ".join(items) + "}\n"
+    exec(source, scope)  # the source is built from field names, view keys and indices only
+    made: Callable[[Any], Any] = scope["hook"]
+    return made
 
 
 def _optional_record(conv: cattrs.Converter, t: Any) -> Callable[[Any], Any]:

@@ -191,3 +191,5 @@ def test_a_view_naming_no_field_is_refused() -> None:
 
     with pytest.raises(TypeError, match="no field"):
         _view_hook(converter, CounterProposal, View(omit=("no_such_field",)))
+    with pytest.raises(TypeError, match="no field"):
+        _view_hook(converter, CounterProposal, View(derived={"x": "no_such_property"}))
