@@ -71,7 +71,7 @@ def test_corpus_text_reads_as_expected(path: Path) -> None:
     assert diffs == []
 
 
-HELD_OUT = ["extract_heldout", "extract_heldout_12"]
+HELD_OUT = ["extract_heldout"]
 
 
 @pytest.mark.parametrize("folder", HELD_OUT)

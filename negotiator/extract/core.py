@@ -332,6 +332,12 @@ _NAMED_PAYEE = (
     r"(?:转账?|打款?|汇款?|付款?)(?:至|到|给|入)(?:财务|会计|专员|经理|主管|同事)?"
     r"(?P<name>[\u4e00-\u9fff]{2,3})的(?:个人)?(?:银行卡|卡|账户|支付宝|微信)"
 )
+#: A payee introduced by a staff title: "通过微信转账至甲方工作人员王芳（微信号：…）".
+_STAFF_PAYEE = (
+    r"(?:转账?|打款?|汇款?|付款?|交)(?:至|到|给|入)(?:甲方|我司|我行|公司|我们|本公司)?(?:的)?"
+    r"(?:工作人员|员工|业务员|客服|专员|经理|主管|财务|会计|催收员)"
+    r"(?P<name>[\u4e00-\u9fff]{2,3}?)(?=[（(，,。；;\s]|$)"
+)
 #: Words that warn against what follows ("切勿转账至个人账户", "不要交任何保证金").
 _WARNING = r"切勿|请勿|不要|勿|禁止|严禁|谨防|警惕|提防|不会(?:要求|让您|让你)|从不|不得|谨慎"
 _WARNED_AGAINST = frozenset({"personal_account", "deposit", "verification_code"})
@@ -667,7 +673,10 @@ class _Reader:
     def _plan_context(self, index: int) -> bool:
         s, _e = self.sentence_at(index)
         return bool(
-            re.search(r"分期期间|还款期间|方案期间|协议期间|分期利率", self.text[s : index + 8])
+            re.search(
+                r"分期期间|还款期间|方案期间|协议期间|分期利率|展期期间|延期期间",
+                self.text[s : index + 8],
+            )
         )
 
     def _rate_conflicts(self, path: str) -> None:
@@ -699,6 +708,7 @@ class _Reader:
     def read_schedule(self) -> None:
         listed: list[tuple[dt.date | None, Decimal, int, int]] = []
         used: list[tuple[int, int]] = []
+        numbered = 0  # rows named by their number ("第3期 …")
         for ex in self.p.instalment_lines:
             for m in ex.regex.finditer(self.text):
                 if any(s <= m.start() < e for s, e in used):
@@ -716,6 +726,17 @@ class _Reader:
                     continue
                 listed.append((due, amount, m.start(), m.end()))
                 used.append((m.start(), m.end()))
+                numbered += bool(m.groupdict().get("n"))
+        total_stated = self.values.get("agreement.total")
+        if (
+            len(listed) == 1
+            and numbered
+            and total_stated is None
+            and not re.search(r"(?:共|一共|分|总共)\s*(?:1|一)\s*期", self.text)
+        ):
+            # "您的分期第1期还款日为…，应还1,230.00元": one instalment of a plan named alone, with
+            # no total for the plan, is not the plan
+            listed = []
         for ex in self.p.instalment_months:
             for m in ex.regex.finditer(self.text):
                 if any(s <= m.start() < e for s, e in used):
@@ -907,6 +928,9 @@ class _Reader:
         for role, m in found:
             g = m.groupdict()
             each = parse_money(g["each"]) if g.get("each") else None
+            plus = parse_money(g["plus"]) if g.get("plus") else None
+            if each is not None and plus is not None:
+                each += plus  # "每期本金1,000元，每期手续费60元": each payment is both
             count = cn_int(g["count"]) if g.get("count") else None
             covered = max(slots, default=0)
             ok = True
@@ -1466,7 +1490,7 @@ class _Reader:
 
     def named_payee(self) -> None:
         """``转账至财务张敏的银行卡``: money routed to a named person's own card or account."""
-        m = re.search(_NAMED_PAYEE, self.text)
+        m = re.search(_NAMED_PAYEE, self.text) or re.search(_STAFF_PAYEE, self.text)
         if m and m.group("name") not in _NOT_NAMES:
             self.put(
                 "agreement.account_holder",
@@ -1567,6 +1591,8 @@ class _Reader:
                     form == "paper"
                     and re.search(r"微信|短信|【", t)
                     and not re.search(r"协议书|合同书", t)
+                    # a title line of its own ("还款协议") heads a document, not a message
+                    and not re.match(r"\s*[^\n，,。：:]{0,12}(?:协议|合同)[ \t]*\n", t)
                 ):
                     continue
                 self.put("agreement.form", form, m.start(), m.end(), CONF_INFERRED)
