@@ -793,7 +793,11 @@ class _Reader:
             self.values["agreement.instalments"] = [
                 {"due": d, "amount": _money_str(a)} for d, a, _s, _e in listed
             ]
-            if count_stated is not None and count_stated != len(listed) and cm is not None:
+            if (
+                count_stated is not None
+                and count_stated != len(listed) + self._periods_paid()
+                and cm is not None
+            ):
                 self.problem(
                     "instalment_count",
                     "agreement.instalments",
@@ -837,6 +841,14 @@ class _Reader:
                     )
                     self.values["agreement.instalments"] = [{"due": due, "amount": total}]
                     return
+
+    def _periods_paid(self) -> int:
+        """Instalments of a plan under way already paid ("一共24期，已还8期…还剩16期"): the count
+        stated for the whole plan includes them."""
+        m = re.search(
+            r"已(?:经)?还(?:了|款)?\s*(\d{1,3}|[一二三四五六七八九十两]+)\s*期", self.text
+        )
+        return (cn_int(m.group(1)) or 0) if m else 0
 
     def _until_paid(self) -> Decimal | None:
         """The amount a schedule runs until: "至全部欠款人民币9,000元还清为止"."""
@@ -1102,7 +1114,11 @@ class _Reader:
         if report:
             for code, path, message in problems:
                 self.problem(code, path, message)
-            if count_stated is not None and cm is not None and count_stated != len(rows):
+            if (
+                count_stated is not None
+                and cm is not None
+                and count_stated != len(rows) + self._periods_paid()
+            ):
                 self.problem(
                     "instalment_count",
                     "agreement.instalments",
