@@ -325,7 +325,7 @@ _PERSON = r"[\u4e00-\u9fff]{1,2}[某\u4e00-\u9fff]{1,2}(?![\u4e00-\u9fff]{2})"
 _REF = r"[A-Za-z0-9][A-Za-z0-9\-_/]{4,40}"
 _DELIMS = "，,。；;\n"
 _WAIVER = (
-    r"打[一二三四五六七八九]折|减免|免除|豁免|全免|免掉|免去|免了|免收(?=利息|罚息|违约金|滞纳金|全部)"
+    r"打个?[一二三四五六七八九]折|减免|免除|豁免|全免|免掉|免去|免了|免收(?=利息|罚息|违约金|滞纳金|全部)"
     r"|砍掉|砍了|全砍|减到|降到|不再收(?:取)?(?=罚息|利息|违约金)|(?:都|全)不要了|全额免息"
 )
 _NAMED_PAYEE = (
@@ -337,6 +337,11 @@ _STAFF_PAYEE = (
     r"(?:转账?|打款?|汇款?|付款?|交)(?:至|到|给|入)(?:甲方|我司|我行|公司|我们|本公司)?(?:的)?"
     r"(?:工作人员|员工|业务员|客服|专员|经理|主管|财务|会计|催收员)"
     r"(?P<name>[\u4e00-\u9fff]{2,3}?)(?=[（(，,。；;\s]|$)"
+)
+#: What makes a sentence a term on default rather than a statement of the borrower's state.
+_CONDITION = (
+    r"如|若|假如|倘若|一旦|任一|任何一|任意一|凡|否则|的[，,]|者[，,]|则|即视为|视为"
+    r"|逾期(?:超过|满|达到?|未|不|后|的|\d|[一二三四五六七八九十两])|未按|没按|不按|断供|违约(?!金)|到期"
 )
 #: Words that warn against what follows ("切勿转账至个人账户", "不要交任何保证金").
 _WARNING = r"切勿|请勿|不要|勿|禁止|严禁|谨防|警惕|提防|不会(?:要求|让您|让你)|从不|不得|谨慎"
@@ -618,8 +623,12 @@ class _Reader:
                     r"不(?:视为|算|构成)违约", body
                 ):
                     continue  # "逾期3天以内不视为违约" grants grace; it is not the breach clause
+                if s.path == "agreement.breach_clause" and not re.search(_CONDITION, body):
+                    continue  # "您的借款已严重逾期…一次性结清" tells the state, not a term
                 if s.path == "agreement.credit_reporting" and re.search(
-                    r"已经?(?:上报|报送|上了|进入)|修复征信|征信修复|消除(?:逾期)?记录", body
+                    r"已(?:经)?(?:(?:将|把)[^，。；\n]{0,10}?)?(?:上报|报送|上了|进入|上传)"
+                    r"|修复征信|征信修复|消除(?:逾期)?记录",
+                    body,
                 ):
                     continue  # "你的逾期记录已经上报征信了" tells a fact, it is not a term
                 clause = _clause(self.original[start:end])
