@@ -32,6 +32,7 @@ from .patterns import (
     MONEY_CN,
     MONEY_SPOKEN,
     RATE_VALUE,
+    YM,
     Patterns,
     load_patterns,
 )
@@ -345,7 +346,8 @@ _CONDITION = (
 )
 #: Words that warn against what follows ("切勿转账至个人账户", "不要交任何保证金").
 _WARNING = (
-    r"切勿|请勿|不要|勿|禁止|严禁|谨防|警惕|提防|不会[^，。；\n]{0,8}?(?:要求|让您|让你)|从不|不得|谨慎"
+    r"切勿|请勿|不要|勿|禁止|严禁|谨防|警惕|提防"
+    r"|不会[^，。；\n]{0,8}?(?:要求|让您|让你)|从不|不得|谨慎"
 )
 _WARNED_AGAINST = frozenset({"personal_account", "deposit", "verification_code"})
 _REST_WORDS = (
@@ -868,7 +870,38 @@ class _Reader:
             r"(?:全部)?(?:还清|结清|付清)为?止",
             self.text,
         )
+        if m:
+            return parse_money(m.group("m"))
+        if re.search(
+            r"(?:至|直到|直至)(?:全部)?(?:欠款|款项|借款|本息)?(?:全部)?(?:还清|结清|付清)为?止",
+            self.text,
+        ):  # "直至欠款全部还清为止" with the balance stated elsewhere
+            owed = self.values.get("agreement.total", self.values.get("agreement.remaining"))
+            return Decimal(owed) if owed is not None else None
+        return None
+
+    def _instalment_part(self) -> Decimal | None:
+        """The amount the instalments share out, stated apart from a first payment
+        ("分期金额：12,000.00元")."""
+        m = re.search(rf"分期(?:金额|部分)[:：]?\s*(?P<m>{MONEY})", self.text)
         return parse_money(m.group("m")) if m else None
+
+    def _period_months(self) -> int | None:
+        """The months of a repayment period written as a range
+        ("还款期限：2027年1月至2027年12月")."""
+        m = re.search(
+            rf"(?:还款)?(?:期限|期间|时间)[:：]?\s*(?P<a>{YM})\s*(?:至|到|-|~|—)\s*"
+            r"(?P<b>(?:\d{4}\s*年\s*)?\d{1,2}\s*月)",
+            self.text,
+        )
+        if m is None:
+            return None
+        a = [int(x) for x in re.findall(r"\d+", m.group("a"))]
+        b = [int(x) for x in re.findall(r"\d+", m.group("b"))]
+        if len(b) == 1:
+            b = [a[0], b[0]]
+        months = (b[0] - a[0]) * 12 + b[1] - a[1] + 1
+        return months if 1 < months <= 120 else None
 
     def _month_rows(self, m: re.Match[str]) -> list[tuple[dt.date | None, Decimal]] | None:
         """``2027年1月至2027年10月，每月20日前还款2,150元``: one dated row a month."""
@@ -977,6 +1010,11 @@ class _Reader:
                         end = covered + count
                         cm = None
                         total_count = None  # the count belongs to this piece
+                elif covered and each is not None and self._instalment_part() == each * count:
+                    # "首付款3,000元；分期金额12,000元，分期期数6期，每期2,000元": six after it
+                    end = covered + count
+                    cm = None
+                    total_count = None
                 ok = assign(covered + 1, end, each, m) if covered < end else False
                 if end != count:
                     pass  # counted after the first: the pieces say how many there are
@@ -1051,6 +1089,16 @@ class _Reader:
                 ):
                     end = after
                     cm = None  # the count is read as the months after the first: no conflict
+                elif (
+                    total is None
+                    and known
+                    and last is None
+                    and covered == 1
+                    and (shared := self._instalment_part()) is not None
+                    and each * total_count == shared
+                ):  # "首付款3,000元；分期金额12,000元，分期期数6期，每期2,000元": six after it
+                    end = after
+                    cm = None
             elif (until := self._until_paid()) is not None and known and each > 0:
                 # "每月还1,500元，至全部欠款9,000元还清为止": as many as that amount needs
                 left = until - assigned - last_amount
@@ -1062,6 +1110,8 @@ class _Reader:
                 if left <= 0 or left % each != 0:
                     return None
                 end = covered + int(left / each)
+            elif covered == 0 and last is None and (span := self._period_months()) is not None:
+                end = span  # "还款期限：2027年1月至2027年12月": one a month over the period
             else:
                 return None
             if end <= covered or not assign(covered + 1, end, each, m):
