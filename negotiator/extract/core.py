@@ -1217,7 +1217,7 @@ class _Reader:
         rest = cn_int(groups["rest"]) if groups.get("rest") else None
         if count is None and "count" not in groups:
             count = count_stated
-        if each is None:
+        if each is None or each <= 0:
             return False
         amounts: list[Decimal]
         if name == "first_then_monthly" and first is not None:
@@ -1482,6 +1482,19 @@ class _Reader:
                 hit = RedFlagHit(flag.code, self.original[m.start() : m.end()], line, col)
                 if hit not in self.flags:
                     self.flags.append(hit)
+        waives = [f for f in self.flags if f.code == "waives_rights"]
+        if waives:  # "放弃就本协议提起诉讼的权利" gives up a right; it threatens nothing
+            self.flags = [
+                f
+                for f in self.flags
+                if not (
+                    f.code == "threat"
+                    and any(
+                        w.line == f.line and w.column <= f.column < w.column + len(w.phrase)
+                        for w in waives
+                    )
+                )
+            ]
         codes = {f.code for f in self.flags}
         fee_words = re.search(
             r"(?:服务费|咨询费|代理费|手续费|办理费|收费)", self.text
