@@ -326,7 +326,7 @@ _PERSON = r"[\u4e00-\u9fff]{1,2}[某\u4e00-\u9fff]{1,2}(?![\u4e00-\u9fff]{2})"
 _REF = r"[A-Za-z0-9][A-Za-z0-9\-_/]{4,40}"
 _DELIMS = "，,。；;\n"
 _WAIVER = (
-    r"打个?[一二三四五六七八九]折|减免|免除|豁免|全免|免掉|免去|免了|免收(?=利息|罚息|违约金|滞纳金|全部)"
+    r"(?:打|做到|给到|给你打|给您打)个?[一二三四五六七八九\d](?:\.\d)?折|减免|免除|豁免|全免|免掉|免去|免了|免收(?=利息|罚息|违约金|滞纳金|全部)"
     r"|砍掉|砍了|全砍|减到|降到|不再收(?:取)?(?=罚息|利息|违约金)|(?:都|全)不要了|全额免息"
 )
 _NAMED_PAYEE = (
@@ -636,6 +636,8 @@ class _Reader:
                 ):
                     continue  # "你的逾期记录已经上报征信了" tells a fact, it is not a term
                 clause = _clause(self.original[start:end])
+                if len(re.sub(r"^\s*第[一二三四五六七八九十\d]+条\s*", "", clause)) < 6:
+                    continue  # a heading ("第六条 征信"), not the clause
                 if clause and len(clause) <= 500:
                     self.put(s.path, clause, start, end, CONF_LABELLED)
                     break
@@ -1768,10 +1770,21 @@ class _Reader:
             or "agreement.instalments" in self.values
         ):
             return
-        if not re.match(r"(?:合计|共计)", prov.snippet):
+        start = self.line_starts[prov.line - 1] + prov.column - 1
+        if re.match(r"(?:合计|共计)", prov.snippet):
+            above = self.text[: self.line_starts[prov.line - 1]].splitlines()[-3:]
+            parts = [x for x in above if re.match(r"\s*(?:本金|利息|罚息|费用|违约金|滞纳金)", x)]
+            breakdown = len(parts) >= 2
+        elif re.match(r"应还(?:总额|总计)", prov.snippet):
+            # "逾期本金8,000.00元，逾期利息560.00元，罚息210.00元，应还总额8,770.00元": the sum of
+            # what is owed, in one sentence, with nothing waived or agreed
+            s0, _e0 = self.sentence_at(start)
+            before = self.text[s0:start]
+            parts = re.findall(r"(?:本金|利息|罚息|费用|违约金|滞纳金)[:：]?\s*[¥￥]?\d", before)
+            breakdown = len(parts) >= 2 and "agreement.waiver_negotiated" not in self.values
+        else:
             return
-        above = self.text[: self.line_starts[prov.line - 1]].splitlines()[-3:]
-        if len([x for x in above if re.match(r"\s*(?:本金|利息|罚息|费用|违约金|滞纳金)", x)]) >= 2:
+        if breakdown:
             self.values["agreement.remaining"] = self.values.pop("agreement.total")
             self.prov["agreement.remaining"] = self.prov.pop("agreement.total")
 
