@@ -150,6 +150,9 @@ def test_schedule_and_red_flag_examples() -> None:
         p.schedule_day,
         p.schedule_start,
         p.instalment_lines,
+        p.instalment_months,
+        p.instalment_month_end,
+        p.instalment_dates,
         p.one_off,
         p.deadline,
     ]

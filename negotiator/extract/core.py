@@ -761,6 +761,17 @@ class _Reader:
                     continue
                 listed.extend((due, amount, m.start(), m.end()) for due, amount in rows)
                 used.append((m.start(), m.end()))
+        for ex in self.p.instalment_dates:
+            # "2026年12月15日、2027年1月15日、2027年2月15日分别还款3,000元": one row a date
+            for m in ex.regex.finditer(self.text):
+                if any(s <= m.start() < e for s, e in used):
+                    continue
+                amount = parse_money(m.group("amount"))
+                dates = [parse_date(d.group(0)) for d in re.finditer(DATE, m.group("dates"))]
+                if amount is None or len(dates) < 2 or None in dates:
+                    continue
+                listed.extend((due, amount, m.start(), m.end()) for due in dates)
+                used.append((m.start(), m.end()))
         month_ends: list[re.Match[str]] = []
         for ex in self.p.instalment_month_end:
             month_ends.extend(ex.regex.finditer(self.text))
@@ -830,7 +841,11 @@ class _Reader:
                 return
         total = self.values.get("agreement.total")
         whole = re.search(
-            r"一次性(?:还清|结清|偿还|清偿)(?:全部|所有)(?:欠款|款项|本息|借款)", self.text
+            r"一次性(?:还清|结清|偿还|清偿)(?:全部|所有)(?:欠款|款项|本息|借款)"
+            # "确认欠款金额为16,500元，承诺于2027年3月31日前一次性还清。": the debt, by a deadline
+            r"|(?<![如若果])(?:承诺|同意|保证|须|应|需)?于[^，。；\n]{4,14}?(?:前|之前)一次性(?:还清|结清|付清)"
+            r"(?:全部|所有)?(?:欠款|款项|本息|借款)?(?=[。；;\n]|$)",
+            self.text,
         )
         remaining = self.values.get("agreement.remaining")
         if total is None and whole is not None and remaining is not None:
@@ -1041,6 +1056,8 @@ class _Reader:
             elif role == "single":
                 n = 1 if g.get("first") else cn_int(g.get("n") or "")
                 ok = n is not None and assign(n, n, each, m)
+            elif role == "next":  # "12月20号还2,000，1月20号还2,000": one after those covered
+                ok = assign(covered + 1, covered + 1, each, m)
             elif role == "following" and count is not None:
                 ok = assign(covered + 1, covered + count, each, m)
             elif (

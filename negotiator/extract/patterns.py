@@ -79,6 +79,8 @@ _PLACEHOLDERS = {
         rf"(?:{BIG_MONEY}\s*[（(]\s*(?:小写)?[:：]?\s*)?(?P<each>{MONEY}|{BIG_MONEY})(?:\s*[)）])?"
     ),
     "{date}": rf"(?P<date>{DATE})",
+    # a further date in a list ("2026年12月15日、2027年1月15日"), without a group of its own
+    "{anydate}": rf"(?:{DATE})",
     "{ym}": rf"(?P<ym>{YM})",
     "{num}": rf"(?:\d{{1,3}}|{NUMBER_CN})",
     # the amount a piece of a schedule shares out: 剩下18,000元分12期, 剩下的一万二分六个月
@@ -143,6 +145,7 @@ SEGMENT_ROLES = frozenset(
         "leading",
         "range",
         "single",
+        "next",
         "following",
         "open_rest",
         "last",
@@ -178,6 +181,7 @@ class Patterns:
     instalment_lines: tuple[Example, ...]
     instalment_months: tuple[Example, ...]
     instalment_month_end: tuple[Example, ...]
+    instalment_dates: tuple[Example, ...]
     schedule_interval: tuple[Example, ...]
     option_headers: tuple[Example, ...]
     one_off: tuple[Example, ...]
@@ -308,6 +312,7 @@ def compile_patterns(data: dict[str, Any]) -> Patterns:
         instalment_lines=examples("instalment_line"),
         instalment_months=examples("instalment_months"),
         instalment_month_end=examples("instalment_month_end"),
+        instalment_dates=examples("instalment_dates"),
         schedule_interval=examples("schedule_interval"),
         option_headers=examples("option"),
         one_off=examples("one_off"),
