@@ -326,7 +326,7 @@ _PERSON = r"[\u4e00-\u9fff]{1,2}[某\u4e00-\u9fff]{1,2}(?![\u4e00-\u9fff]{2})"
 _REF = r"[A-Za-z0-9][A-Za-z0-9\-_/]{4,40}"
 _DELIMS = "，,。；;\n"
 _WAIVER = (
-    r"(?:打|做到|给到|给你打|给您打)个?[一二三四五六七八九\d](?:\.\d)?折|减免|免除|豁免|全免|免掉|免去|免了|免收(?=利息|罚息|违约金|滞纳金|全部)"
+    r"(?:打|做到|给到|给你打|给您打)个?[一二三四五六七八九\d](?:\.\d)?折|(?:罚息|利息|违约金)减半|减免|免除|豁免|全免|免掉|免去|免了|免收(?=利息|罚息|违约金|滞纳金|全部)"
     r"|砍掉|砍了|全砍|减到|降到|不再收(?:取)?(?=罚息|利息|违约金)|(?:都|全)不要了|全额免息"
 )
 _NAMED_PAYEE = (
@@ -1005,6 +1005,8 @@ class _Reader:
             if each is not None and plus is not None:
                 each += plus  # "每期本金1,000元，每期手续费60元": each payment is both
             count = cn_int(g["count"]) if g.get("count") else None
+            if g.get("years") and (years := cn_int(g["years"])) is not None:
+                count = 12 * years  # "一个月一千五，还一年": a payment a month for a year
             covered = max(slots, default=0)
             ok = True
             if g.get("part") and covered == 0 and part is None:
