@@ -1,6 +1,6 @@
 """The public operations: load a case, advise on it, check its proposed agreement.
 
-The flow runs one way: input → validated models (:mod:`negotiator.load`) → calculators
+The flow runs one way: input → validated models (:mod:`negotiator.case.load`) → calculators
 (:mod:`negotiator.analysis`) → facts (:mod:`negotiator.facts`) → engine
 (:mod:`negotiator.engine`) → findings (:mod:`negotiator.findings`) → report and letters.
 """
@@ -16,16 +16,16 @@ from importlib import metadata
 import attrs
 
 from .analysis import CaseAnalysis, analyse
+from .case.load import load_case
+from .case.models import Case, check_date
 from .engine import Evaluator, default_evaluator, new_evaluator, prepare_facts
 from .errors import InputError
 from .facts import derive_facts
 from .findings import Finding, Report, build_findings
 from .i18n import check_lang, to_traditional
-from .load import load_case
-from .models import Case, check_date
 from .money import in_private_context
 from .options import CaseInput, EvaluatorName, Lang
-from .ruleset import RuleSet, load_rules
+from .ruleset.loader import RuleSet, load_rules
 
 __all__ = [
     "CHECK_CATEGORIES",
@@ -162,7 +162,7 @@ def _evaluate(
 def _report(
     kind: str, ev: Evaluation, lang: str, engine: str, findings: tuple[Finding, ...]
 ) -> Report:
-    from .figures import figures
+    from .analysis.figures import figures
 
     return Report(
         kind=kind,

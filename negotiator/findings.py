@@ -26,7 +26,7 @@ from .money import (
     stated,
     to_fen,
 )
-from .ruleset import Citation, Rule, RuleSet
+from .ruleset.loader import Citation, Rule, RuleSet
 
 __all__ = ["SEVERITY_ORDER", "Finding", "Report", "build_findings", "display_value", "json_value"]
 
@@ -77,7 +77,7 @@ class Finding:
             "message": self.message,
             "data": dict(self.data),
             "facts": [dict(f) for f in self.facts],
-            "citations": [citation_json(c) for c in self.citations],
+            "citations": [c.to_json() for c in self.citations],
         }
         if self.status is not None:
             out["status"] = self.status
@@ -86,11 +86,6 @@ class Finding:
         if self.category == "strategy":
             out["rank"] = self.rank
         return out
-
-
-def citation_json(c: Citation) -> dict[str, str]:
-    """A citation as JSON: its set fields plus ``label`` (built once per citation, copied out)."""
-    return c.to_json()
 
 
 #: The version of the report's JSON shape (docs/report.schema.json).  Adding a key or a finding

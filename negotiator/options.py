@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
-from .letter_kinds import LetterKind
-from .models import Case
+from .case.models import Case
+from .documents.kinds import LetterKind
 
 __all__ = [
     "BinaryFormat",
@@ -38,6 +38,6 @@ BinaryFormat: TypeAlias = Literal["docx", "pdf"]
 Format: TypeAlias = Literal["text", "markdown", "html", "docx", "pdf"]
 #: What a batch line is evaluated for.
 Mode: TypeAlias = Literal["advise", "check"]
-#: What every public operation accepts as a case: a loaded :class:`~negotiator.models.Case`,
+#: What every public operation accepts as a case: a loaded :class:`~negotiator.case.models.Case`,
 #: a mapping (e.g. from ``json.loads``), TOML or JSON text, the bytes of a file, or a path.
 CaseInput: TypeAlias = Case | Mapping[str, Any] | str | bytes | Path

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from .base import Activation, EngineFacts, Evaluator, fnv1a32, prepare_facts
 
 if TYPE_CHECKING:
-    from ..ruleset import RuleSet
+    from ..ruleset.loader import RuleSet
 
 __all__ = [
     "Activation",

@@ -10,7 +10,7 @@ import attrs
 
 from ..errors import EngineError
 from ..facts.schema import WORD, Fact, FactCheckError, FactKind
-from ..ruleset import RuleSet
+from ..ruleset.loader import RuleSet
 
 __all__ = [
     "SENTINEL_KIND",
