@@ -71,7 +71,10 @@ def test_corpus_text_reads_as_expected(path: Path) -> None:
     assert diffs == []
 
 
-HELD_OUT = ["extract_heldout"]
+#: Each held-out set and the precision it is held to: the older set (read since) to the aim of
+#: 95 %; the newest to its first-run measure (85.7 %, docs/extraction.md), so that it cannot get
+#: worse unnoticed while its misses wait to be read.
+HELD_OUT = {"extract_heldout": 0.95, "extract_heldout_13": 0.857}
 
 
 @pytest.mark.parametrize("folder", HELD_OUT)
@@ -84,7 +87,7 @@ def test_held_out_texts_keep_their_precision(folder: str) -> None:
         c, e, _w, _d = score(flatten_extraction(ex), want)
         correct, extracted = correct + c, extracted + e
     assert extracted > 50
-    assert correct / extracted >= 0.95
+    assert correct / extracted >= HELD_OUT[folder]
 
 
 @pytest.mark.parametrize("path", TEXTS[::7], ids=[p.stem for p in TEXTS[::7]])
