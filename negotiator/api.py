@@ -18,7 +18,7 @@ import attrs
 from .analysis import CaseAnalysis, analyse
 from .case.load import load_case
 from .case.models import Case, check_date
-from .engine import Evaluator, default_evaluator, new_evaluator, prepare_facts
+from .engine import EVALUATORS, Evaluator, default_evaluator, new_evaluator, prepare_facts
 from .errors import InputError
 from .facts import derive_facts
 from .findings import Finding, Report, build_findings
@@ -90,7 +90,7 @@ def _as_of(as_of: object) -> dt.date | None:
 
 def _engine(evaluator: object) -> Evaluator:
     if isinstance(evaluator, str):
-        if evaluator not in ("durable", "oracle"):
+        if evaluator not in EVALUATORS:
             raise InputError("evaluator", "must be 'durable' or 'oracle' (or an Evaluator)")
         return default_evaluator(evaluator)
     if not callable(getattr(evaluator, "evaluate", None)):
@@ -107,10 +107,10 @@ def check_rules(rules: RuleSet) -> RuleSet:
 
 
 _CHECK_LOCK = threading.Lock()
-_CHECK_SETUP: dict[str, tuple[RuleSet, Evaluator]] = {}
+_CHECK_SETUP: dict[EvaluatorName, tuple[RuleSet, Evaluator]] = {}
 
 
-def _check_setup(name: str) -> tuple[RuleSet, Evaluator]:
+def _check_setup(name: EvaluatorName) -> tuple[RuleSet, Evaluator]:
     """The packaged rules cut down for checks, and an evaluator of kind ``name`` for them."""
     with _CHECK_LOCK:
         setup = _CHECK_SETUP.get(name)

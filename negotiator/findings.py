@@ -26,38 +26,35 @@ from .money import (
     stated,
     to_fen,
 )
-from .ruleset.loader import Citation, Rule, RuleSet
+from .ruleset.loader import Category, Citation, Rule, RuleSet, Severity
 
 __all__ = ["SEVERITY_ORDER", "Finding", "Report", "build_findings", "display_value", "json_value"]
 
-SEVERITY_ORDER = {"violation": 0, "warning": 1, "advice": 2, "info": 3}
-CATEGORY_ORDER = {
-    c: i
-    for i, c in enumerate(
-        (
-            "situation",
-            "lawsuit",
-            "scam",
-            "collection",
-            "fee",
-            "agreement",
-            "preparation",
-            "strategy",
-            "consequence",
-            "complaint",
-            "aftercare",
-            "prevention",
-        )
-    )
-}
+SEVERITY_ORDER: dict[Severity, int] = {"violation": 0, "warning": 1, "advice": 2, "info": 3}
+_CATEGORIES_IN_ORDER: tuple[Category, ...] = (
+    "situation",
+    "lawsuit",
+    "scam",
+    "collection",
+    "fee",
+    "agreement",
+    "preparation",
+    "strategy",
+    "consequence",
+    "complaint",
+    "aftercare",
+    "prevention",
+)
+#: The order of the report's sections.
+CATEGORY_ORDER: dict[Category, int] = {c: i for i, c in enumerate(_CATEGORIES_IN_ORDER)}
 
 
 @attrs.frozen
 class Finding:
     code: str
     rule: str
-    category: str
-    severity: str
+    category: Category
+    severity: Severity
     message: str
     subject: str
     data: Mapping[str, Any]
@@ -308,7 +305,7 @@ class Report:
         return sorted({f.code for f in self.findings})
 
     def counts(self) -> dict[str, int]:
-        out = dict.fromkeys(SEVERITY_ORDER, 0)
+        out: dict[str, int] = dict.fromkeys(SEVERITY_ORDER, 0)
         for f in self.findings:
             out[f.severity] += 1
         return out

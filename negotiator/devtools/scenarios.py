@@ -32,16 +32,17 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from importlib import resources
 from importlib.resources.abc import Traversable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..engine.base import EVALUATORS
 from ..errors import InputError, RuleFileError
 from ..i18n import check_lang
 
 if TYPE_CHECKING:
     from ..engine import Evaluator
-    from ..options import EvaluatorName
+    from ..engine.base import EvaluatorName
     from ..ruleset.loader import RuleSet
 
 __all__ = ["Scenario", "check_folder", "coverage_problems", "load_scenarios", "run_scenario"]
@@ -99,9 +100,9 @@ def load_scenarios(root: Traversable | None = None) -> list[Scenario]:
 
 
 def _engine_name(name: str) -> EvaluatorName:
-    if name not in ("durable", "oracle"):
-        raise InputError("evaluator", "must be 'durable' or 'oracle'")
-    return cast("EvaluatorName", name)
+    if name not in EVALUATORS:
+        raise InputError("evaluator", f"must be one of {', '.join(EVALUATORS)}")
+    return name
 
 
 def run_scenario(
@@ -189,7 +190,7 @@ def check_folder(folder: Traversable) -> tuple[int, int, list[str]]:
     rules = load_ruleset_dir(folder)
     scenarios = load_scenarios(folder / "scenarios")
     problems = coverage_problems(rules, scenarios)
-    engines = {name: new_evaluator(rules, name) for name in ("durable", "oracle")}
+    engines = {name: new_evaluator(rules, name) for name in EVALUATORS}
     for scenario in scenarios:
         results = {
             name: run_scenario(scenario, name, ruleset=rules, engine=engine)

@@ -49,7 +49,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias, cast, get_args
 
 import attrs
 
@@ -63,18 +63,23 @@ __all__ = [
     "SEVERITIES",
     "All",
     "Any_",
+    "Category",
     "Citation",
     "Condition",
     "Rule",
     "RuleSet",
+    "Severity",
     "Test",
     "load_rules",
     "load_ruleset_dir",
     "load_ruleset_from",
 ]
 
-SEVERITIES = ("info", "advice", "warning", "violation")
-CATEGORIES = (
+#: How much a finding matters, from least to most.
+Severity: TypeAlias = Literal["info", "advice", "warning", "violation"]
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
+#: What a finding is about (docs/rule-format.md).
+Category: TypeAlias = Literal[
     "preparation",
     "situation",
     "lawsuit",
@@ -87,7 +92,8 @@ CATEGORIES = (
     "aftercare",
     "prevention",
     "complaint",
-)
+]
+CATEGORIES: tuple[Category, ...] = get_args(Category)
 LANGS = ("zh-Hans", "en")
 MAX_DEPTH = 3
 #: Alpha successors that may match one fact before the engine refuses it (its limit is 64).
@@ -174,8 +180,8 @@ class Citation:
 class Rule:
     id: str
     code: str
-    category: str
-    severity: str
+    category: Category
+    severity: Severity
     about: str
     when: Condition
     messages: Mapping[str, str]
@@ -454,8 +460,8 @@ def _parse_rule(
     return Rule(
         id=rule_id,
         code=code,
-        category=raw["category"],
-        severity=raw["severity"],
+        category=cast("Category", raw["category"]),  # checked against CATEGORIES above
+        severity=cast("Severity", raw["severity"]),
         about=kind.name,
         when=when,
         messages=messages,
