@@ -32,6 +32,7 @@ from .patterns import (
     MONEY_CN,
     MONEY_SPOKEN,
     RATE_VALUE,
+    YM,
     Patterns,
     load_patterns,
 )
@@ -325,15 +326,30 @@ _PERSON = r"[\u4e00-\u9fff]{1,2}[某\u4e00-\u9fff]{1,2}(?![\u4e00-\u9fff]{2})"
 _REF = r"[A-Za-z0-9][A-Za-z0-9\-_/]{4,40}"
 _DELIMS = "，,。；;\n"
 _WAIVER = (
-    r"打[一二三四五六七八九]折|减免|免除|豁免|全免|免掉|免去|免了|免收(?=利息|罚息|违约金|滞纳金|全部)"
+    r"(?:打|做到|给到|给你打|给您打)个?[一二三四五六七八九\d](?:\.\d)?折|(?:罚息|利息|违约金)减半|减免|免除|豁免|全免|免掉|免去|免了|免收(?=利息|罚息|违约金|滞纳金|全部)"
     r"|砍掉|砍了|全砍|减到|降到|不再收(?:取)?(?=罚息|利息|违约金)|(?:都|全)不要了|全额免息"
 )
 _NAMED_PAYEE = (
     r"(?:转账?|打款?|汇款?|付款?)(?:至|到|给|入)(?:财务|会计|专员|经理|主管|同事)?"
     r"(?P<name>[\u4e00-\u9fff]{2,3})的(?:个人)?(?:银行卡|卡|账户|支付宝|微信)"
 )
+#: A payee introduced by a staff title: "通过微信转账至甲方工作人员王芳（微信号：…）".
+_STAFF_PAYEE = (
+    r"(?:转账?|打款?|汇款?|付款?|交)(?:至|到|给|入)(?:甲方|我司|我行|公司|我们|本公司)?(?:的)?"
+    r"(?:工作人员|员工|业务员|客服|专员|经理|主管|财务|会计|催收员)"
+    r"(?P<name>[\u4e00-\u9fff]{2,3}?)(?=[（(，,。；;\s]|$)"
+)
+#: What makes a sentence a term on default rather than a statement of the borrower's state.
+_CONDITION = (
+    r"如|若|假如|倘若|一旦|任一|任何一|任意一|凡|否则|的[，,]|者[，,]|则|即视为|视为"
+    r"|逾期(?:超过|满|达到?|未|不|后|的|\d|[一二三四五六七八九十两])|未按|没按|不按|断供|违约(?!金)|到期"
+    r"|逾期[^，。；\n]{0,6}?(?:失效|作废|取消|终止)"
+)
 #: Words that warn against what follows ("切勿转账至个人账户", "不要交任何保证金").
-_WARNING = r"切勿|请勿|不要|勿|禁止|严禁|谨防|警惕|提防|不会(?:要求|让您|让你)|从不|不得|谨慎"
+_WARNING = (
+    r"切勿|请勿|不要|勿|禁止|严禁|谨防|警惕|提防"
+    r"|不会[^，。；\n]{0,8}?(?:要求|让您|让你)|从不|不得|谨慎"
+)
 _WARNED_AGAINST = frozenset({"personal_account", "deposit", "verification_code"})
 _REST_WORDS = (
     r"(?:剩余|余下|其余|剩下|余款|之后|此后|后续|以后|然后)(?:的)?(?:款项|部分|欠款|金额|本金|本息)?"
@@ -612,11 +628,17 @@ class _Reader:
                     r"不(?:视为|算|构成)违约", body
                 ):
                     continue  # "逾期3天以内不视为违约" grants grace; it is not the breach clause
+                if s.path == "agreement.breach_clause" and not re.search(_CONDITION, body):
+                    continue  # "您的借款已严重逾期…一次性结清" tells the state, not a term
                 if s.path == "agreement.credit_reporting" and re.search(
-                    r"已经?(?:上报|报送|上了|进入)|修复征信|征信修复|消除(?:逾期)?记录", body
+                    r"已(?:经)?(?:(?:将|把)[^，。；\n]{0,10}?)?(?:上报|报送|上了|进入|上传)"
+                    r"|修复征信|征信修复|消除(?:逾期)?记录",
+                    body,
                 ):
                     continue  # "你的逾期记录已经上报征信了" tells a fact, it is not a term
                 clause = _clause(self.original[start:end])
+                if len(re.sub(r"^\s*第[一二三四五六七八九十\d]+条\s*", "", clause)) < 6:
+                    continue  # a heading ("第六条 征信"), not the clause
                 if clause and len(clause) <= 500:
                     self.put(s.path, clause, start, end, CONF_LABELLED)
                     break
@@ -667,7 +689,10 @@ class _Reader:
     def _plan_context(self, index: int) -> bool:
         s, _e = self.sentence_at(index)
         return bool(
-            re.search(r"分期期间|还款期间|方案期间|协议期间|分期利率", self.text[s : index + 8])
+            re.search(
+                r"分期期间|还款期间|方案期间|协议期间|分期利率|展期期间|延期期间",
+                self.text[s : index + 8],
+            )
         )
 
     def _rate_conflicts(self, path: str) -> None:
@@ -699,6 +724,7 @@ class _Reader:
     def read_schedule(self) -> None:
         listed: list[tuple[dt.date | None, Decimal, int, int]] = []
         used: list[tuple[int, int]] = []
+        numbered = 0  # rows named by their number ("第3期 …")
         for ex in self.p.instalment_lines:
             for m in ex.regex.finditer(self.text):
                 if any(s <= m.start() < e for s, e in used):
@@ -716,6 +742,17 @@ class _Reader:
                     continue
                 listed.append((due, amount, m.start(), m.end()))
                 used.append((m.start(), m.end()))
+                numbered += bool(m.groupdict().get("n"))
+        total_stated = self.values.get("agreement.total")
+        if (
+            len(listed) == 1
+            and numbered
+            and total_stated is None
+            and not re.search(r"(?:共|一共|分|总共)\s*(?:1|一)\s*期", self.text)
+        ):
+            # "您的分期第1期还款日为…，应还1,230.00元": one instalment of a plan named alone, with
+            # no total for the plan, is not the plan
+            listed = []
         for ex in self.p.instalment_months:
             for m in ex.regex.finditer(self.text):
                 if any(s <= m.start() < e for s, e in used):
@@ -724,6 +761,17 @@ class _Reader:
                 if rows is None:
                     continue
                 listed.extend((due, amount, m.start(), m.end()) for due, amount in rows)
+                used.append((m.start(), m.end()))
+        for ex in self.p.instalment_dates:
+            # "2026年12月15日、2027年1月15日、2027年2月15日分别还款3,000元": one row a date
+            for m in ex.regex.finditer(self.text):
+                if any(s <= m.start() < e for s, e in used):
+                    continue
+                amount = parse_money(m.group("amount"))
+                dates = [parse_date(d.group(0)) for d in re.finditer(DATE, m.group("dates"))]
+                if amount is None or len(dates) < 2 or None in dates:
+                    continue
+                listed.extend((due, amount, m.start(), m.end()) for due in dates)
                 used.append((m.start(), m.end()))
         month_ends: list[re.Match[str]] = []
         for ex in self.p.instalment_month_end:
@@ -772,7 +820,11 @@ class _Reader:
             self.values["agreement.instalments"] = [
                 {"due": d, "amount": _money_str(a)} for d, a, _s, _e in listed
             ]
-            if count_stated is not None and count_stated != len(listed) and cm is not None:
+            if (
+                count_stated is not None
+                and count_stated != len(listed) + self._periods_paid()
+                and cm is not None
+            ):
                 self.problem(
                     "instalment_count",
                     "agreement.instalments",
@@ -790,7 +842,11 @@ class _Reader:
                 return
         total = self.values.get("agreement.total")
         whole = re.search(
-            r"一次性(?:还清|结清|偿还|清偿)(?:全部|所有)(?:欠款|款项|本息|借款)", self.text
+            r"一次性(?:还清|结清|偿还|清偿)(?:全部|所有)(?:欠款|款项|本息|借款)"
+            # "确认欠款金额为16,500元，承诺于2027年3月31日前一次性还清。": the debt, by a deadline
+            r"|(?<![如若果])(?:承诺|同意|保证|须|应|需)?于[^，。；\n]{4,14}?(?:前|之前)一次性(?:还清|结清|付清)"
+            r"(?:全部|所有)?(?:欠款|款项|本息|借款)?(?=[。；;\n]|$)",
+            self.text,
         )
         remaining = self.values.get("agreement.remaining")
         if total is None and whole is not None and remaining is not None:
@@ -817,6 +873,14 @@ class _Reader:
                     self.values["agreement.instalments"] = [{"due": due, "amount": total}]
                     return
 
+    def _periods_paid(self) -> int:
+        """Instalments of a plan under way already paid ("一共24期，已还8期…还剩16期"): the count
+        stated for the whole plan includes them."""
+        m = re.search(
+            r"已(?:经)?还(?:了|款)?\s*(\d{1,3}|[一二三四五六七八九十两]+)\s*期", self.text
+        )
+        return (cn_int(m.group(1)) or 0) if m else 0
+
     def _until_paid(self) -> Decimal | None:
         """The amount a schedule runs until: "至全部欠款人民币9,000元还清为止"."""
         m = re.search(
@@ -824,7 +888,38 @@ class _Reader:
             r"(?:全部)?(?:还清|结清|付清)为?止",
             self.text,
         )
+        if m:
+            return parse_money(m.group("m"))
+        if re.search(
+            r"(?:至|直到|直至)(?:全部)?(?:欠款|款项|借款|本息)?(?:全部)?(?:还清|结清|付清)为?止",
+            self.text,
+        ):  # "直至欠款全部还清为止" with the balance stated elsewhere
+            owed = self.values.get("agreement.total", self.values.get("agreement.remaining"))
+            return Decimal(owed) if owed is not None else None
+        return None
+
+    def _instalment_part(self) -> Decimal | None:
+        """The amount the instalments share out, stated apart from a first payment
+        ("分期金额：12,000.00元")."""
+        m = re.search(rf"分期(?:金额|部分)[:：]?\s*(?P<m>{MONEY})", self.text)
         return parse_money(m.group("m")) if m else None
+
+    def _period_months(self) -> int | None:
+        """The months of a repayment period written as a range
+        ("还款期限：2027年1月至2027年12月")."""
+        m = re.search(
+            rf"(?:还款)?(?:期限|期间|时间)[:：]?\s*(?P<a>{YM})\s*(?:至|到|-|~|—)\s*"
+            r"(?P<b>(?:\d{4}\s*年\s*)?\d{1,2}\s*月)",
+            self.text,
+        )
+        if m is None:
+            return None
+        a = [int(x) for x in re.findall(r"\d+", m.group("a"))]
+        b = [int(x) for x in re.findall(r"\d+", m.group("b"))]
+        if len(b) == 1:
+            b = [a[0], b[0]]
+        months = (b[0] - a[0]) * 12 + b[1] - a[1] + 1
+        return months if 1 < months <= 120 else None
 
     def _month_rows(self, m: re.Match[str]) -> list[tuple[dt.date | None, Decimal]] | None:
         """``2027年1月至2027年10月，每月20日前还款2,150元``: one dated row a month."""
@@ -907,7 +1002,12 @@ class _Reader:
         for role, m in found:
             g = m.groupdict()
             each = parse_money(g["each"]) if g.get("each") else None
+            plus = parse_money(g["plus"]) if g.get("plus") else None
+            if each is not None and plus is not None:
+                each += plus  # "每期本金1,000元，每期手续费60元": each payment is both
             count = cn_int(g["count"]) if g.get("count") else None
+            if g.get("years") and (years := cn_int(g["years"])) is not None:
+                count = 12 * years  # "一个月一千五，还一年": a payment a month for a year
             covered = max(slots, default=0)
             ok = True
             if g.get("part") and covered == 0 and part is None:
@@ -930,6 +1030,11 @@ class _Reader:
                         end = covered + count
                         cm = None
                         total_count = None  # the count belongs to this piece
+                elif covered and each is not None and self._instalment_part() == each * count:
+                    # "首付款3,000元；分期金额12,000元，分期期数6期，每期2,000元": six after it
+                    end = covered + count
+                    cm = None
+                    total_count = None
                 ok = assign(covered + 1, end, each, m) if covered < end else False
                 if end != count:
                     pass  # counted after the first: the pieces say how many there are
@@ -954,6 +1059,8 @@ class _Reader:
             elif role == "single":
                 n = 1 if g.get("first") else cn_int(g.get("n") or "")
                 ok = n is not None and assign(n, n, each, m)
+            elif role == "next":  # "12月20号还2,000，1月20号还2,000": one after those covered
+                ok = assign(covered + 1, covered + 1, each, m)
             elif role == "following" and count is not None:
                 ok = assign(covered + 1, covered + count, each, m)
             elif (
@@ -1004,6 +1111,16 @@ class _Reader:
                 ):
                     end = after
                     cm = None  # the count is read as the months after the first: no conflict
+                elif (
+                    total is None
+                    and known
+                    and last is None
+                    and covered == 1
+                    and (shared := self._instalment_part()) is not None
+                    and each * total_count == shared
+                ):  # "首付款3,000元；分期金额12,000元，分期期数6期，每期2,000元": six after it
+                    end = after
+                    cm = None
             elif (until := self._until_paid()) is not None and known and each > 0:
                 # "每月还1,500元，至全部欠款9,000元还清为止": as many as that amount needs
                 left = until - assigned - last_amount
@@ -1015,6 +1132,8 @@ class _Reader:
                 if left <= 0 or left % each != 0:
                     return None
                 end = covered + int(left / each)
+            elif covered == 0 and last is None and (span := self._period_months()) is not None:
+                end = span  # "还款期限：2027年1月至2027年12月": one a month over the period
             else:
                 return None
             if end <= covered or not assign(covered + 1, end, each, m):
@@ -1078,7 +1197,11 @@ class _Reader:
         if report:
             for code, path, message in problems:
                 self.problem(code, path, message)
-            if count_stated is not None and cm is not None and count_stated != len(rows):
+            if (
+                count_stated is not None
+                and cm is not None
+                and count_stated != len(rows) + self._periods_paid()
+            ):
                 self.problem(
                     "instalment_count",
                     "agreement.instalments",
@@ -1116,7 +1239,7 @@ class _Reader:
         rest = cn_int(groups["rest"]) if groups.get("rest") else None
         if count is None and "count" not in groups:
             count = count_stated
-        if each is None:
+        if each is None or each <= 0:
             return False
         amounts: list[Decimal]
         if name == "first_then_monthly" and first is not None:
@@ -1381,6 +1504,19 @@ class _Reader:
                 hit = RedFlagHit(flag.code, self.original[m.start() : m.end()], line, col)
                 if hit not in self.flags:
                     self.flags.append(hit)
+        waives = [f for f in self.flags if f.code == "waives_rights"]
+        if waives:  # "放弃就本协议提起诉讼的权利" gives up a right; it threatens nothing
+            self.flags = [
+                f
+                for f in self.flags
+                if not (
+                    f.code == "threat"
+                    and any(
+                        w.line == f.line and w.column <= f.column < w.column + len(w.phrase)
+                        for w in waives
+                    )
+                )
+            ]
         codes = {f.code for f in self.flags}
         fee_words = re.search(
             r"(?:服务费|咨询费|代理费|手续费|办理费|收费)", self.text
@@ -1466,7 +1602,7 @@ class _Reader:
 
     def named_payee(self) -> None:
         """``转账至财务张敏的银行卡``: money routed to a named person's own card or account."""
-        m = re.search(_NAMED_PAYEE, self.text)
+        m = re.search(_NAMED_PAYEE, self.text) or re.search(_STAFF_PAYEE, self.text)
         if m and m.group("name") not in _NOT_NAMES:
             self.put(
                 "agreement.account_holder",
@@ -1567,6 +1703,8 @@ class _Reader:
                     form == "paper"
                     and re.search(r"微信|短信|【", t)
                     and not re.search(r"协议书|合同书", t)
+                    # a title line of its own ("还款协议") heads a document, not a message
+                    and not re.match(r"\s*[^\n，,。：:]{0,12}(?:协议|合同)[ \t]*\n", t)
                 ):
                     continue
                 self.put("agreement.form", form, m.start(), m.end(), CONF_INFERRED)
@@ -1652,10 +1790,21 @@ class _Reader:
             or "agreement.instalments" in self.values
         ):
             return
-        if not re.match(r"(?:合计|共计)", prov.snippet):
+        start = self.line_starts[prov.line - 1] + prov.column - 1
+        if re.match(r"(?:合计|共计)", prov.snippet):
+            above = self.text[: self.line_starts[prov.line - 1]].splitlines()[-3:]
+            parts = [x for x in above if re.match(r"\s*(?:本金|利息|罚息|费用|违约金|滞纳金)", x)]
+            breakdown = len(parts) >= 2
+        elif re.match(r"应还(?:总额|总计)", prov.snippet):
+            # "逾期本金8,000.00元，逾期利息560.00元，罚息210.00元，应还总额8,770.00元": the sum of
+            # what is owed, in one sentence, with nothing waived or agreed
+            s0, _e0 = self.sentence_at(start)
+            before = self.text[s0:start]
+            parts = re.findall(r"(?:本金|利息|罚息|费用|违约金|滞纳金)[:：]?\s*[¥￥]?\d", before)
+            breakdown = len(parts) >= 2 and "agreement.waiver_negotiated" not in self.values
+        else:
             return
-        above = self.text[: self.line_starts[prov.line - 1]].splitlines()[-3:]
-        if len([x for x in above if re.match(r"\s*(?:本金|利息|罚息|费用|违约金|滞纳金)", x)]) >= 2:
+        if breakdown:
             self.values["agreement.remaining"] = self.values.pop("agreement.total")
             self.prov["agreement.remaining"] = self.prov.pop("agreement.total")
 

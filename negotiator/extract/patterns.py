@@ -79,20 +79,24 @@ _PLACEHOLDERS = {
         rf"(?:{BIG_MONEY}\s*[（(]\s*(?:小写)?[:：]?\s*)?(?P<each>{MONEY}|{BIG_MONEY})(?:\s*[)）])?"
     ),
     "{date}": rf"(?P<date>{DATE})",
+    # a further date in a list ("2026年12月15日、2027年1月15日"), without a group of its own
+    "{anydate}": rf"(?:{DATE})",
     "{ym}": rf"(?P<ym>{YM})",
     "{num}": rf"(?:\d{{1,3}}|{NUMBER_CN})",
     # the amount a piece of a schedule shares out: 剩下18,000元分12期, 剩下的一万二分六个月
     "{part}": (
         rf"(?P<part>\d[\d,]*(?:\.\d{{1,2}})?\s*(?:元|万元|万)|\d+万\d千?\d?|\d千\d|{MONEY_CN})"
     ),
-    # 每月 / 每期 / 每个月, optionally with the day: 每月15日前
+    # 每月 / 每期 / 每个月 / 一个月 / 一期 / 月供 / 月(还款额), optionally with the day: 每月15日前
     "{per}": (
-        rf"(?:(?:每(?:个)?(?:月|期|次)|每周[一二三四五六日天]?|(?<![第\d])一个?月)"
+        rf"(?:(?:每(?:个)?(?:月|期|次)|每周[一二三四五六日天]?|(?<![第\d前上下后])一(?:个?月|期)"
+        rf"|月供|(?<![每\d个])月(?=还款))"
         rf"(?:(?:\d{{1,2}}|{NUMBER_CN})\s*[日号](?:前|之前|以前)?)?)"
     ),
     "{pay}": (
-        r"(?:需|须|应|要)?(?:(?:还款?|支付|付款?|应还|偿还|归还|缴纳|交)(?:本金|本息)?)?(?:金额)?"
-        r"(?:为|是)?[:：]?\s*"
+        r"(?:需|须|应|要)?(?:(?:还款?|支付|付款?|应还|偿还|归还|缴纳|交)(?:给?(?:你|您|我))?(?:本金|本息)?)?"
+        r"(?:金额|额)?"
+        r"(?:(?:调整|变更|降低|降|减少|减)?为|调整至|降至|是)?[:：]?\s*"
     ),
 }
 
@@ -141,6 +145,7 @@ SEGMENT_ROLES = frozenset(
         "leading",
         "range",
         "single",
+        "next",
         "following",
         "open_rest",
         "last",
@@ -176,6 +181,7 @@ class Patterns:
     instalment_lines: tuple[Example, ...]
     instalment_months: tuple[Example, ...]
     instalment_month_end: tuple[Example, ...]
+    instalment_dates: tuple[Example, ...]
     schedule_interval: tuple[Example, ...]
     option_headers: tuple[Example, ...]
     one_off: tuple[Example, ...]
@@ -202,7 +208,9 @@ def _alt(words: list[str], where: str) -> re.Pattern[str]:
 
 
 _FILLER = (  # 约 (about) is not here: an approximate amount is not the amount
-    r"(?:金额|总额|数额)?[ \t:：为是共计合总了的]*(?:一共|总共|合计|共计)?[ \t:：为是]*"
+    # a note in brackets may stand between the label and its value: 待还金额（含罚息）：…
+    r"(?:金额|总额|数额)?(?:[（(](?:含|包含|包括|不含)[^）)\n]{1,12}[）)])?"
+    r"[ \t:：为是共计合总了的]*(?:一共|总共|合计|共计)?[ \t:：为是]*"
     r"(?:人民币)?[ \t:：(（]*"
 )
 
@@ -304,6 +312,7 @@ def compile_patterns(data: dict[str, Any]) -> Patterns:
         instalment_lines=examples("instalment_line"),
         instalment_months=examples("instalment_months"),
         instalment_month_end=examples("instalment_month_end"),
+        instalment_dates=examples("instalment_dates"),
         schedule_interval=examples("schedule_interval"),
         option_headers=examples("option"),
         one_off=examples("one_off"),
