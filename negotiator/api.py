@@ -147,7 +147,7 @@ def _evaluate(
     categories: frozenset[str] | None,
 ) -> Evaluation:
     analysis = analyse(model, as_of=as_of)
-    facts = prepare_facts(derive_facts(analysis), rules)
+    facts = prepare_facts(derive_facts(analysis, rules.reads), rules)
     activations = engine.evaluate(facts)
     findings = build_findings(rules, activations, facts, lang, categories)
     if lang == "zh-Hant":
