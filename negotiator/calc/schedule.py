@@ -88,16 +88,21 @@ class Schedule:
     #: How the paid column was filled: "stated", "instalments_paid", "repaid_in_order",
     #: "assumed_before_overdue" or "unknown".
     paid_from: str = "unknown"
+    #: The rows' payments added up (computed once: the ledger, the plan and the JSON read it).
+    total: Decimal = attrs.field(init=False)
+    #: What was paid against the rows (each row at most its payment); None when a row's paid
+    #: amount is not known.
+    paid_total: Decimal | None = attrs.field(init=False)
 
-    @property
-    def total(self) -> Decimal:
-        return sum((r.payment for r in self.rows), ZERO)
-
-    @property
-    def paid_total(self) -> Decimal | None:
-        if any(r.paid is None for r in self.rows):
-            return None
-        return sum((min(r.paid or ZERO, r.payment) for r in self.rows), ZERO)
+    def __attrs_post_init__(self) -> None:
+        total = ZERO
+        paid: Decimal | None = ZERO
+        for r in self.rows:
+            total += r.payment
+            if paid is not None:
+                paid = None if r.paid is None else paid + min(r.paid, r.payment)
+        object.__setattr__(self, "total", total)
+        object.__setattr__(self, "paid_total", paid)
 
     @property
     def remaining(self) -> Decimal | None:
