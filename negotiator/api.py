@@ -162,14 +162,14 @@ def _evaluate(
 def _report(
     kind: str, ev: Evaluation, lang: str, engine: str, findings: tuple[Finding, ...]
 ) -> Report:
-    from .figures import figures
+    from .figures import FigureParts
 
     return Report(
         kind=kind,
         as_of=ev.analysis.as_of,
         lang=lang,
         findings=findings,
-        figures=figures(ev.analysis),
+        figures=FigureParts(ev.analysis),
         evaluator=engine,
         rules_version=rules_version(),
     )

@@ -94,11 +94,12 @@ class Figure:
         )
 
     def to_json(self) -> dict[str, Any]:
+        # str() of a StrEnum member is its value (and much cheaper than ``.value``)
         return {
             "amount": None if self.amount is None else str(at_most_rate_places(self.amount)),
-            "provenance": self.provenance.value,
+            "provenance": str(self.provenance),
             "basis": self.basis,
-            "bound": None if self.bound is None else self.bound.value,
+            "bound": None if self.bound is None else str(self.bound),
         }
 
 
@@ -278,7 +279,7 @@ class LoanLedger:
                         "principal": str(r.principal),
                         "interest": str(r.interest),
                         "paid": None if r.paid is None else str(r.paid),
-                        "status": r.status.value,
+                        "status": str(r.status),
                     }
                     for r in s.rows
                 ],
