@@ -516,10 +516,10 @@ def _cost(la: LoanAnalysis) -> tuple[Decimal | None, CostBasis]:
     """
     if la.ledger is not None and la.ledger.accruing.amount is not None:
         return la.ledger.accruing.amount, CostBasis.ACCRUING
-    if la.annual_cost is not None:
-        if la.annual_cost_basis == "overdue":
-            return la.annual_cost, CostBasis.PENALTY_RATE
-        return la.annual_cost, CostBasis.ANNUAL_COST
+    if la.price.annual_cost is not None:
+        if la.price.annual_cost_basis == "overdue":
+            return la.price.annual_cost, CostBasis.PENALTY_RATE
+        return la.price.annual_cost, CostBasis.ANNUAL_COST
     loan = la.loan
     if la.overdue_days > 0 and loan.penalty_rate is not None:
         return annual_rate(loan.penalty_rate), CostBasis.PENALTY_RATE
@@ -878,8 +878,9 @@ def analyse_plan(
                 waivable=to_fen(waivable) if mode == "propose" else ZERO,
                 charges_known=not is_overdue
                 or (loan.penalty_interest is not None and loan.late_fees is not None),
-                penalty_terms=loan.penalty_rate is not None or la.overdue_daily_rate is not None,
-                projected_extra=dict(la.projected_extra),
+                penalty_terms=loan.penalty_rate is not None
+                or la.terms.overdue_daily_rate is not None,
+                projected_extra=dict(la.overdue.projected_extra),
                 mode=mode,
                 proposal_total=proposal,
                 offer=offer,
