@@ -100,23 +100,45 @@ FORMAT_VERSION = "1.0"
 _rate_places = at_most_rate_places
 
 
+def _finer_than_fen(value: Decimal) -> bool:
+    """``value`` is written with more than two decimal places (its exponent is below −2)."""
+    text = str(value)  # cheaper than ``as_tuple()``, which builds a tuple of every digit
+    if "E" in text:
+        exponent = value.as_tuple().exponent
+        return isinstance(exponent, int) and exponent < -2
+    point = text.find(".")
+    return point >= 0 and len(text) - point - 1 > 2
+
+
 def json_value(field: Field | None, value: Any) -> Any:
     """A value as it appears in JSON ``data``: money and rates as decimal strings."""
     t = type(value)
     if t is str or t is int or t is bool or value is None:
         return value
-    if t is dict:  # exact types first: reports hold thousands of these
-        return {str(k): json_value(None, v) for k, v in value.items()}
+    # Exact types first, and plain leaves copied without a call: a report's figures hold
+    # tens of thousands of values.
+    if t is dict:
+        out = {}
+        for k, v in value.items():
+            tv = type(v)
+            out[k if type(k) is str else str(k)] = (
+                v if tv is str or tv is int or tv is bool or v is None else json_value(None, v)
+            )
+        return out
     if t is list:
-        return [json_value(None, v) for v in value]
+        return [
+            v
+            if (tv := type(v)) is str or tv is int or tv is bool or v is None
+            else json_value(None, v)
+            for v in value
+        ]
     if isinstance(value, bool | int | str):
         return value
     if isinstance(value, Decimal):
         if not value.is_finite() or abs(value) >= LARGEST_STATED:
             return stated(value)  # no real figure: scientific notation, never an error
         if field is None:
-            exponent = value.as_tuple().exponent
-            if isinstance(exponent, int) and exponent < -2:
+            if _finer_than_fen(value):
                 # an untyped figure finer than the fen is a rate or ratio: RATE_PLACES places
                 return str(_rate_places(value))
         elif field.type is FieldType.RATE:

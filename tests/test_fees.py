@@ -87,7 +87,9 @@ def test_dated_bullet_loan_cost_and_24_percent_by_hand() -> None:
     assert la.price.cost is not None and la.price.cost_method == "periodic"
     assert la.price.cost.compound.quantize(D("0.000001")) == D("0.250000")
     assert la.price.cost.simple.quantize(D("0.000001")) == D("0.250000")
-    assert la.price.annual_cost == la.price.cost.compound and la.price.annual_cost_basis == "contract"
+    assert (
+        la.price.annual_cost == la.price.cost.compound and la.price.annual_cost_basis == "contract"
+    )
     f = _one(report, "FEE_COST_ABOVE_24")
     assert f.severity == "warning"
     assert f.data["contract_excess"] == "80.00"
@@ -169,10 +171,15 @@ def test_periodic_fees_enter_the_cost_and_contingent_ones_do_not() -> None:
         Loan(**{**_fields(base), "fees": (Fee(FeeKind.LATE_FEE, D("50"), FeeTiming.ON_OVERDUE),)}),
         day,
     )
-    assert plain.price.cost is not None and with_fee.price.cost is not None and with_late.price.cost is not None
+    assert (
+        plain.price.cost is not None
+        and with_fee.price.cost is not None
+        and with_late.price.cost is not None
+    )
     # Without fees the level schedule costs its own rate (up to the rounding of each payment).
     assert abs(plain.price.cost.simple - D("0.12")) < D("0.0001")
-    assert with_fee.price.cost.simple > plain.price.cost.simple + D("0.08")  # 600/yr on ~6,500 average
+    # 600/yr on ~6,500 average
+    assert with_fee.price.cost.simple > plain.price.cost.simple + D("0.08")
     assert with_late.price.cost == plain.price.cost
     assert with_fee.fees[0].total == D("600.00") and with_fee.fees[0].count == 12
 
@@ -204,7 +211,8 @@ def test_overdue_cost_can_be_the_annual_cost() -> None:
     assert la.price.annual_cost == D("0.365") and la.price.annual_cost_basis == "overdue"
     # 30 days: 1,000 × 0.001 × 30 = 30.00; 90: 90.00; 180: 180.00.
     assert la.overdue.projected_extra == {30: D("30.00"), 90: D("90.00"), 180: D("180.00")}
-    assert la.overdue.penalty_interest == D("31.00") and la.overdue.penalty_interest_estimated  # 31 days
+    # 31 days
+    assert la.overdue.penalty_interest == D("31.00") and la.overdue.penalty_interest_estimated
 
 
 def test_penalty_projection_falls_back_to_the_contract_rate() -> None:
@@ -241,7 +249,9 @@ def test_cap_per_regime(
         loan["contract_date"] = contract
     la = analyse(load_case(_case(loan))).loans[0]
     assert la.regime == regime
-    assert la.caps.cap is not None and la.caps.cap.rate == D(cap) and la.caps.cap.upper_bound is upper
+    assert (
+        la.caps.cap is not None and la.caps.cap.rate == D(cap) and la.caps.cap.upper_bound is upper
+    )
 
 
 def test_lpr_after_last_verified_is_noted() -> None:

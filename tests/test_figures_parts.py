@@ -6,16 +6,20 @@ import copy
 import json
 import pickle
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import negotiator.figures as figures_module
 from negotiator.analysis import CaseAnalysis, analyse
 from negotiator.api import advise, check
 from negotiator.figures import FigureParts, figures
+from negotiator.findings import _finer_than_fen, json_value
 from negotiator.load import load_case
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.toml"))
@@ -78,3 +82,34 @@ def test_a_report_serialises_as_with_eager_figures(path: Path) -> None:
         assert json.dumps(report.to_json(), sort_keys=True) == json.dumps(
             eager.to_json(), sort_keys=True
         )
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+def test_finer_than_the_fen_is_an_exponent_below_minus_two(value: Decimal) -> None:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    assert _finer_than_fen(value) is (exponent < -2)
+
+
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.text(max_size=5)
+        | st.decimals(allow_nan=False, allow_infinity=False, places=4),
+        lambda inner: st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=3) | st.integers(), inner, max_size=4),
+        max_leaves=20,
+    )
+)
+def test_json_values_of_nested_figures_are_those_of_each_leaf(value: Any) -> None:
+    def expected(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {str(k): expected(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [expected(x) for x in v]
+        return json_value(None, v)
+
+    assert json_value(None, value) == expected(value)
+    json.dumps(json_value(None, value))

@@ -586,7 +586,7 @@ def _affordability(
         affordable_monthly=room_base,
         disposable=budget.disposable,
         months=tuple(months),
-        savings_available=budget.lump_sum_available,
+        savings_available=budget.savings.lump_sum_available,
         counter=None,
         expected_from=min((st.since for st in budget.later), default=None),
     )

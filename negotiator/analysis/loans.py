@@ -1012,18 +1012,7 @@ def _overdue(
         ),
         ZERO,
     )
-    accrued = loan.penalty_interest
-    estimated = False
-    if accrued is None and overdue_days > 0 and accrual.daily is not None:
-        accrued = to_fen(cap_base * accrual.daily * overdue_days)
-        estimated = True
-    # Contract interest that keeps running after default counts towards the same total cap
-    # (法发〔2017〕22号 art. 2); when a stated 罚息 is charged on top of it, add it (estimated).
-    running = ZERO
-    stated = loan.penalty_interest is not None
-    if loan.penalty_adds and stated and overdue_days > 0 and loan.rate is not None:
-        running = to_fen(cap_base * (daily_rate(loan.rate) or ZERO) * overdue_days)
-        estimated = True
+    accrued, running, estimated = _penalty_interest(loan, accrual, overdue_days)
     charges = allowed = excess = None
     if overdue_days > 0 and calc_cap is not None:
         check = capcalc.combined_overdue_cap(
@@ -1058,6 +1047,26 @@ def _overdue(
         projection_base_estimated=accrual.base_estimated,
         projection_rate_source=accrual.source,
     )
+
+
+def _penalty_interest(
+    loan: Loan, accrual: _Accrual, overdue_days: int
+) -> tuple[Decimal | None, Decimal, bool]:
+    """Overdue interest as accrued or estimated from the overdue rate, contract interest still
+    running beside a stated 罚息, and whether either is an estimate."""
+    accrued = loan.penalty_interest
+    estimated = False
+    if accrued is None and overdue_days > 0 and accrual.daily is not None:
+        accrued = to_fen(accrual.cap_base * accrual.daily * overdue_days)
+        estimated = True
+    # Contract interest that keeps running after default counts towards the same total cap
+    # (法发〔2017〕22号 art. 2); when a stated 罚息 is charged on top of it, add it (estimated).
+    running = ZERO
+    stated = loan.penalty_interest is not None
+    if loan.penalty_adds and stated and overdue_days > 0 and loan.rate is not None:
+        running = to_fen(accrual.cap_base * (daily_rate(loan.rate) or ZERO) * overdue_days)
+        estimated = True
+    return accrued, running, estimated
 
 
 def _damages(loan: Loan, fees: Sequence[FeeFigures], overdue_days: int) -> Decimal:

@@ -758,7 +758,7 @@ def analyse_plan(
     ranked = [owing[i] for i in order]
 
     # Partial lump sum from savings beyond the reserve, costliest lender first.
-    lump = min(budget.lump_sum_available, total)
+    lump = min(budget.savings.lump_sum_available, total)
     if lump < params.decimal("lump_sum_minimum"):
         lump = ZERO
     lump_parts: dict[str, Decimal] = {}
@@ -919,7 +919,7 @@ def analyse_plan(
     )
     no_capacity = (
         budget.known
-        and budget.savings_known
+        and budget.savings.savings_known
         and affordable <= 0
         and lump <= 0
         and total > 0
