@@ -98,8 +98,10 @@ def test_finer_than_the_fen_is_an_exponent_below_minus_two(value: Decimal) -> No
         | st.integers()
         | st.text(max_size=5)
         | st.decimals(allow_nan=False, allow_infinity=False, places=4),
-        lambda inner: st.lists(inner, max_size=4)
-        | st.dictionaries(st.text(max_size=3) | st.integers(), inner, max_size=4),
+        lambda inner: (
+            st.lists(inner, max_size=4)
+            | st.dictionaries(st.text(max_size=3) | st.integers(), inner, max_size=4)
+        ),
         max_leaves=20,
     )
 )
