@@ -138,8 +138,16 @@ def json_value(field: Field | None, value: Any) -> Any:
         if not value.is_finite() or abs(value) >= LARGEST_STATED:
             return stated(value)  # no real figure: scientific notation, never an error
         if field is None:
-            if _finer_than_fen(value):
-                # an untyped figure finer than the fen is a rate or ratio: RATE_PLACES places
+            text = str(value)
+            point = text.find(".")
+            if point >= 0 and "E" not in text:
+                places = len(text) - point - 1
+                if places == 2:
+                    return text  # already to the fen: what to_fen would give
+                if places > 2:
+                    # an untyped figure finer than the fen is a rate or ratio: RATE_PLACES places
+                    return str(_rate_places(value))
+            elif _finer_than_fen(value):
                 return str(_rate_places(value))
         elif field.type is FieldType.RATE:
             if value == value.to_integral():

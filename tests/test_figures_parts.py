@@ -21,6 +21,7 @@ from negotiator.api import advise, check
 from negotiator.figures import FigureParts, figures
 from negotiator.findings import _finer_than_fen, json_value
 from negotiator.load import load_case
+from negotiator.money import LARGEST_STATED, at_most_rate_places, stated, to_fen
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.toml"))
 
@@ -115,3 +116,16 @@ def test_json_values_of_nested_figures_are_those_of_each_leaf(value: Any) -> Non
 
     assert json_value(None, value) == expected(value)
     json.dumps(json_value(None, value))
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+def test_an_untyped_decimal_is_written_to_the_fen_unless_finer(value: Decimal) -> None:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if abs(value) >= LARGEST_STATED:
+        expected = stated(value)
+    elif exponent < -2:
+        expected = str(at_most_rate_places(value))
+    else:
+        expected = str(to_fen(value))
+    assert json_value(None, value) == expected
