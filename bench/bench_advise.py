@@ -19,14 +19,14 @@ from typing import Any
 from common import both, corpus_cases, corpus_lines, machine, per_call, print_table
 
 from negotiator.analysis import analyse
+from negotiator.analysis.figures import figures
 from negotiator.api import advise, check
+from negotiator.case.load import load_case
 from negotiator.engine import default_evaluator, prepare_facts
 from negotiator.engine.durable import tune_allocator
 from negotiator.facts import derive_facts
-from negotiator.figures import figures
 from negotiator.findings import build_findings
-from negotiator.load import load_case
-from negotiator.ruleset import load_rules
+from negotiator.ruleset.loader import load_rules
 
 
 def main(argv: list[str]) -> int:
@@ -48,7 +48,7 @@ def main(argv: list[str]) -> int:
     advise_stats = both("advise(case)", per_call(advise, cases, rounds))
     check_stats = both("check(case)", per_call(check, cases, rounds))
     rows += [s.row() for s in advise_stats + check_stats]
-    # A report's figures are computed when first read (negotiator.figures.FigureParts); the JSON
+    # A report's figures are computed when first read (analysis.figures.FigureParts); the JSON
     # reads them all, so the whole path of `--json` and of a batch line is timed too.
     rows += [
         s.row()

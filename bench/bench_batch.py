@@ -23,7 +23,7 @@ from pathlib import Path
 from common import machine
 from corpus import write_jsonl
 
-from negotiator.batch import run_batch
+from negotiator.batch.local import run_batch
 
 
 def differences(outputs: list[Path]) -> None:

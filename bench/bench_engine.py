@@ -22,12 +22,12 @@ import time
 from common import both, corpus_cases, machine, per_call, print_table
 
 from negotiator.analysis import analyse
+from negotiator.case.load import load_case
 from negotiator.engine import EngineFacts, prepare_facts
 from negotiator.engine.durable import DurableEvaluator, tune_allocator
 from negotiator.engine.oracle import OracleEvaluator
 from negotiator.facts import derive_facts
-from negotiator.load import load_case
-from negotiator.ruleset import load_rules
+from negotiator.ruleset.loader import load_rules
 
 
 def breakdown(durable: DurableEvaluator, prepared: list[EngineFacts]) -> None:

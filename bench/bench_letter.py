@@ -26,10 +26,10 @@ from typing import Any
 from common import both, corpus_cases, machine, per_call, print_table
 
 from negotiator.api import evaluate
+from negotiator.case.load import load_case
+from negotiator.documents.kinds import FORMATS, LETTER_KINDS
+from negotiator.documents.letters import render_letter
 from negotiator.errors import InputError
-from negotiator.letter_kinds import FORMATS, LETTER_KINDS
-from negotiator.letters import render_letter
-from negotiator.load import load_case
 
 
 def main(argv: list[str]) -> int:

@@ -21,10 +21,10 @@ from typing import Any
 from common import machine, print_table
 
 from negotiator.api import evaluate
+from negotiator.case.load import load_case
+from negotiator.documents.kinds import LETTER_KINDS
+from negotiator.documents.letters import render_letter
 from negotiator.errors import InputError
-from negotiator.letter_kinds import LETTER_KINDS
-from negotiator.letters import render_letter
-from negotiator.load import load_case
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

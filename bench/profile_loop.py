@@ -26,12 +26,12 @@ from common import corpus_cases
 
 from negotiator.analysis import analyse
 from negotiator.api import advise, check, evaluate
+from negotiator.case.load import load_case
+from negotiator.documents.letters import render_letter
 from negotiator.engine import prepare_facts
 from negotiator.engine.durable import DurableEvaluator, tune_allocator
 from negotiator.facts import derive_facts
-from negotiator.letters import render_letter
-from negotiator.load import load_case
-from negotiator.ruleset import load_rules
+from negotiator.ruleset.loader import load_rules
 
 
 def workload(what: str, n: int) -> tuple[Callable[[Any], Any], list[Any]]:

@@ -53,15 +53,15 @@ def child(n: int, every: int, what: str, distinct: int, warmup: int, seed: int) 
     bad = {i for i in range(distinct) if i % 100 == 37}
     unexpected = 0
     from negotiator.engine.durable import tune_allocator
-    from negotiator.ruleset import load_rules
+    from negotiator.ruleset.loader import load_rules
 
     tune_allocator(len(load_rules().rules) + 1)  # as the batch workers do
     if what == "engine":
         from negotiator.analysis import analyse
+        from negotiator.case.load import load_case
         from negotiator.engine import prepare_facts
         from negotiator.engine.durable import DurableEvaluator
         from negotiator.facts import derive_facts
-        from negotiator.load import load_case
 
         rules = load_rules()
         prepared = [
@@ -76,7 +76,7 @@ def child(n: int, every: int, what: str, distinct: int, warmup: int, seed: int) 
             k = i % len(prepared)
             return len(engine.evaluate(prepared[k])) == expected[k]
     else:
-        from negotiator.batch import _dumps, _evaluate
+        from negotiator.batch.local import _dumps, _evaluate
 
         def step(i: int) -> bool:
             k = i % distinct

@@ -91,11 +91,11 @@ __path__ = _source_checkout_path(__path__)
 
 if TYPE_CHECKING:
     from .api import Evaluation, advise, check, evaluate
+    from .case.load import load_case
+    from .case.models import Case
+    from .documents.letters import render_letter
     from .extract import extract_agreement
     from .findings import Finding, Report
-    from .letters import render_letter
-    from .load import load_case
-    from .models import Case
     from .options import (
         BinaryFormat,
         CaseInput,
@@ -105,11 +105,11 @@ if TYPE_CHECKING:
         LetterKind,
         TextFormat,
     )
-    from .rules_api import list_rules, show_rule
+    from .ruleset.catalog import list_rules, show_rule
 
 _LAZY = {
     "BinaryFormat": "options",
-    "Case": "models",
+    "Case": "case.models",
     "CaseInput": "options",
     "Evaluation": "api",
     "EvaluatorName": "options",
@@ -123,10 +123,10 @@ _LAZY = {
     "extract_agreement": "extract",
     "Finding": "findings",
     "Report": "findings",
-    "render_letter": "letters",
-    "load_case": "load",
-    "list_rules": "rules_api",
-    "show_rule": "rules_api",
+    "render_letter": "documents.letters",
+    "load_case": "case.load",
+    "list_rules": "ruleset.catalog",
+    "show_rule": "ruleset.catalog",
 }
 
 

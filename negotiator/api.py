@@ -1,6 +1,6 @@
 """The public operations: load a case, advise on it, check its proposed agreement.
 
-The flow runs one way: input → validated models (:mod:`negotiator.load`) → calculators
+The flow runs one way: input → validated models (:mod:`negotiator.case.load`) → calculators
 (:mod:`negotiator.analysis`) → facts (:mod:`negotiator.facts`) → engine
 (:mod:`negotiator.engine`) → findings (:mod:`negotiator.findings`) → report and letters.
 """
@@ -16,16 +16,16 @@ from importlib import metadata
 import attrs
 
 from .analysis import CaseAnalysis, analyse
-from .engine import Evaluator, default_evaluator, new_evaluator, prepare_facts
+from .case.load import load_case
+from .case.models import Case, check_date
+from .engine import EVALUATORS, Evaluator, default_evaluator, new_evaluator, prepare_facts
 from .errors import InputError
 from .facts import derive_facts
 from .findings import Finding, Report, build_findings
 from .i18n import check_lang, to_traditional
-from .load import load_case
-from .models import Case, check_date
 from .money import in_private_context
 from .options import CaseInput, EvaluatorName, Lang
-from .ruleset import RuleSet, load_rules
+from .ruleset.loader import RuleSet, load_rules
 
 __all__ = [
     "CHECK_CATEGORIES",
@@ -90,7 +90,7 @@ def _as_of(as_of: object) -> dt.date | None:
 
 def _engine(evaluator: object) -> Evaluator:
     if isinstance(evaluator, str):
-        if evaluator not in ("durable", "oracle"):
+        if evaluator not in EVALUATORS:
             raise InputError("evaluator", "must be 'durable' or 'oracle' (or an Evaluator)")
         return default_evaluator(evaluator)
     if not callable(getattr(evaluator, "evaluate", None)):
@@ -107,10 +107,10 @@ def check_rules(rules: RuleSet) -> RuleSet:
 
 
 _CHECK_LOCK = threading.Lock()
-_CHECK_SETUP: dict[str, tuple[RuleSet, Evaluator]] = {}
+_CHECK_SETUP: dict[EvaluatorName, tuple[RuleSet, Evaluator]] = {}
 
 
-def _check_setup(name: str) -> tuple[RuleSet, Evaluator]:
+def _check_setup(name: EvaluatorName) -> tuple[RuleSet, Evaluator]:
     """The packaged rules cut down for checks, and an evaluator of kind ``name`` for them."""
     with _CHECK_LOCK:
         setup = _CHECK_SETUP.get(name)
@@ -162,7 +162,7 @@ def _evaluate(
 def _report(
     kind: str, ev: Evaluation, lang: str, engine: str, findings: tuple[Finding, ...]
 ) -> Report:
-    from .figures import FigureParts
+    from .analysis.figures import FigureParts
 
     return Report(
         kind=kind,

@@ -15,8 +15,8 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from .documents.kinds import FORMATS, LETTER_KINDS
 from .errors import InputError, NegotiatorError
-from .letter_kinds import FORMATS, LETTER_KINDS
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -39,10 +39,10 @@ class _Parser(argparse.ArgumentParser):
 def _read_case(source: str) -> Any:
     from pathlib import Path
 
-    from .load import load_case
+    from .case.load import load_case
 
     if source == "-":
-        from .load import read_limited
+        from .case.load import read_limited
 
         return load_case(read_limited(sys.stdin.buffer, "standard input"))
     path = Path(source)
@@ -56,7 +56,7 @@ def _as_of(text: str | None) -> dt.date | None:
         return None
     import datetime
 
-    from .models import check_date
+    from .case.models import check_date
 
     try:
         day = datetime.date.fromisoformat(text)
@@ -194,11 +194,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
             data["from_text"] = note[1]
         text = json.dumps(data, ensure_ascii=False, indent=2)
     elif args.command == "advise":
-        from .letters import render_action_plan
+        from .documents.letters import render_action_plan
 
         text = render_action_plan(case, report)
     else:
-        from .present import report_text
+        from .documents.check_report import report_text
 
         text = report_text(report)
         if note is not None:
@@ -210,7 +210,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_letter(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .letters import render_letter
+    from .documents.letters import render_letter
 
     case = _read_case(args.case)
     templates = Path(args.templates) if args.templates else None
@@ -247,7 +247,7 @@ def _cmd_letter(args: argparse.Namespace) -> int:
 def _cmd_rules(args: argparse.Namespace) -> int:
     import json
 
-    from .rules_api import condition_text, list_rules, rule_json, show_rule
+    from .ruleset.catalog import condition_text, list_rules, rule_json, show_rule
 
     if args.test is not None:
         return _test_rules(args.test)
@@ -277,7 +277,7 @@ def _test_rules(folder: str) -> int:
     from importlib import resources
     from pathlib import Path
 
-    from .scenarios import check_folder
+    from .devtools.scenarios import check_folder
 
     if folder and not Path(folder).is_dir():
         raise InputError("--test", "is not a folder")
@@ -292,7 +292,7 @@ def _test_rules(folder: str) -> int:
 def _cmd_schema(args: argparse.Namespace) -> int:
     import json
 
-    from .schema import case_schema
+    from .case.schema import case_schema
 
     print(json.dumps(case_schema(), ensure_ascii=False, indent=2))
     return EXIT_OK
@@ -300,8 +300,8 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 def _cmd_interview(args: argparse.Namespace) -> int:
     from .api import advise
+    from .documents.letters import render_action_plan
     from .interview import run_terminal
-    from .letters import render_action_plan
 
     def read() -> str | None:
         line = sys.stdin.readline()
@@ -335,7 +335,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import run_batch_cli
+    from .batch.local import run_batch_cli
 
     return run_batch_cli(args)
 

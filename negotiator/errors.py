@@ -48,10 +48,10 @@ class InputError(NegotiatorError, ValueError):
 
     def describe(self, lang: str | None = None) -> str:
         """Every problem on its own line; with ``lang``, worded for people in that language
-        (explanation, example, did-you-mean: see :mod:`negotiator.messages`)."""
+        (explanation, example, did-you-mean: see :mod:`negotiator.case.messages`)."""
         if lang is None:
             return "\n".join(f"{p}: {m}" if p else m for p, m in self.errors)
-        from .messages import describe
+        from .case.messages import describe
 
         return describe(self.errors, lang, self.originals)
 

@@ -26,38 +26,35 @@ from .money import (
     stated,
     to_fen,
 )
-from .ruleset import Citation, Rule, RuleSet
+from .ruleset.loader import Category, Citation, Rule, RuleSet, Severity
 
 __all__ = ["SEVERITY_ORDER", "Finding", "Report", "build_findings", "display_value", "json_value"]
 
-SEVERITY_ORDER = {"violation": 0, "warning": 1, "advice": 2, "info": 3}
-CATEGORY_ORDER = {
-    c: i
-    for i, c in enumerate(
-        (
-            "situation",
-            "lawsuit",
-            "scam",
-            "collection",
-            "fee",
-            "agreement",
-            "preparation",
-            "strategy",
-            "consequence",
-            "complaint",
-            "aftercare",
-            "prevention",
-        )
-    )
-}
+SEVERITY_ORDER: dict[Severity, int] = {"violation": 0, "warning": 1, "advice": 2, "info": 3}
+_CATEGORIES_IN_ORDER: tuple[Category, ...] = (
+    "situation",
+    "lawsuit",
+    "scam",
+    "collection",
+    "fee",
+    "agreement",
+    "preparation",
+    "strategy",
+    "consequence",
+    "complaint",
+    "aftercare",
+    "prevention",
+)
+#: The order of the report's sections.
+CATEGORY_ORDER: dict[Category, int] = {c: i for i, c in enumerate(_CATEGORIES_IN_ORDER)}
 
 
 @attrs.frozen
 class Finding:
     code: str
     rule: str
-    category: str
-    severity: str
+    category: Category
+    severity: Severity
     message: str
     subject: str
     data: Mapping[str, Any]
@@ -77,7 +74,7 @@ class Finding:
             "message": self.message,
             "data": dict(self.data),
             "facts": [dict(f) for f in self.facts],
-            "citations": [citation_json(c) for c in self.citations],
+            "citations": [c.to_json() for c in self.citations],
         }
         if self.status is not None:
             out["status"] = self.status
@@ -86,11 +83,6 @@ class Finding:
         if self.category == "strategy":
             out["rank"] = self.rank
         return out
-
-
-def citation_json(c: Citation) -> dict[str, str]:
-    """A citation as JSON: its set fields plus ``label`` (built once per citation, copied out)."""
-    return c.to_json()
 
 
 #: The version of the report's JSON shape (docs/report.schema.json).  Adding a key or a finding
@@ -343,7 +335,7 @@ class Report:
         return sorted({f.code for f in self.findings})
 
     def counts(self) -> dict[str, int]:
-        out = dict.fromkeys(SEVERITY_ORDER, 0)
+        out: dict[str, int] = dict.fromkeys(SEVERITY_ORDER, 0)
         for f in self.findings:
             out[f.severity] += 1
         return out

@@ -17,23 +17,22 @@ for the borrower's own reading.
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Literal, TypeAlias, get_args
 
 from .errors import InputError
 
-if TYPE_CHECKING:
-    from .options import Lang
+__all__ = ["LANGS", "Lang", "base_lang", "check_lang", "to_traditional"]
 
-__all__ = ["LANGS", "base_lang", "check_lang", "to_traditional"]
-
-LANGS = ("zh-Hans", "zh-Hant", "en")
+#: Output languages: Simplified Chinese, Traditional Chinese, English.
+Lang: TypeAlias = Literal["zh-Hans", "zh-Hant", "en"]
+LANGS: tuple[Lang, ...] = get_args(Lang)
 
 
 def check_lang(lang: str) -> Lang:
     """``lang`` if it is one of :data:`LANGS` (raises :class:`InputError` on ``lang``)."""
     if lang not in LANGS:
         raise InputError("lang", f"must be one of {', '.join(LANGS)}")
-    return cast("Lang", lang)
+    return lang
 
 
 def base_lang(lang: str) -> str:

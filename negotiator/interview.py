@@ -13,7 +13,7 @@ and chosen in the order an expert system's consultation would ask them:
 
 Fields nothing asks for are not asked.  A field added to the models later is asked as soon as
 the checklist or a rule needs it (its prompt falls back to the field's description).  Answers
-are read with :mod:`negotiator.natural`, so the interview and the file format accept the same
+are read with :mod:`negotiator.case.natural`, so the interview and the file format accept the same
 spellings.  "不知道" (or "?" twice, or an empty answer to an optional question) keeps a field
 unknown; it is never asked again.
 
@@ -36,7 +36,7 @@ from typing import Any
 
 import attrs
 
-from . import models, natural
+from .case import models, natural
 from .errors import InputError
 
 __all__ = ["CHECKLIST_FIELDS", "Interview", "Question", "rules_needing"]
@@ -260,7 +260,7 @@ def _hints(cls: type) -> dict[str, Any]:
 @cache
 def _rule_fields() -> dict[str, tuple[str, ...]]:
     """Fact field → ids of the rules whose condition tests it."""
-    from .ruleset import Test, load_rules
+    from .ruleset.loader import Test, load_rules
 
     out: dict[str, list[str]] = {}
 
@@ -346,7 +346,7 @@ class Question:
 
     def why(self, lang: str = "zh-Hans") -> str:
         """Why this is asked: the checklist item and the rules it serves."""
-        from .rules_api import show_rule
+        from .ruleset.catalog import show_rule
 
         reasons: list[str] = []
         if self.record is not None:
@@ -380,7 +380,7 @@ class Question:
         return "\n".join(reasons)
 
     def _why_record(self, lang: str) -> str:
-        from .rules_api import show_rule
+        from .ruleset.catalog import show_rule
 
         assert self.record is not None
         spec = RECORDS[self.record]
@@ -697,7 +697,7 @@ _RECORD_PROMPTS: dict[str, tuple[str, str]] = {
 @cache
 def _kind_field_rules() -> dict[tuple[str, str], tuple[str, ...]]:
     """(fact kind, fact field) → ids of the rules about that kind that test that field."""
-    from .ruleset import load_rules
+    from .ruleset.loader import load_rules
 
     out: dict[tuple[str, str], list[str]] = {}
     for rule in load_rules().rules:
@@ -917,7 +917,7 @@ class Interview:
 
     def _errors(self) -> list[tuple[str, str]]:
         """The problems of the case as written so far (paths as in :attr:`data`)."""
-        from .load import load_case
+        from .case.load import load_case
 
         data, renamed = self._written()
         try:
@@ -1263,12 +1263,12 @@ def run_terminal(
     output: Any,
     lang: str = "zh-Hans",
 ) -> Any:
-    """Run a consultation; return the loaded :class:`~negotiator.models.Case`, or None if the
+    """Run a consultation; return the loaded :class:`~negotiator.case.models.Case`, or None if the
     input ended first (the progress is kept next to ``output`` to resume)."""
     from pathlib import Path
 
+    from .case.load import load_case
     from .fsutil import atomic_write
-    from .load import load_case
 
     out_path = Path(output)
     state_path = out_path.with_name(out_path.name + ".interview.json")

@@ -12,8 +12,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
-from .letter_kinds import LetterKind
-from .models import Case
+from .case.models import Case
+from .documents.kinds import LetterKind
+from .engine.base import EvaluatorName
+from .i18n import Lang
 
 __all__ = [
     "BinaryFormat",
@@ -26,10 +28,8 @@ __all__ = [
     "TextFormat",
 ]
 
-#: Output languages: Simplified Chinese, Traditional Chinese, English.
-Lang: TypeAlias = Literal["zh-Hans", "zh-Hant", "en"]
-#: The two evaluators of the rules (identical findings).
-EvaluatorName: TypeAlias = Literal["durable", "oracle"]
+# Lang (negotiator.i18n) and EvaluatorName (negotiator.engine.base) are defined where their
+# values are checked, and re-exported here with the other option types.
 #: Formats :func:`negotiator.render_letter` returns as text.
 TextFormat: TypeAlias = Literal["text", "markdown", "html"]
 #: Formats :func:`negotiator.render_letter` returns as bytes.
@@ -38,6 +38,6 @@ BinaryFormat: TypeAlias = Literal["docx", "pdf"]
 Format: TypeAlias = Literal["text", "markdown", "html", "docx", "pdf"]
 #: What a batch line is evaluated for.
 Mode: TypeAlias = Literal["advise", "check"]
-#: What every public operation accepts as a case: a loaded :class:`~negotiator.models.Case`,
+#: What every public operation accepts as a case: a loaded :class:`~negotiator.case.models.Case`,
 #: a mapping (e.g. from ``json.loads``), TOML or JSON text, the bytes of a file, or a path.
 CaseInput: TypeAlias = Case | Mapping[str, Any] | str | bytes | Path

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from negotiator.facts.schema import Fact, FactKind, FieldType
 from negotiator.money import from_fen, ppm_to_rate
-from negotiator.ruleset import All, Any_, Condition, RuleSet, Test
+from negotiator.ruleset.loader import All, Any_, Condition, RuleSet, Test
 
 
 def literals_by_field(ruleset: RuleSet) -> dict[tuple[str, str], list[object]]:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from negotiator.models import (
+from negotiator.case.models import (
     Borrower,
     Case,
     CollectionContact,

@@ -16,14 +16,14 @@ from cases import monthly, settlement
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from negotiator.analysis.counter import REQUEST_TEXTS
 from negotiator.api import check, evaluate
 from negotiator.calc.budget import split_total
 from negotiator.cli import main
-from negotiator.counter import REQUEST_TEXTS
+from negotiator.documents.check_report import report_text
 from negotiator.errors import InputError
 from negotiator.ids import ric_calc_check_digit
-from negotiator.present import report_text
-from negotiator.ruleset import load_rules
+from negotiator.ruleset.loader import load_rules
 
 D = Decimal
 ROOT = Path(__file__).resolve().parent.parent

@@ -56,7 +56,7 @@ def test_stdin_accepts_toml_and_json():
     toml = (ROOT / "examples" / "short_term.toml").read_bytes()
     a = run("advise", "-", "--json", stdin=toml)
     assert a.returncode in (0, 1), a.stderr
-    from negotiator.load import load_case, unstructure
+    from negotiator.case.load import load_case, unstructure
 
     as_json = json.dumps(unstructure(load_case(toml)), ensure_ascii=False).encode()
     b = run("advise", "-", "--json", stdin=as_json)

@@ -11,7 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from negotiator import models
+from negotiator.case import models
+from negotiator.case.load import load_case, unstructure
+from negotiator.case.natural import SYNONYMS
 from negotiator.cli import main
 from negotiator.errors import InputError
 from negotiator.interview import (
@@ -24,8 +26,6 @@ from negotiator.interview import (
     rules_needing,
     run_terminal,
 )
-from negotiator.load import load_case, unstructure
-from negotiator.natural import SYNONYMS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -362,7 +362,7 @@ def test_why_for_a_record_names_the_rules_it_serves():
 
 
 def test_every_record_field_maps_to_declared_fact_fields_and_optional_ones_serve_a_rule():
-    from negotiator.ruleset import load_rules
+    from negotiator.ruleset.loader import load_rules
 
     kinds = load_rules().kinds
     for name, spec in RECORDS.items():
@@ -377,7 +377,7 @@ def test_every_record_field_maps_to_declared_fact_fields_and_optional_ones_serve
 def test_every_word_a_record_prompt_offers_is_understood():
     import re
 
-    from negotiator import natural
+    from negotiator.case import natural
 
     for name in RECORDS:
         for q in _record_questions(name, "x", 0, 0):

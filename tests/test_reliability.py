@@ -195,7 +195,7 @@ def test_predatory_short_loan_gives_a_json_report_with_stated_huge_figures():
     for report in (advise(PREDATORY), check(PREDATORY)):
         text = json.dumps(report.to_json(), ensure_ascii=False)
         assert "E+" in text  # the cost in scientific notation
-    from negotiator.batch import evaluate_record
+    from negotiator.batch.local import evaluate_record
 
     record = evaluate_record(1, json.dumps(PREDATORY))
     assert "error" not in record
@@ -327,11 +327,11 @@ def test_sigterm_stops_a_batch_cleanly(tmp_path):
 
 
 def test_workers_ask_to_die_with_their_parent():
-    from negotiator import batch
+    from negotiator.batch import local as batch
 
     assert callable(batch._die_with_parent)
     code = (
-        "import ctypes, signal; from negotiator.batch import _die_with_parent; "
+        "import ctypes, signal; from negotiator.batch.local import _die_with_parent; "
         "_die_with_parent(); v = ctypes.c_int(); "
         "ctypes.CDLL(None).prctl(2, ctypes.byref(v), 0, 0, 0); print(v.value)"
     )
@@ -347,7 +347,7 @@ def test_workers_ask_to_die_with_their_parent():
 
 
 def test_a_line_that_takes_too_long_becomes_a_timeout_record(monkeypatch):
-    from negotiator import batch
+    from negotiator.batch import local as batch
 
     monkeypatch.setattr(batch, "CASE_SECONDS", 0.2)
 
@@ -629,7 +629,7 @@ def test_the_public_names_are_exported():
 
 
 def test_workers_are_capped_at_the_cores():
-    from negotiator.batch import _workers, default_workers
+    from negotiator.batch.local import _workers, default_workers
 
     assert _workers(10**8) == default_workers()
     assert _workers(1) == 1

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from werkzeug.serving import make_server
 
 from negotiator.web import create_app
@@ -63,3 +67,30 @@ def running_server(**options: Any) -> Iterator[tuple[str, Any]]:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str:
+    for candidate in (
+        os.environ.get("NEGOTIATOR_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    pytest.fail(
+        "no Chromium browser found: install the distribution's package "
+        "(apt-get install -y chromium chromium-driver) or set NEGOTIATOR_CHROMIUM; "
+        "the browser test does not skip"
+    )

@@ -13,8 +13,8 @@ import datetime as dt
 
 import attrs
 
-from ..models import Case, beijing_today
-from ..params import Parameters, load_parameters
+from ..basis.params import Parameters, load_parameters
+from ..case.models import Case, beijing_today
 from .agreement import AgreementAnalysis, analyse_agreement
 from .budget import BudgetAnalysis, analyse_budget
 from .loans import LoanAnalysis, analyse_loans

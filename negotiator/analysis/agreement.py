@@ -3,8 +3,8 @@
 Everything the agreement rules judge is computed here and nothing is judged: the analysis
 lists what is missing, computes the identities below and says whether each holds, works out
 what the schedule costs and whether each month fits the budget, and — when it does not — lays
-out a counter-proposal (:mod:`negotiator.counter`).  docs/agreement-check.md documents every
-check; the identities are:
+out a counter-proposal (:mod:`negotiator.analysis.counter`).  docs/agreement-check.md documents
+every check; the identities are:
 
 * **plan covers the balance** — with ``B = remaining − waived`` (``remaining`` is the balance
   before the waiver; ``waived`` is taken as 0 when no waiver was negotiated and none is written),
@@ -34,12 +34,10 @@ from typing import Any
 
 import attrs
 
+from ..basis.params import Parameters, load_parameters
 from ..calc.cost import annualised_cost_dated, annualised_cost_periodic
 from ..calc.ledger import EXCESS_THRESHOLD
-from ..counter import CounterProposal, Request, applies, make_request, propose_schedule
-from ..errors import CalculationError, InputError
-from ..ids import ric_area_listed, ric_problem, uscc_problem
-from ..models import (
+from ..case.models import (
     AccountKind,
     Agreement,
     AgreementForm,
@@ -47,9 +45,11 @@ from ..models import (
     LenderType,
     PartyKind,
 )
+from ..errors import CalculationError, InputError
+from ..ids import ric_area_listed, ric_problem, uscc_problem
 from ..money import ZERO, to_fen
-from ..params import Parameters, load_parameters
 from .budget import BudgetAnalysis, month_of, scheduled_elsewhere
+from .counter import CounterProposal, Request, applies, make_request, propose_schedule
 from .loans import LoanAnalysis, annual_rate
 
 __all__ = [

@@ -33,10 +33,10 @@ from typing import Any
 
 import attrs
 
+from ..basis.params import Parameters, load_parameters
 from ..calc.budget import compute_budget
-from ..models import Case, IncomeStability
+from ..case.models import Case, IncomeStability
 from ..money import ZERO, to_fen
-from ..params import Parameters, load_parameters
 
 __all__ = [
     "BudgetAnalysis",

@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from ..models import (
+from ..case.models import (
     Case,
     ContactChannel,
     DocumentKind,

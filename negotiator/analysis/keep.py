@@ -23,8 +23,8 @@ from typing import Any
 
 import attrs
 
+from ..case.models import Case
 from ..holidays import covered_years, holiday_name, is_workday
-from ..models import Case
 from ..money import ZERO, to_fen
 from .agreement import AgreementAnalysis
 

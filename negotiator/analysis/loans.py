@@ -46,6 +46,7 @@ from typing import Any
 
 import attrs
 
+from ..basis.params import load_parameters
 from ..calc import caps as capcalc
 from ..calc.consequences import STANDARD_HORIZONS, standard_projections
 from ..calc.cost import (
@@ -62,8 +63,7 @@ from ..calc.ledger import (
 )
 from ..calc.rates import format_percent, from_annual, to_annual
 from ..calc.upfront import UpfrontResult, upfront_deduction
-from ..errors import CalculationError, InputError
-from ..models import (
+from ..case.models import (
     Case,
     CollectionContact,
     Conduct,
@@ -78,8 +78,8 @@ from ..models import (
     RateUnit,
     RepaymentMethod,
 )
+from ..errors import CalculationError, InputError
 from ..money import ZERO, to_fen
-from ..params import load_parameters
 
 __all__ = [
     "CONTINGENT_KINDS",

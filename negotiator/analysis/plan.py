@@ -43,12 +43,12 @@ from typing import Any
 
 import attrs
 
+from ..basis.params import Parameters, load_parameters
 from ..calc.budget import instalments_needed, split_proportional
 from ..calc.consequences import STANDARD_HORIZONS
 from ..calc.dates import add_months
 from ..calc.ledger import EXCESS_THRESHOLD, LoanLedger, Offer, offer_for
-from ..counter import CounterRow, offer_schedule, path_schedule
-from ..models import (
+from ..case.models import (
     Agreement,
     Case,
     FeeKind,
@@ -58,9 +58,9 @@ from ..models import (
     Outcome,
 )
 from ..money import ZERO, to_fen
-from ..params import Parameters, load_parameters
 from .budget import BudgetAnalysis, BudgetStep, Month, month_of, scheduled_elsewhere
 from .checklist import ChecklistItem, Gap, build_checklist, evidence_gaps
+from .counter import CounterRow, offer_schedule, path_schedule
 from .loans import LoanAnalysis, annual_rate
 
 __all__ = [
@@ -668,8 +668,8 @@ def _schedule(
     """The dated instalments of one lender's proposal (docs/ledger.md, "Schedule of the plan").
 
     The level offer as dated rows when every month leaves this lender the same share; else
-    the budget path month by month (:func:`negotiator.counter.path_schedule`): the share now
-    until an expected income arrives and the share after it, less what other loans are
+    the budget path month by month (:func:`negotiator.analysis.counter.path_schedule`): the share
+    now until an expected income arrives and the share after it, less what other loans are
     scheduled to collect that month, plus a one-off sum expected that month."""
     if keep or total <= 0:
         return None

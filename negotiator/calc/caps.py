@@ -43,12 +43,12 @@ from enum import StrEnum
 
 import attrs
 
+from negotiator.basis.params import load_parameters
 from negotiator.calc.lpr import LprLookup, lpr_on
 from negotiator.calc.rates import DayCount
+from negotiator.case.models import LenderType
 from negotiator.errors import InputError
-from negotiator.models import LenderType
 from negotiator.money import ZERO, to_fen
-from negotiator.params import load_parameters
 
 __all__ = [
     "LICENSED_TOTAL_CAP",

@@ -25,8 +25,8 @@ import datetime as dt
 
 import attrs
 
+from ..basis.params import load_parameters
 from ..holidays import is_workday
-from ..params import load_parameters
 
 __all__ = ["ANSWER_DAYS", "AnswerDeadline", "answer_deadline", "next_working_day"]
 

@@ -28,11 +28,11 @@ from typing import Any
 
 import attrs
 
+from negotiator.basis.params import load_parameters
 from negotiator.calc.rates import to_annual
 from negotiator.calc.schedule import Row, RowStatus, Schedule, apply_payments, due_dates, generate
-from negotiator.models import FeeKind, FeeTiming, Loan, Rate, RateUnit, RepaymentMethod
+from negotiator.case.models import FeeKind, FeeTiming, Loan, Rate, RateUnit, RepaymentMethod
 from negotiator.money import ZERO, at_most_rate_places, format_amount, to_fen
-from negotiator.params import load_parameters
 
 __all__ = [
     "COMPOUND_NOT_STATED",

@@ -36,8 +36,8 @@ from __future__ import annotations
 from decimal import Decimal, localcontext
 from enum import IntEnum
 
+from negotiator.case.models import RateUnit
 from negotiator.errors import InputError
-from negotiator.models import RateUnit
 from negotiator.money import ROUNDING
 
 __all__ = [

@@ -35,8 +35,8 @@ from enum import StrEnum
 import attrs
 
 from negotiator.calc.cost import level_payment
+from negotiator.case.models import RepaymentMethod
 from negotiator.errors import AmbiguousDateError, InputError
-from negotiator.models import RepaymentMethod
 from negotiator.money import ZERO, to_fen
 
 from .dates import add_months

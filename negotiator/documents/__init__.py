@@ -14,23 +14,14 @@ template shows a fill-in blank for it.
 * :mod:`.keep` — the action plan's payment calendar for a signed agreement;
 * :mod:`.hold` (暂缓催收申请), :mod:`.reconsider` (请求重新考虑), :mod:`.income_expenditure`
   (收支说明);
-* :mod:`.context` — the context of one letter, assembled from the above.
+* :mod:`.context` — the context of one letter, assembled from the above;
+* :mod:`.kinds` — the closed sets of document kinds and output formats (import-free, for the
+  command's start-up);
+* :mod:`.letters` (``render_letter``), :mod:`.action_plan`, :mod:`.check_report` (the agreement
+  check's printed report) — the documents themselves;
+* :mod:`.render` (Jinja environments, filters, CJK text width), :mod:`.docx`, :mod:`.pdf` — the
+  output formats.
+
+This package's ``__init__`` imports nothing, so importing :mod:`.kinds` stays cheap.
 """
 
-from __future__ import annotations
-
-from .agreement_draft import CURE_DAYS, draft_agreement
-from .context import LetterContexts, build_context
-from .proposal import refuse_unsafe_payment
-from .selection import LOAN_KINDS, PAYMENT_KINDS, target_loans
-
-__all__ = [
-    "CURE_DAYS",
-    "LOAN_KINDS",
-    "PAYMENT_KINDS",
-    "LetterContexts",
-    "build_context",
-    "draft_agreement",
-    "refuse_unsafe_payment",
-    "target_loans",
-]

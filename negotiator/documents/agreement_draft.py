@@ -11,8 +11,8 @@ from importlib import resources
 from typing import Any
 
 from ..analysis import CaseAnalysis
-from ..findings import Finding
-from ..models import (
+from ..basis.params import load_parameters
+from ..case.models import (
     AccountKind,
     Agreement,
     AgreementForm,
@@ -24,7 +24,7 @@ from ..models import (
     Rate,
     RateUnit,
 )
-from ..params import load_parameters
+from ..findings import Finding
 from .mode import letter_mode
 from .proposal import agreement_is_for, build_proposal, refuse_unsafe_payment
 from .selection import target_loans

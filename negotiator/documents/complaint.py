@@ -10,15 +10,15 @@ import attrs
 
 from ..analysis import CaseAnalysis
 from ..analysis.loans import THREAT_CONDUCT
-from ..errors import InputError
-from ..findings import Finding
-from ..models import (
+from ..case.models import (
     AccountKind,
     Case,
     ContactTarget,
     LenderType,
     Loan,
 )
+from ..errors import InputError
+from ..findings import Finding
 from .proposal import agreement_is_for, lenders_own_account
 from .views import ContactView, EventView, finding_views, loan_index, loan_view
 

@@ -7,8 +7,8 @@ import datetime as dt
 import attrs
 
 from ..analysis import CaseAnalysis
-from ..counter import applies, make_request
-from ..models import (
+from ..analysis.counter import applies, make_request
+from ..case.models import (
     Agreement,
     AgreementForm,
     Case,
@@ -38,7 +38,7 @@ def confirmation_view(
     """What was agreed informally, and what the written confirmation must still state.
 
     ``requests`` are the agreement check's list of changes to ask for (worded by
-    :meth:`negotiator.counter.Request.text`: for an individual lender without 公章, App or
+    :meth:`negotiator.analysis.counter.Request.text`: for an individual lender without 公章, App or
     征信); without a recorded agreement, the letter asks for every term.
     """
     x = analysis.agreement if agreement_is_for(analysis, loan_id) else None

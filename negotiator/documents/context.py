@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..analysis import CaseAnalysis
-from ..findings import Finding
-from ..models import (
+from ..case.models import (
     Case,
 )
+from ..findings import Finding
 from .agreement_draft import draft_agreement
 from .complaint import COMPLAINT_CATEGORIES, complaint_view
 from .confirmation import confirmation_view

@@ -6,7 +6,7 @@ import datetime as dt
 
 import attrs
 
-from ..models import (
+from ..case.models import (
     Case,
     DocumentKind,
 )

@@ -19,7 +19,7 @@ import datetime as dt
 import attrs
 
 from ..analysis import CaseAnalysis
-from ..models import Case, ContactTarget
+from ..case.models import Case, ContactTarget
 from .views import loan_index
 
 __all__ = ["HoldView", "hold_view"]

@@ -32,7 +32,7 @@ from decimal import Decimal
 import attrs
 
 from ..analysis import CaseAnalysis
-from ..models import Case, LenderType
+from ..case.models import Case, LenderType
 from ..money import ZERO, to_fen
 from .views import loan_index
 

@@ -21,7 +21,7 @@ from importlib import resources
 from typing import Any
 
 from ..money import format_yuan
-from ..render import cn_date, en_date
+from .render import cn_date, en_date
 
 __all__ = ["SOURCES", "keep_seeds", "keep_texts", "keep_view"]
 

@@ -21,8 +21,8 @@ from collections.abc import Sequence
 import attrs
 
 from ..analysis import CaseAnalysis
+from ..case.models import Case, LawsuitStatus, LenderType
 from ..findings import Finding
-from ..models import Case, LawsuitStatus, LenderType
 from ..money import ZERO
 from .proposal import agreement_is_for
 from .views import SERIOUS, about_loan, loan_index

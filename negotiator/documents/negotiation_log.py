@@ -8,7 +8,7 @@ from decimal import Decimal
 import attrs
 
 from ..analysis import CaseAnalysis
-from ..models import (
+from ..case.models import (
     Case,
 )
 from .views import contact_view, event_view, lender_names

@@ -12,14 +12,14 @@ from ..analysis import CaseAnalysis
 from ..analysis.agreement import other_obligations as _agreement_obligations
 from ..analysis.plan import LenderOffer, PlanSchedule
 from ..calc.budget import instalments_needed
-from ..errors import InputError
-from ..models import (
+from ..case.models import (
     AccountKind,
     Agreement,
     Case,
     LenderType,
     Loan,
 )
+from ..errors import InputError
 from ..money import FEN, ZERO, to_fen
 from .views import loan_index
 

@@ -23,8 +23,8 @@ from collections.abc import Sequence
 import attrs
 
 from ..analysis import CaseAnalysis
+from ..case.models import Case, NegotiationEventKind, Outcome
 from ..errors import InputError
-from ..models import Case, NegotiationEventKind, Outcome
 from .complaint import complaint_routes
 from .views import EventView, events_for, loan_index
 

@@ -10,7 +10,7 @@ Every figure is read from the analysis, never worked out here:
 * the counter-offer — the same plan offer's whole-yuan figures ("前N期X元、末期Y元", the lender's
   total cut to the lawful balance, paid at the borrower's share), which is what the plan's
   ``STRATEGY_OFFER_ON_TABLE`` advice states; the rows are only dated here
-  (:func:`negotiator.counter.offer_schedule`, due dates off weekends and holidays);
+  (:func:`negotiator.analysis.counter.offer_schedule`, due dates off weekends and holidays);
 * the changes — the agreement check's request list
   (:attr:`negotiator.analysis.agreement.AgreementAnalysis.requests`).
 
@@ -30,11 +30,11 @@ import attrs
 
 from ..analysis import CaseAnalysis
 from ..analysis.agreement import AgreementAnalysis
+from ..analysis.counter import REQUEST_TEXTS, offer_schedule
 from ..analysis.plan import LenderOffer
 from ..calc.dates import add_months
-from ..counter import REQUEST_TEXTS, offer_schedule
+from ..case.models import AccountKind, Case, LenderType
 from ..errors import InputError
-from ..models import AccountKind, Case, LenderType
 from ..money import ZERO
 from .agreement_draft import CURE_DAYS
 from .proposal import PlanLine, agreement_is_for

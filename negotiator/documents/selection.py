@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..analysis import CaseAnalysis
-from ..errors import InputError
-from ..findings import Finding
-from ..letter_kinds import LETTER_KINDS
-from ..models import (
+from ..case.models import (
     Case,
     LenderType,
 )
+from ..errors import InputError
+from ..findings import Finding
 from .complaint import (
     COMPLAINT_CATEGORIES,
     NO_REGULATOR,
@@ -19,6 +18,7 @@ from .complaint import (
     complaint_routes,
     payment_demand,
 )
+from .kinds import LETTER_KINDS
 from .reconsider import refused_loans
 from .views import finding_views, loan_index
 

@@ -12,9 +12,7 @@ import attrs
 
 from ..analysis import CaseAnalysis
 from ..calc.rates import format_percent, to_annual
-from ..errors import InputError
-from ..findings import Finding
-from ..models import (
+from ..case.models import (
     Case,
     CollectionContact,
     Loan,
@@ -22,7 +20,9 @@ from ..models import (
     Rate,
     beijing_today,
 )
-from ..ruleset import Citation
+from ..errors import InputError
+from ..findings import Finding
+from ..ruleset.loader import Citation
 
 SERIOUS = frozenset({"warning", "violation"})
 
@@ -180,13 +180,13 @@ def rate_view(rate: Rate | None) -> RateView | None:
 
 
 def mask_id(value: str | None) -> str | None:
-    from ..render import mask_id as _mask
+    from .render import mask_id as _mask
 
     return None if not value else _mask(value)
 
 
 def mask_phone(value: str | None) -> str | None:
-    from ..render import mask_phone as _mask
+    from .render import mask_phone as _mask
 
     return None if not value else _mask(value)
 

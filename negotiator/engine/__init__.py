@@ -11,15 +11,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import Activation, EngineFacts, Evaluator, fnv1a32, prepare_facts
+from .base import (
+    EVALUATORS,
+    Activation,
+    EngineFacts,
+    Evaluator,
+    EvaluatorName,
+    fnv1a32,
+    prepare_facts,
+)
 
 if TYPE_CHECKING:
-    from ..ruleset import RuleSet
+    from ..ruleset.loader import RuleSet
+    from .durable import DurableEvaluator
+    from .oracle import OracleEvaluator
 
 __all__ = [
+    "EVALUATORS",
     "Activation",
     "EngineFacts",
     "Evaluator",
+    "EvaluatorName",
     "default_evaluator",
     "fnv1a32",
     "new_evaluator",
@@ -27,28 +39,25 @@ __all__ = [
 ]
 
 
-def default_evaluator(name: str = "durable") -> Evaluator:
-    """The evaluator named ``durable`` (default) or ``oracle``."""
+def _evaluator_class(name: str) -> type[OracleEvaluator] | type[DurableEvaluator]:
+    """The class of the evaluator called ``name``; durable-rules is imported only when asked for."""
     if name == "oracle":
         from .oracle import OracleEvaluator
 
-        return OracleEvaluator.shared()
+        return OracleEvaluator
     if name == "durable":
         from .durable import DurableEvaluator
 
-        return DurableEvaluator.shared()
-    raise ValueError(f"unknown evaluator {name!r}: use 'durable' or 'oracle'")
+        return DurableEvaluator
+    raise ValueError(f"unknown evaluator {name!r}: use one of {', '.join(EVALUATORS)}")
 
 
-def new_evaluator(ruleset: RuleSet, name: str = "durable") -> Evaluator:
+def default_evaluator(name: EvaluatorName = "durable") -> Evaluator:
+    """The shared evaluator named ``durable`` (default) or ``oracle``, of the packaged rules."""
+    return _evaluator_class(name).shared()
+
+
+def new_evaluator(ruleset: RuleSet, name: EvaluatorName = "durable") -> Evaluator:
     """A new evaluator of kind ``name`` for ``ruleset`` (build it once and keep it: a
     durable-rules rule set is never fully freed)."""
-    if name == "oracle":
-        from .oracle import OracleEvaluator
-
-        return OracleEvaluator(ruleset)
-    if name == "durable":
-        from .durable import DurableEvaluator
-
-        return DurableEvaluator(ruleset)
-    raise ValueError(f"unknown evaluator {name!r}: use 'durable' or 'oracle'")
+    return _evaluator_class(name)(ruleset)

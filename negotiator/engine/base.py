@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from typing import NamedTuple, Protocol
+from typing import Literal, NamedTuple, Protocol, TypeAlias, get_args
 
 import attrs
 
 from ..errors import EngineError
 from ..facts.schema import WORD, Fact, FactCheckError, FactKind
-from ..ruleset import RuleSet
+from ..ruleset.loader import RuleSet
 
 __all__ = [
+    "EVALUATORS",
     "SENTINEL_KIND",
     "Activation",
     "EngineFacts",
     "Evaluator",
+    "EvaluatorName",
     "fields_read",
     "fnv1a32",
     "prepare_facts",
@@ -63,6 +65,11 @@ class EngineFacts:
     def require_checked(self) -> None:
         if self.proof is not _CHECKED:
             raise EngineError("facts must be prepared by negotiator.engine.prepare_facts")
+
+
+#: The two evaluators of the rules (they give identical findings; docs/engine.md).
+EvaluatorName: TypeAlias = Literal["durable", "oracle"]
+EVALUATORS: tuple[EvaluatorName, ...] = get_args(EvaluatorName)
 
 
 class Evaluator(Protocol):

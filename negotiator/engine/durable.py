@@ -3,7 +3,7 @@
 durable-rules 2.0.28 is fast at matching but crashes, hangs or answers wrongly outside a narrow
 subset (see docs/engine.md).  This module keeps it inside that subset:
 
-* Rules come only from a validated :class:`~negotiator.ruleset.RuleSet`: one fact per rule, a
+* Rules come only from a validated :class:`~negotiator.ruleset.loader.RuleSet`: one fact per rule, a
   positive ``kind`` test first, alpha comparisons against literals of the field's own type,
   ``$ex``/``$nex`` only inside that kind test; no joins, no negation, no events, no timers, no
   arithmetic, no regular expressions.  Nothing else can be expressed in a rule file.
@@ -43,7 +43,7 @@ from typing import Any, ClassVar
 import orjson
 
 from ..errors import EngineError
-from ..ruleset import All, Any_, Condition, RuleSet, Test, load_rules
+from ..ruleset.loader import All, Any_, Condition, RuleSet, Test, load_rules
 from . import _durable_rules_engine as _dre  # the engine, built from vendor/durable_rules
 from .base import SENTINEL_KIND, Activation, EngineFact, EngineFacts, fields_read
 

@@ -17,7 +17,7 @@ import operator
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from ..ruleset import All, Any_, Condition, RuleSet, Test, load_rules
+from ..ruleset.loader import All, Any_, Condition, RuleSet, Test, load_rules
 from .base import Activation, EngineFact, EngineFacts
 
 __all__ = ["OracleEvaluator", "Predicate", "compile_condition", "holds"]

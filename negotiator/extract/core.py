@@ -1774,9 +1774,9 @@ def _party_kind(name: str) -> str:
 
 def _drop_invalid(ex: Extraction) -> Extraction:
     """Remove any value the case format would refuse (so the output always loads)."""
+    from ..case.load import structure
+    from ..case.models import Agreement
     from ..errors import InputError
-    from ..load import structure
-    from ..models import Agreement
 
     agreement = dict(ex.agreement)
     provenance = dict(ex.provenance)

@@ -120,8 +120,8 @@ def case_from_text(case_source: str, text_source: str) -> tuple[Any, Extraction,
     import sys
     from pathlib import Path
 
+    from ..case.load import load_case, parse_document
     from ..errors import InputError
-    from ..load import load_case, parse_document
 
     ex = extract_file(text_source)
     if case_source == "-":

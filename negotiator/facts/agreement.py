@@ -14,7 +14,7 @@ from typing import Any
 from ..analysis import CaseAnalysis
 from ..analysis.agreement import RATE_TOLERANCE
 from ..calc.caps import Regime
-from ..models import AccountKind, AgreementForm, LenderType, PartyKind
+from ..case.models import AccountKind, AgreementForm, LenderType, PartyKind
 from .schema import Fact, FactKind, Field, FieldType, choice, extra, flag, integer, money, rate
 
 __all__ = ["AGREEMENT", "KINDS", "derive"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..analysis import CaseAnalysis
-from ..models import IncomeStability, LawsuitStatus
+from ..case.models import IncomeStability, LawsuitStatus
 from .schema import Fact, FactKind, choice, extra, flag, integer, money
 from .wording import outlook_reason
 

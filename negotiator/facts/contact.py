@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from ..analysis import CaseAnalysis
 from ..analysis.loans import LoanAnalysis
 from ..calc.caps import Regime
-from ..models import Conduct, ContactChannel, ContactTarget, LenderType
+from ..case.models import Conduct, ContactChannel, ContactTarget, LenderType
 from .loan import PSL_2025_FROM
 from .schema import Fact, FactKind, choice, extra, flag, integer
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from ..analysis import CaseAnalysis
 from ..calc.court import answer_deadline
-from ..models import Court, CourtProcedure, LawsuitStatus
+from ..case.models import Court, CourtProcedure, LawsuitStatus
 from .schema import Fact, FactKind, choice, extra, flag, integer
 
 __all__ = ["KINDS", "LAWSUIT", "derive"]

@@ -23,11 +23,11 @@ from decimal import Decimal
 
 from ..analysis import CaseAnalysis
 from ..analysis.loans import MONEY_CEILING, LoanAnalysis
+from ..basis.citations import load_register
+from ..basis.params import load_parameters
 from ..calc.caps import Regime
-from ..citations import load_register
-from ..models import FeeKind, FeeTiming, LawsuitStatus, LenderType
+from ..case.models import FeeKind, FeeTiming, LawsuitStatus, LenderType
 from ..money import ROUNDING, ZERO
-from ..params import load_parameters
 from .schema import (
     Fact,
     FactKind,

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..analysis import CaseAnalysis
 from ..analysis.loans import LoanAnalysis
-from ..models import AccountKind, Case, Conduct, LenderType
+from ..case.models import AccountKind, Case, Conduct, LenderType
 from ..money import ZERO
 from .schema import Fact, FactKind, choice, extra, flag
 

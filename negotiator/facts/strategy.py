@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from ..analysis import CaseAnalysis
 from ..analysis.plan import HardshipProof, LenderOffer, OfferEvaluation, PlanAnalysis
-from ..models import LawsuitStatus
+from ..case.models import LawsuitStatus
 from ..money import format_amount
 from ..vocab import penalty_word
 from .case import OUTLOOKS

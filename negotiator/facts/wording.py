@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ..analysis.checklist import Gap
 from ..calc.rates import format_percent
-from ..models import DocumentKind, EvidenceKind, HardshipKind
+from ..case.models import DocumentKind, EvidenceKind, HardshipKind
 from ..vocab import penalty_word, vocabulary
 
 __all__ = [

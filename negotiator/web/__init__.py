@@ -204,7 +204,7 @@ def _pdf_available() -> bool:
     """Whether PDF letters can be offered: WeasyPrint (the ``pdf`` extra) is installed."""
     import importlib.util
 
-    from ..letter_kinds import FORMATS
+    from ..documents.kinds import FORMATS
 
     return "pdf" in FORMATS and importlib.util.find_spec("weasyprint") is not None
 
@@ -307,7 +307,7 @@ def create_app(
 
     @app.post("/upload")
     def upload() -> Any:
-        from ..load import load_case, parse_document, unstructure
+        from ..case.load import load_case, parse_document, unstructure
 
         chosen = flask.request.form.get("lang", default_lang)
         s = sessions.new(chosen if chosen in ("zh-Hans", "zh-Hant", "en") else default_lang)
@@ -438,8 +438,8 @@ def create_app(
 
     @app.post("/confirm")
     def confirm() -> Any:
+        from ..case.load import load_case
         from ..interview import to_toml
-        from ..load import load_case
 
         s = require()
         try:
@@ -451,7 +451,7 @@ def create_app(
         return flask.redirect(flask.url_for("result"), 303)
 
     def the_case(s: Session) -> Any:
-        from ..load import load_case
+        from ..case.load import load_case
 
         if s.case_toml is None:
             flask.abort(flask.redirect(flask.url_for("summary"), 303))
@@ -460,9 +460,9 @@ def create_app(
     @app.get("/result")
     def result() -> Any:
         from ..api import advise, check
-        from ..letter_kinds import LETTER_KINDS
-        from ..letters import render_action_plan
-        from ..present import report_text
+        from ..documents.check_report import report_text
+        from ..documents.kinds import LETTER_KINDS
+        from ..documents.letters import render_action_plan
 
         s = require()
         case = the_case(s)
@@ -482,8 +482,8 @@ def create_app(
 
     @app.get("/download/<kind>.<fmt>")
     def download(kind: str, fmt: str) -> Any:
-        from ..letter_kinds import LETTER_KINDS
-        from ..letters import render_letter
+        from ..documents.kinds import LETTER_KINDS
+        from ..documents.letters import render_letter
 
         s = require()
         if kind not in LETTER_KINDS or fmt not in ("html", "docx", "pdf"):
@@ -532,7 +532,7 @@ def _choices(q: Question, lang: str) -> list[tuple[str, str]]:
             return [("是", "是" if lang != "en" else "yes"), ("否", "否" if lang != "en" else "no")]
         return []
     if q.kind in ("word", "words", "hardship") and q.enum is not None:
-        from ..natural import SYNONYMS
+        from ..case.natural import SYNONYMS
 
         out = []
         for member in q.enum:

@@ -55,8 +55,8 @@ def _shown(value: Any, path: str = "", lang: str = "zh-Hans") -> str:
     """A value as a person writes it (and as the loader reads it back)."""
     from enum import Enum
 
-    from ..messages import field_type
-    from ..natural import SYNONYMS
+    from ..case.messages import field_type
+    from ..case.natural import SYNONYMS
 
     if isinstance(value, bool):
         return ("yes" if value else "no") if lang == "en" else ("是" if value else "否")
@@ -101,7 +101,7 @@ _LABELS: dict[str, tuple[str, str]] = {
 
 def _label(path: str, lang: str) -> str:
     """The interview's question for a path when it has one, else the field's description."""
-    from ..messages import field_type
+    from ..case.messages import field_type
 
     name = path.rsplit(".", 1)[-1]
     key = "agreement." + name if path.startswith("agreement.") and path.count(".") == 1 else name
@@ -179,8 +179,8 @@ def apply_rows(
     the case format's natural spellings.  Returns the problems (path, message) and changes
     nothing when there is one; fields the interview already knows are not overwritten.
     """
+    from ..case.natural import canonicalise
     from ..extract import merge_into_case
-    from ..natural import canonicalise
 
     original: dict[str, Any] = json.loads(
         json.dumps({"agreement": ex.agreement, "loans": ex.loans}, default=str)

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from negotiator import models
 from negotiator.calc import caps, rates
 from negotiator.calc.caps import recompute_at_cap
+from negotiator.case import models
 from negotiator.errors import InputError
 
 D = Decimal

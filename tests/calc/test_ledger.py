@@ -22,7 +22,14 @@ from negotiator.calc.ledger import (
     offer_for,
 )
 from negotiator.calc.schedule import RowStatus, generate
-from negotiator.models import LenderType, Loan, Rate, RateUnit, RepaymentMethod, ScheduledPayment
+from negotiator.case.models import (
+    LenderType,
+    Loan,
+    Rate,
+    RateUnit,
+    RepaymentMethod,
+    ScheduledPayment,
+)
 
 D = Decimal
 AS_OF = dt.date(2026, 11, 20)
