@@ -2,7 +2,8 @@
 
 Exit codes: 0 — no violation found; 1 — violations found; 2 — bad input or usage (one line on
 standard error naming the problem, never a traceback); 70 — an internal error (a bug: please
-report it).  ``negotiator batch`` also exits 3 when its output is complete but some lines are
+report it; set ``NEGOTIATOR_DEBUG=1`` to see the traceback instead, which may show the case's
+data).  ``negotiator batch`` also exits 3 when its output is complete but some lines are
 error records (bad input on those lines).  ``negotiator rules --test [DIR]`` exits 1 when a
 scenario fails and 2 when a rule file does not load.
 """
@@ -10,13 +11,21 @@ scenario fails and 2 when a rule file does not load.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from .documents.kinds import FORMATS, LETTER_KINDS
-from .errors import InputError, NegotiatorError
+from .errors import (
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_VIOLATIONS,
+    InputError,
+    NegotiatorError,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -27,7 +36,6 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 70
 
 
 class _Parser(argparse.ArgumentParser):
@@ -427,6 +435,8 @@ def _main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_INPUT
     except Exception as exc:  # a bug: one line, no personal data, no traceback
+        if os.environ.get("NEGOTIATOR_DEBUG") == "1":
+            raise  # for a developer reproducing a bug on data they may see (docs/api.md)
         print(
             f"negotiator: internal error ({type(exc).__name__}); please report it",
             file=sys.stderr,

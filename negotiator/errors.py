@@ -12,6 +12,11 @@ from collections.abc import Iterable
 from typing import Any
 
 __all__ = [
+    "EXIT_INPUT",
+    "EXIT_INTERNAL",
+    "EXIT_LINE_ERRORS",
+    "EXIT_OK",
+    "EXIT_VIOLATIONS",
     "AmbiguousDateError",
     "CalculationError",
     "EngineError",
@@ -20,6 +25,12 @@ __all__ = [
     "RuleFileError",
     "check_table",
 ]
+
+
+#: The command's exit codes (docs/api.md, "Command line"): no violation found; violations found;
+#: bad input or usage; a batch whose output is complete but holds error records; an internal
+#: error (a bug).
+EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_LINE_ERRORS, EXIT_INTERNAL = 0, 1, 2, 3, 70
 
 
 class NegotiatorError(Exception):

@@ -2,8 +2,9 @@
 
 ``mypy --strict`` then refuses ``advise(case, lang="fr")`` or ``render_letter("lettre", …)``
 before the program runs; at run time the same values are checked and a wrong one raises
-:class:`~negotiator.errors.InputError`.  A test keeps these in step with the tuples the code
-checks against (``LANGS``, ``LETTER_KINDS``, ``FORMATS``).
+:class:`~negotiator.errors.InputError`.  The tuples the code
+checks against (``LANGS``, ``LETTER_KINDS``, ``FORMATS``, ``EVALUATORS``, ``MODES``) are derived
+from the types with :func:`typing.get_args`, so the two cannot disagree.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
 from .case.models import Case
-from .documents.kinds import LetterKind
+from .documents.kinds import BinaryFormat, Format, LetterKind, TextFormat
 from .engine.base import EvaluatorName
 from .i18n import Lang
 
@@ -28,14 +29,9 @@ __all__ = [
     "TextFormat",
 ]
 
-# Lang (negotiator.i18n) and EvaluatorName (negotiator.engine.base) are defined where their
-# values are checked, and re-exported here with the other option types.
-#: Formats :func:`negotiator.render_letter` returns as text.
-TextFormat: TypeAlias = Literal["text", "markdown", "html"]
-#: Formats :func:`negotiator.render_letter` returns as bytes.
-BinaryFormat: TypeAlias = Literal["docx", "pdf"]
-#: Every letter format (``docx`` and ``pdf`` are bytes).
-Format: TypeAlias = Literal["text", "markdown", "html", "docx", "pdf"]
+# Lang (negotiator.i18n), EvaluatorName (negotiator.engine.base), LetterKind and the formats
+# (negotiator.documents.kinds) are defined where their values are checked, and the tuples checked
+# against are derived from them; they are re-exported here with the other option types.
 #: What a batch line is evaluated for.
 Mode: TypeAlias = Literal["advise", "check"]
 #: What every public operation accepts as a case: a loaded :class:`~negotiator.case.models.Case`,

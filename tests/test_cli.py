@@ -137,3 +137,26 @@ def test_a_traditional_letter_advises_simplified_for_a_mainland_lender(capsys):
     assert "--lang zh-Hans" in err and "简体" in err
     assert main(["letter", "negotiation_request", example]) == 0
     assert "简体" not in capsys.readouterr().err
+
+
+def _boom(args):
+    raise RuntimeError("ID 110101199003077777 in a message that must not be shown")
+
+
+def test_an_internal_error_is_one_line_without_its_message(monkeypatch, capsys):
+    from negotiator import cli
+
+    monkeypatch.setattr(cli, "_cmd_rules", _boom)
+    monkeypatch.delenv("NEGOTIATOR_DEBUG", raising=False)
+    assert cli.main(["rules"]) == 70
+    err = capsys.readouterr().err
+    assert err == "negotiator: internal error (RuntimeError); please report it\n"
+
+
+def test_negotiator_debug_shows_the_traceback_to_a_developer(monkeypatch):
+    from negotiator import cli
+
+    monkeypatch.setattr(cli, "_cmd_rules", _boom)
+    monkeypatch.setenv("NEGOTIATOR_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="must not be shown"):
+        cli.main(["rules"])

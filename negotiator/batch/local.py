@@ -59,12 +59,20 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import chain, islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, get_args
 
 import attrs
 import orjson
 
-from ..errors import EngineError, InputError, NegotiatorError
+from ..errors import (
+    EXIT_LINE_ERRORS,
+    EXIT_OK,
+    EXIT_VIOLATIONS,
+    EngineError,
+    InputError,
+    NegotiatorError,
+)
+from ..options import Mode
 
 __all__ = [
     "EXIT_LINE_ERRORS",
@@ -78,7 +86,8 @@ __all__ = [
     "run_batch_cli",
 ]
 
-MODES = ("advise", "check")
+#: What a line is evaluated for (:data:`negotiator.options.Mode`).
+MODES: tuple[Mode, ...] = get_args(Mode)
 #: Longest line accepted, in bytes (the same limit as a single case file).
 MAX_LINE_BYTES = 5_000_000
 #: Lines per task sent to a worker: big enough to make inter-process traffic negligible (a
@@ -92,7 +101,6 @@ WINDOW_PER_WORKER = 4
 #: (each imports the package and builds the rules engine) costs more than it saves.
 MIN_PARALLEL_LINES = 128
 
-EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_LINE_ERRORS = 0, 1, 2, 3
 #: Longest time one line may take, in seconds; a line that takes longer becomes an error record
 #: ("type": "Timeout") and the batch goes on.  Every valid case takes milliseconds: the limit
 #: only stops a line built to be slow.  (Enforced where the evaluating thread is a process's

@@ -281,8 +281,6 @@ def _type_problem(exc: TypeError) -> str:
     text = str(exc)
     if "missing" in text and "required" in text:
         return "a required field is missing: " + text.split("argument")[-1].strip(": ")
-    if "not iterable" in text or "object is not" in text:
-        return "has the wrong type"
     return "has the wrong type"
 
 
@@ -310,18 +308,11 @@ def structure(data: object, cls: type[T], *, root: str = "") -> T:
     except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as exc:
         problems: list[tuple[str, str]] = []
         _collect(exc, root, problems)
-        problems = _missing_fields(data, cls, problems)
+        problems = problems or [(root, "invalid case")]  # cattrs always names one; never empty
         first_path, first = problems[0]
         raise InputError(first_path, first, errors=problems) from None
     except (ValueError, TypeError) as exc:
         raise InputError(root, str(exc)) from None
-
-
-def _missing_fields(
-    data: object, cls: type[Any], problems: list[tuple[str, str]]
-) -> list[tuple[str, str]]:
-    # Keep the order; make "required" messages name the field when cattrs only gave the table.
-    return problems or [("", "invalid case")]
 
 
 def unstructure(obj: object) -> Any:
@@ -506,7 +497,3 @@ def check_references(case: Case) -> None:
             raise InputError(
                 f"history[{i}].loan", f"names no loan of the case (loans: {', '.join(ids)})"
             )
-
-
-# Keep mypy aware of typing use for hooks above.
-_ = typing

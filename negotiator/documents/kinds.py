@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias, get_args
 
-__all__ = ["BINARY_FORMATS", "FORMATS", "LETTER_KINDS", "LetterKind"]
+__all__ = [
+    "BINARY_FORMATS",
+    "FORMATS",
+    "LETTER_KINDS",
+    "BinaryFormat",
+    "Format",
+    "LetterKind",
+    "TextFormat",
+]
 
 #: Every document kind, in the order a borrower usually needs them (stable ASCII ids).
 LetterKind: TypeAlias = Literal[
@@ -29,7 +37,12 @@ LetterKind: TypeAlias = Literal[
 ]
 LETTER_KINDS: tuple[str, ...] = get_args(LetterKind)
 
-#: Output formats; ``docx`` and ``pdf`` return bytes, the others text.
-FORMATS: tuple[str, ...] = ("text", "markdown", "html", "docx", "pdf")
-#: The formats that are files of bytes (written with ``-o``, never to a terminal).
-BINARY_FORMATS: tuple[str, ...] = ("docx", "pdf")
+#: Formats :func:`negotiator.render_letter` returns as text.
+TextFormat: TypeAlias = Literal["text", "markdown", "html"]
+#: Formats :func:`negotiator.render_letter` returns as bytes (files written with ``-o``, never to
+#: a terminal).
+BinaryFormat: TypeAlias = Literal["docx", "pdf"]
+#: Every letter format.
+Format: TypeAlias = Literal[TextFormat, BinaryFormat]
+FORMATS: tuple[Format, ...] = (*get_args(TextFormat), *get_args(BinaryFormat))
+BINARY_FORMATS: tuple[BinaryFormat, ...] = get_args(BinaryFormat)
