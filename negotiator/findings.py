@@ -90,6 +90,8 @@ class Finding:
 FORMAT_VERSION = "1.0"
 
 _rate_places = at_most_rate_places
+#: Digits before the point of the largest amount written to the fen (below LARGEST_STATED).
+_DIGITS = len(str(LARGEST_STATED)) - 1
 
 
 def _finer_than_fen(value: Decimal) -> bool:
@@ -113,9 +115,19 @@ def json_value(field: Field | None, value: Any) -> Any:
         out = {}
         for k, v in value.items():
             tv = type(v)
-            out[k if type(k) is str else str(k)] = (
-                v if tv is str or tv is int or tv is bool or v is None else json_value(None, v)
-            )
+            key = k if type(k) is str else str(k)
+            if tv is str or tv is int or tv is bool or v is None:
+                out[key] = v
+            elif tv is Decimal:
+                # an amount already to the fen and below LARGEST_STATED is its own text
+                text = str(v)
+                point = text.find(".")
+                if point > 0 and len(text) - point == 3 and point - (text[0] == "-") <= _DIGITS:
+                    out[key] = text
+                else:
+                    out[key] = json_value(None, v)
+            else:
+                out[key] = json_value(None, v)
         return out
     if t is list:
         return [

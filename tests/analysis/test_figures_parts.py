@@ -98,7 +98,11 @@ def test_finer_than_the_fen_is_an_exponent_below_minus_two(value: Decimal) -> No
         | st.booleans()
         | st.integers()
         | st.text(max_size=5)
-        | st.decimals(allow_nan=False, allow_infinity=False, places=4),
+        | st.decimals(allow_nan=False, allow_infinity=False, places=4)
+        | st.decimals(allow_nan=False, allow_infinity=False, places=2)
+        | st.sampled_from([Decimal("999999999999999999.99"), Decimal("-999999999999999999.99")])
+        | st.sampled_from([Decimal("1000000000000000000.00"), Decimal("-1000000000000000000.00")])
+        | st.decimals(allow_nan=False, allow_infinity=False),
         lambda inner: (
             st.lists(inner, max_size=4)
             | st.dictionaries(st.text(max_size=3) | st.integers(), inner, max_size=4)
