@@ -32,7 +32,7 @@ from negotiator.basis.params import load_parameters
 from negotiator.calc.rates import to_annual
 from negotiator.calc.schedule import Row, RowStatus, Schedule, apply_payments, due_dates, generate
 from negotiator.case.models import FeeKind, FeeTiming, Loan, Rate, RateUnit, RepaymentMethod
-from negotiator.money import ZERO, at_most_rate_places, format_amount, to_fen
+from negotiator.money import RATE_PLACES, ZERO, at_most_rate_places, format_amount, to_fen
 
 __all__ = [
     "COMPOUND_NOT_STATED",
@@ -96,11 +96,20 @@ class Figure:
     def to_json(self) -> dict[str, Any]:
         # str() of a StrEnum member is its value (and much cheaper than ``.value``)
         return {
-            "amount": None if self.amount is None else str(at_most_rate_places(self.amount)),
+            "amount": None if self.amount is None else _amount_text(self.amount),
             "provenance": str(self.provenance),
             "basis": self.basis,
             "bound": None if self.bound is None else str(self.bound),
         }
+
+
+def _amount_text(amount: Decimal) -> str:
+    """``str(at_most_rate_places(amount))``, without rounding a figure that needs none."""
+    text = str(amount)
+    point = text.find(".")
+    if "E" not in text and (point < 0 or len(text) - point - 1 <= RATE_PLACES):
+        return text
+    return str(at_most_rate_places(amount))
 
 
 def stated(amount: Decimal, basis: str) -> Figure:

@@ -19,6 +19,7 @@ import negotiator.analysis.figures as figures_module
 from negotiator.analysis import CaseAnalysis, analyse
 from negotiator.analysis.figures import FigureParts, figures
 from negotiator.api import advise, check
+from negotiator.calc.ledger import _amount_text
 from negotiator.case.load import load_case
 from negotiator.findings import _finer_than_fen, json_value
 from negotiator.money import LARGEST_STATED, at_most_rate_places, stated, to_fen
@@ -133,3 +134,8 @@ def test_an_untyped_decimal_is_written_to_the_fen_unless_finer(value: Decimal) -
     else:
         expected = str(to_fen(value))
     assert json_value(None, value) == expected
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+def test_a_ledger_amount_is_written_with_at_most_the_rate_places(value: Decimal) -> None:
+    assert _amount_text(value) == str(at_most_rate_places(value))
