@@ -377,13 +377,8 @@ def _schedule(loan: Loan, as_of: dt.date) -> Schedule | None:
     if rate is None or loan.term_months is None or loan.principal <= 0:
         return None
     method = loan.repayment_method or RepaymentMethod.EQUAL_INSTALMENT
-    rows = generate(loan.principal, rate, loan.term_months, method)
     dates = due_dates(loan.contract_date, loan.term_months) if loan.contract_date else None
-    if dates is not None:
-        rows = [
-            Row(r.period, d, r.payment, r.principal, r.interest)
-            for r, d in zip(rows, dates, strict=True)
-        ]
+    rows = generate(loan.principal, rate, loan.term_months, method, dates)
     filled, how = apply_payments(
         rows,
         as_of,
