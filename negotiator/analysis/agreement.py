@@ -28,7 +28,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, localcontext
 from typing import Any
 
@@ -43,6 +43,7 @@ from ..case.models import (
     AgreementForm,
     Case,
     LenderType,
+    Loan,
     PartyKind,
 )
 from ..errors import CalculationError, InputError
@@ -54,16 +55,30 @@ from .loans import LoanAnalysis, annual_rate
 
 __all__ = [
     "AMOUNT_FIELDS",
+    "ASKS",
+    "CONFIRMATION_REQUESTS",
     "LIMITATION_YEARS",
     "RATE_TOLERANCE",
     "SNAP_DAYS",
+    "TERMS",
     "Affordability",
     "AgreementAnalysis",
+    "Ask",
+    "BalanceCheck",
+    "BorrowerIdCheck",
+    "LedgerCheck",
+    "LenderCheck",
+    "LimitationCheck",
     "MonthLoad",
+    "NumberedInstalment",
+    "RateCheck",
+    "ScheduleCheck",
+    "Term",
     "analyse_agreement",
     "implied_plan_rate",
     "other_obligations",
     "payee_state",
+    "rate_text",
 ]
 
 #: Largest accepted gap between the written plan rate and the rate its schedule implies
@@ -108,16 +123,10 @@ class MonthLoad:
     #: The month's room rests on income the borrower expects (estimated, budget path).
     expected: bool = False
 
-    def to_figures(self) -> dict[str, Any]:
-        return {
-            "month": f"{self.year:04d}-{self.month:02d}",
-            "instalments": list(self.instalments),
-            "amount": self.amount,
-            "other_due": self.other_due,
-            "room": self.room,
-            "excess": self.excess,
-            "expected": self.expected,
-        }
+    @property
+    def key(self) -> str:
+        """The month as ``YYYY-MM``."""
+        return f"{self.year:04d}-{self.month:02d}"
 
 
 @attrs.frozen
@@ -162,77 +171,89 @@ class Affordability:
         full = max(self.disposable, ZERO)
         return any(m.amount > max(ZERO, full - m.other_due) for m in self.months)
 
-    def to_figures(self) -> dict[str, Any]:
-        worst = self.worst
-        return {
-            "basis": "affordable_monthly",
-            "affordable_monthly": self.affordable_monthly,
-            "disposable": self.disposable,
-            "months": [m.to_figures() for m in self.months],
-            "shortfall": self.shortfall,
-            "worst_month": worst.to_figures() if worst else None,
-            "excess_total": self.excess_total,
-            "savings_available": self.savings_available,
-            "savings_used": self.savings_used,
-            "unaffordable": self.unaffordable,
-            "exceeds_disposable": self.exceeds_disposable,
-            "expected_from": self.expected_from,
-        }
+
+@attrs.frozen
+class BorrowerIdCheck:
+    """The borrower's 身份证号 as the agreement writes it."""
+
+    given: bool
+    #: None when no number is written or it is valid; else "length"/"format"/"checksum"/
+    #: "birth_date" (see :func:`negotiator.ids.ric_problem`).
+    problem: str | None
+    #: For a valid number: whether its area code is listed in GB/T 2260 (None otherwise).
+    area_listed: bool | None
 
 
 @attrs.frozen
-class AgreementAnalysis:
-    agreement: Agreement
-    loan_id: str | None
-    lender_type: LenderType | None
-    written: bool
-    #: None when no number is written or it is valid; else "length"/"format"/"checksum"/
-    #: "birth_date" (see :func:`negotiator.ids.ric_problem`).
-    borrower_id_problem: str | None
-    #: For a valid number: whether its area code is listed in GB/T 2260 (None otherwise).
-    borrower_id_area_listed: bool | None
-    lender_party_ok: bool
-    lender_uscc_problem: str | None
-    missing_amounts: tuple[str, ...]
-    incomplete_instalments: tuple[int, ...]
-    zero_instalments: tuple[int, ...]
-    unordered_instalments: tuple[int, ...]
-    duplicate_dates: tuple[dt.date, ...]
-    early_instalments: tuple[int, ...]
-    instalments_sum: Decimal | None
+class LenderCheck:
+    """The creditor party as the agreement names it."""
+
+    name: str | None
+    kind: PartyKind
+    #: The party is the lender itself (or, for a private loan, the lending person).
+    party_ok: bool
+    uscc_given: bool
+    uscc_problem: str | None  # what is wrong with the 统一社会信用代码 (None: valid or absent)
+
+
+@attrs.frozen
+class NumberedInstalment:
+    """One instalment as written, with its 1-based number."""
+
+    number: int
+    due: dt.date | None
+    amount: Decimal | None
+
+
+@attrs.frozen
+class ScheduleCheck:
+    """The instalments: their sum against the agreed total, and what is wrong with them."""
+
+    instalments: tuple[NumberedInstalment, ...]
+    total: Decimal | None  # the agreed total as written
+    instalments_sum: Decimal | None  # when every amount is written
+    incomplete: tuple[int, ...]  # numbers of instalments lacking a date or an amount
+    zero_amounts: tuple[int, ...]  # numbers of instalments whose amount is 0
+    out_of_order: tuple[int, ...]  # numbers of instalments dated before an earlier one
+    duplicate_dates: tuple[dt.date, ...]  # dates used by more than one instalment
+    before_agreement: tuple[int, ...]  # numbers of instalments dated before the agreement
+
+    @property
+    def count(self) -> int:
+        return len(self.instalments)
+
+    @property
+    def complete(self) -> bool:
+        """Instalments are listed and every one has a date and an amount."""
+        return bool(self.instalments) and not self.incomplete
+
+    @property
+    def difference(self) -> Decimal | None:
+        """The instalments' sum − the agreed total (None when either is unknown)."""
+        if self.total is None or self.instalments_sum is None:
+            return None
+        return self.instalments_sum - self.total
+
+    @property
+    def dates_wrong(self) -> bool:
+        return bool(self.out_of_order or self.duplicate_dates or self.before_agreement)
+
+
+@attrs.frozen
+class BalanceCheck:
+    """The balance identities (see the module notes): amounts as written and derived."""
+
+    loan_amount: Decimal | None
+    repaid: Decimal | None
+    remaining: Decimal | None  # the balance before the waiver
+    principal: Decimal | None  # remaining principal as written
     waived: Decimal | None  # the waiver the identities use (0 when none was negotiated)
     settled_balance: Decimal | None  # remaining − waived
     plan_payments: Decimal | None  # total, or the instalments' sum when no total is written
-    breakdown_sum: Decimal | None
-    breakdown_complete: bool
-    principal_base: Decimal | None
+    breakdown_sum: Decimal | None  # principal + interest + penalty + fees, as far as written
+    breakdown_complete: bool  # all four parts are written
+    principal_base: Decimal | None  # the loan amount, or less when less was received
     principal_floor: Decimal | None  # base − repaid: what must still be owed at least
-    stated_rate: Decimal | None  # plan rate as written, simple annual; None when not written
-    implied_rate: Decimal | None  # nominal annual rate the schedule implies; None if not computed
-    affordability: Affordability | None
-    limitation_from: dt.date | None  # the latest event the limitation period may run from
-    limitation_may_have_expired: bool
-    requests: tuple[Request, ...] = ()
-    # --- against the ledger (docs/ledger.md) -------------------------------------------------
-    claimed_total: Decimal | None = None  # the ledger's claimed balance of the loan
-    lawful_total: Decimal | None = None  # the ledger's lawful balance (an upper bound)
-    above_claimed: Decimal = ZERO  # plan payments above the claimed balance (≥ 1 yuan)
-    above_lawful: Decimal = ZERO  # plan payments above the lawful balance (≥ 1 yuan)
-    #: A waiver that a single late payment revives in full (the breach clause restores it).
-    clawback: bool = False
-    #: The borrower's monthly budget for this lender: the plan's split across lenders.
-    share: Decimal | None = None
-    #: Whether the agreement's named payee is the lender: ``lender``, ``other`` or ``unknown``.
-    payee: str = "unknown"
-
-    # ---- derived yes/no answers the facts carry --------------------------------------------
-
-    @property
-    def sum_difference(self) -> Decimal | None:
-        total = self.agreement.total
-        if total is None or self.instalments_sum is None:
-            return None
-        return self.instalments_sum - total
 
     @property
     def plan_shortfall(self) -> Decimal | None:
@@ -244,158 +265,374 @@ class AgreementAnalysis:
 
     @property
     def breakdown_mismatch(self) -> bool:
-        remaining = self.agreement.remaining
-        if self.breakdown_sum is None or remaining is None:
+        if self.breakdown_sum is None or self.remaining is None:
             return False
         if self.breakdown_complete:
-            return self.breakdown_sum != remaining
-        return self.breakdown_sum > remaining
+            return self.breakdown_sum != self.remaining
+        return self.breakdown_sum > self.remaining
 
     @property
     def principal_unaccounted(self) -> bool:
-        a = self.agreement
         if self.principal_floor is None:
             return False
-        if a.remaining is not None and a.remaining < self.principal_floor:
+        if self.remaining is not None and self.remaining < self.principal_floor:
             return True
-        return a.principal is not None and a.principal < self.principal_floor
+        return self.principal is not None and self.principal < self.principal_floor
 
     @property
     def principal_above_loan(self) -> bool:
-        a = self.agreement
-        return a.principal is not None and a.loan_amount is not None and a.principal > a.loan_amount
+        return (
+            self.principal is not None
+            and self.loan_amount is not None
+            and self.principal > self.loan_amount
+        )
+
+
+@attrs.frozen
+class RateCheck:
+    """The plan rate as written against the rate the schedule implies."""
+
+    stated: Decimal | None  # plan rate as written, simple annual; None when not written
+    implied: Decimal | None  # nominal annual rate the schedule implies; None if not computed
 
     @property
-    def rate_checked(self) -> bool:
-        return self.implied_rate is not None
+    def checked(self) -> bool:
+        return self.implied is not None
 
     @property
-    def rate_mismatch(self) -> bool:
-        if self.implied_rate is None:
+    def mismatch(self) -> bool:
+        if self.implied is None:
             return False
-        stated = self.stated_rate if self.stated_rate is not None else ZERO
-        return abs(self.implied_rate - stated) > RATE_TOLERANCE
+        stated = self.stated if self.stated is not None else ZERO
+        return abs(self.implied - stated) > RATE_TOLERANCE
+
+
+@attrs.frozen
+class LedgerCheck:
+    """The plan's payments against the loan's ledger (docs/ledger.md) and the plan's split."""
+
+    claimed_total: Decimal | None = None  # the ledger's claimed balance of the loan
+    lawful_total: Decimal | None = None  # the ledger's lawful balance (an upper bound)
+    above_claimed: Decimal = ZERO  # plan payments above the claimed balance (≥ 1 yuan)
+    above_lawful: Decimal = ZERO  # plan payments above the lawful balance (≥ 1 yuan)
+    #: The borrower's monthly budget for this lender: the plan's split across lenders.
+    share: Decimal | None = None
+
+
+@attrs.frozen
+class LimitationCheck:
+    """The general limitation period (民法典 188) from the latest known event on the loan."""
+
+    runs_from: dt.date | None  # the latest event the limitation period may run from
+    may_have_expired: bool
+
+
+@attrs.frozen
+class AgreementAnalysis:
+    agreement: Agreement
+    loan_id: str | None
+    lender_type: LenderType | None
+    written: bool
+    borrower_id: BorrowerIdCheck
+    lender: LenderCheck
+    missing_amounts: tuple[str, ...]
+    schedule: ScheduleCheck
+    balance: BalanceCheck
+    rate: RateCheck
+    ledger: LedgerCheck
+    affordability: Affordability | None
+    limitation: LimitationCheck
+    #: A waiver that a single late payment revives in full (the breach clause restores it).
+    clawback: bool = False
+    #: Whether the agreement's named payee is the lender: ``lender``, ``other`` or ``unknown``.
+    payee: str = "unknown"
+    requests: tuple[Request, ...] = ()
 
     @property
     def missing(self) -> tuple[str, ...]:
-        """Keys of every item the agreement leaves out (the completeness checks)."""
-        a = self.agreement
+        """Keys of every item the agreement leaves out (:data:`TERMS`, in its order; the
+        amounts by their own keys)."""
         out: list[str] = []
-        if a.borrower.name is None:
-            out.append("borrower_name")
-        if a.borrower.id_number is None:
-            out.append("borrower_id")
-        if a.lender.name is None:
-            out.append("lender_name")
-        if a.contract_ref is None:
-            out.append("contract_ref")
-        out.extend(self.missing_amounts)
-        if not a.instalments or self.incomplete_instalments:
-            out.append("schedule")
-        if a.waiver_negotiated and a.waived is None:
-            out.append("waiver_terms")
-        if a.breach_clause is None:
-            out.append("breach_clause")
-        if not a.lender_signed:
-            out.append("lender_signature")
-        if not a.borrower_signed:
-            out.append("borrower_signature")
-        if a.date is None:
-            out.append("date")
-        if a.credit_reporting is None:
-            out.append("credit_reporting")
-        if a.allocation_order is None:
-            out.append("allocation_order")
-        if a.repayment_account is AccountKind.UNKNOWN:
-            out.append("payment_channel")
+        for term in TERMS:
+            if term.absent(self):
+                out.extend(self.missing_amounts if term.key == "amounts" else (term.key,))
         return tuple(out)
 
     def missing_amount_words(self, lang: str) -> list[str]:
         index = 1 if lang == "en" else 0
         return [_AMOUNT_WORDS[k][index] for k in self.missing_amounts]
 
-    def to_figures(self) -> dict[str, Any]:
-        a = self.agreement
-        aff = self.affordability
-        counter = aff.counter if aff is not None else None
-        return {
-            "loan": self.loan_id,
-            "form": a.form.value,
-            "written": self.written,
-            "missing": list(self.missing),
-            "missing_amounts": list(self.missing_amounts),
-            "requests": [r.to_figures() for r in self.requests],
-            "borrower_id": {
-                "given": a.borrower.id_number is not None,
-                "problem": self.borrower_id_problem,
-                "area_listed": self.borrower_id_area_listed,
-            },
-            "lender": {
-                "name": a.lender.name,
-                "kind": a.lender.kind.value,
-                "party_ok": self.lender_party_ok,
-                "uscc_given": a.lender.uscc is not None,
-                "uscc_problem": self.lender_uscc_problem,
-            },
-            "schedule": {
-                "instalments": [
-                    {"number": i + 1, "due": x.due, "amount": x.amount}
-                    for i, x in enumerate(a.instalments)
-                ],
-                "count": len(a.instalments),
-                "sum": self.instalments_sum,
-                "total": a.total,
-                "difference": self.sum_difference,
-                "incomplete": list(self.incomplete_instalments),
-                "zero_amounts": list(self.zero_instalments),
-                "out_of_order": list(self.unordered_instalments),
-                "duplicate_dates": list(self.duplicate_dates),
-                "before_agreement": list(self.early_instalments),
-            },
-            "balance": {
-                "loan_amount": a.loan_amount,
-                "repaid": a.repaid,
-                "remaining": a.remaining,
-                "waived": self.waived,
-                "settled_balance": self.settled_balance,
-                "plan_payments": self.plan_payments,
-                "plan_shortfall": self.plan_shortfall,
-                "breakdown_sum": self.breakdown_sum,
-                "breakdown_complete": self.breakdown_complete,
-                "principal_base": self.principal_base,
-                "principal_floor": self.principal_floor,
-            },
-            "rate": {
-                "stated": _rate_text(self.stated_rate),
-                "implied": _rate_text(self.implied_rate),
-                "tolerance": _rate_text(RATE_TOLERANCE),
-                "checked": self.rate_checked,
-                "mismatch": self.rate_mismatch,
-            },
-            "ledger": {
-                "claimed_total": self.claimed_total,
-                "lawful_total": self.lawful_total,
-                "above_claimed": self.above_claimed,
-                "above_lawful": self.above_lawful,
-                "share": self.share,
-            },
-            "clawback": self.clawback,
-            "affordability": aff.to_figures() if aff is not None else None,
-            "shortfall": aff.shortfall if aff is not None and aff.unaffordable else None,
-            "counter_proposal": counter.to_figures() if counter is not None else None,
-            "limitation": {
-                "runs_from": self.limitation_from,
-                "may_have_expired": self.limitation_may_have_expired,
-                "years": LIMITATION_YEARS,
-            },
-            "allocation_default": ["costs", "interest", "principal"],
-        }
 
-
-def _rate_text(rate: Decimal | None) -> str | None:
+def rate_text(rate: Decimal | None) -> str | None:
+    """A rate as the agreement figures show it: a decimal string to six places at most."""
     if rate is None:
         return None
     return str(rate.quantize(Decimal("0.000001")).normalize())
+
+
+# --- what a complete agreement states -------------------------------------------------------
+
+
+@attrs.frozen
+class Term:
+    """One item a complete agreement states (seed 001 §三, docs/agreement-check.md).
+
+    ``key`` is what :attr:`AgreementAnalysis.missing` lists when the item is absent (the
+    amounts are listed by their own keys, :data:`AMOUNT_FIELDS`); ``request`` the request that
+    asks for it (None: the borrower's own signature, asked of nobody); ``facts`` the fields of
+    the ``agreement`` fact the rules read to find it absent; ``absent`` says whether it is.
+    """
+
+    key: str
+    request: str | None
+    facts: tuple[str, ...]
+    absent: Callable[[AgreementAnalysis], bool]
+    #: The request's figures when it is asked for.
+    figures: Callable[[AgreementAnalysis], Mapping[str, Any]] = lambda _x: {}
+    #: A written confirmation of a deal reached by phone or chat must state it
+    #: (:mod:`negotiator.documents.confirmation`).
+    confirm: bool = True
+
+
+#: The completeness items, in the order ``missing`` lists them and the requests ask for them.
+TERMS: tuple[Term, ...] = (
+    Term(
+        "borrower_name",
+        "borrower_name",
+        ("borrower_name_given",),
+        lambda x: x.agreement.borrower.name is None,
+        confirm=False,
+    ),
+    Term(
+        "borrower_id",
+        "borrower_id",
+        ("borrower_id",),
+        lambda x: not x.borrower_id.given,
+        confirm=False,
+    ),
+    Term("lender_name", "lender_name", ("lender_name_given",), lambda x: x.lender.name is None),
+    Term(
+        "contract_ref",
+        "contract_ref",
+        ("contract_ref_given",),
+        lambda x: x.agreement.contract_ref is None,
+    ),
+    Term(
+        "amounts",
+        "amounts",
+        ("amounts_missing",),
+        lambda x: bool(x.missing_amounts),
+        lambda x: {"missing": list(x.missing_amounts)},
+    ),
+    Term(
+        "schedule",
+        "schedule",
+        ("instalments", "instalments_incomplete"),
+        lambda x: not x.schedule.complete,
+        lambda x: {"incomplete": list(x.schedule.incomplete)},
+    ),
+    Term(
+        "waiver_terms",
+        "waiver_terms",
+        ("waiver_negotiated", "waived_given"),
+        lambda x: x.agreement.waiver_negotiated and x.agreement.waived is None,
+    ),
+    Term(
+        "breach_clause",
+        "breach_clause",
+        ("breach_clause_given",),
+        lambda x: x.agreement.breach_clause is None,
+    ),
+    Term(
+        "lender_signature",
+        "lender_signature",
+        ("lender_signed",),
+        lambda x: not x.agreement.lender_signed,
+    ),
+    Term(
+        "borrower_signature",
+        None,
+        ("borrower_signed",),
+        lambda x: not x.agreement.borrower_signed,
+        confirm=False,
+    ),
+    Term("date", "date", ("date_given",), lambda x: x.agreement.date is None, confirm=False),
+    Term(
+        "credit_reporting",
+        "credit_reporting",
+        ("credit_reporting_given",),
+        lambda x: x.agreement.credit_reporting is None,
+    ),
+    Term(
+        "allocation_order",
+        "allocation_order",
+        ("allocation_order_given",),
+        lambda x: x.agreement.allocation_order is None,
+    ),
+    Term(
+        "payment_channel",
+        "payment_channel",
+        ("repayment_account",),
+        lambda x: x.agreement.repayment_account is AccountKind.UNKNOWN,
+    ),
+)
+
+
+@attrs.frozen
+class Ask:
+    """A request the check makes whenever ``when`` holds (completeness items are :class:`Term`)."""
+
+    request: str
+    when: Callable[[AgreementAnalysis], bool]
+    figures: Callable[[AgreementAnalysis], Mapping[str, Any]] = lambda _x: {}
+    #: A written confirmation must state it (see :attr:`Term.confirm`).
+    confirm: bool = False
+
+
+def _term(key: str) -> Term:
+    return next(t for t in TERMS if t.key == key)
+
+
+def _private(x: AgreementAnalysis) -> bool:
+    return x.lender_type is LenderType.PRIVATE
+
+
+def _counter_fits(x: AgreementAnalysis) -> bool:
+    aff = x.affordability
+    return aff is not None and aff.unaffordable and aff.counter is not None and aff.counter.possible
+
+
+def _counter_figures(x: AgreementAnalysis) -> Mapping[str, Any]:
+    counter = x.affordability.counter if x.affordability is not None else None
+    assert counter is not None  # asked only when _counter_fits
+    return {"months": counter.months, "largest": counter.largest}
+
+
+#: Every request the check can make, in the order it makes them: the completeness items of
+#: :data:`TERMS` among the consistency, payment and fairness checks.
+ASKS: tuple[Term | Ask, ...] = (
+    Ask("written_confirmation", lambda x: not x.written, confirm=True),
+    _term("borrower_name"),
+    _term("borrower_id"),
+    Ask(
+        "borrower_id_check",
+        lambda x: x.borrower_id.problem is not None,
+        lambda x: {"problem": x.borrower_id.problem},
+    ),
+    _term("lender_name"),
+    Ask(
+        "lender_entity",
+        lambda x: not x.lender.party_ok,
+        lambda x: {"party_kind": x.lender.kind.value},
+    ),
+    Ask(
+        "lender_uscc_check",
+        lambda x: x.lender.uscc_problem is not None,
+        lambda x: {"problem": x.lender.uscc_problem},
+    ),
+    _term("contract_ref"),
+    _term("amounts"),
+    _term("schedule"),
+    Ask(
+        "schedule_sum",
+        lambda x: x.schedule.difference is not None and x.schedule.difference != 0,
+        lambda x: {
+            "sum": x.schedule.instalments_sum,
+            "total": x.schedule.total,
+            "difference": x.schedule.difference,
+        },
+    ),
+    Ask(
+        "schedule_dates",
+        lambda x: x.schedule.dates_wrong,
+        lambda x: {
+            "out_of_order": list(x.schedule.out_of_order),
+            "duplicate_dates": list(x.schedule.duplicate_dates),
+            "before_agreement": list(x.schedule.before_agreement),
+        },
+    ),
+    Ask(
+        "schedule_amounts",
+        lambda x: bool(x.schedule.zero_amounts),
+        lambda x: {"zero_amounts": list(x.schedule.zero_amounts)},
+    ),
+    Ask(
+        "balance_plan",
+        lambda x: x.balance.plan_shortfall is not None,
+        lambda x: {
+            "settled_balance": x.balance.settled_balance,
+            "plan_payments": x.balance.plan_payments,
+            "difference": x.balance.plan_shortfall,
+        },
+    ),
+    Ask(
+        "balance_breakdown",
+        lambda x: x.balance.breakdown_mismatch,
+        lambda x: {"breakdown_sum": x.balance.breakdown_sum, "remaining": x.balance.remaining},
+    ),
+    Ask(
+        "balance_principal",
+        lambda x: x.balance.principal_unaccounted or x.balance.principal_above_loan,
+        lambda x: {
+            "loan_amount": x.balance.loan_amount,
+            "repaid": x.balance.repaid,
+            "remaining": x.balance.remaining,
+            "principal": x.balance.principal,
+            "principal_floor": x.balance.principal_floor,
+        },
+    ),
+    Ask(
+        "plan_rate",
+        lambda x: x.rate.mismatch,
+        lambda x: {"stated": rate_text(x.rate.stated), "implied": rate_text(x.rate.implied)},
+    ),
+    _term("waiver_terms"),
+    _term("breach_clause"),
+    Ask("cure_period", lambda x: not x.agreement.cure_days, confirm=True),
+    _term("lender_signature"),
+    _term("date"),
+    _term("credit_reporting"),
+    _term("allocation_order"),
+    _term("payment_channel"),
+    Ask(
+        "official_account",
+        lambda x: x.agreement.repayment_account is AccountKind.PERSONAL and not _private(x),
+    ),
+    Ask(
+        "payee_is_lender",
+        lambda x: _private(x) and x.payee == "other",
+        lambda x: {"account_holder": x.agreement.account_holder},
+    ),
+    Ask(
+        "no_deposit",
+        lambda x: (x.agreement.deposit_required or ZERO) > 0,
+        lambda x: {"deposit": x.agreement.deposit_required},
+    ),
+    Ask("no_third_party_consent", lambda x: x.agreement.third_party_contact_consent),
+    Ask("no_unfair_terms", lambda x: x.agreement.excludes_borrower_rights),
+    Ask("affordable_schedule", _counter_fits, _counter_figures),
+)
+
+#: What a written confirmation of a deal reached by phone or chat must state, in request order.
+CONFIRMATION_REQUESTS: tuple[str, ...] = tuple(
+    a.request for a in ASKS if a.confirm and a.request is not None
+)
+
+
+def _asked(ask: Term | Ask, x: AgreementAnalysis) -> bool:
+    if isinstance(ask, Term):
+        return ask.request is not None and ask.absent(x)
+    return ask.when(x)
+
+
+def _requests(x: AgreementAnalysis) -> tuple[Request, ...]:
+    """The requests :data:`ASKS` makes of this agreement (those that apply to its lender)."""
+    private = _private(x)
+    return tuple(
+        make_request(ask.request, private=private, **ask.figures(x))
+        for ask in ASKS
+        if ask.request is not None and applies(ask.request, private=private) and _asked(ask, x)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -494,33 +731,108 @@ def other_obligations(
     return scheduled_elsewhere(case, ids, own, as_of)
 
 
-#: Former private name, kept for callers that imported it.
-
-_ScheduleProblems = tuple[
-    tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[dt.date, ...], tuple[int, ...]
-]
+_Dated = list[tuple[int, dt.date, Decimal]]
 
 
-def _check_schedule(a: Agreement) -> _ScheduleProblems:
-    """Instalment numbers that are incomplete, zero, out of order; repeated dates; early ones."""
-    rows = list(enumerate(a.instalments, start=1))
-    incomplete = tuple(n for n, x in rows if x.due is None or x.amount is None)
-    zero = tuple(n for n, x in rows if x.amount is not None and x.amount == 0)
-    dated = [(n, x.due) for n, x in rows if x.due is not None]
-    unordered: list[int] = []
-    latest: dt.date | None = None
-    for number, due in dated:
-        if latest is not None and due < latest:
-            unordered.append(number)
-        latest = due if latest is None else max(latest, due)
-    seen: dict[dt.date, int] = {}
-    duplicates: list[dt.date] = []
-    for _number, due in dated:
-        seen[due] = seen.get(due, 0) + 1
-        if seen[due] == 2:
-            duplicates.append(due)
-    early = tuple(n for n, due in dated if a.date is not None and due < a.date)
-    return incomplete, zero, tuple(unordered), tuple(duplicates), early
+@attrs.frozen
+class _Rooms:
+    """What the budget leaves for this lender month by month.
+
+    With several lenders the plan splits the budget and this lender gets its share; in a month
+    where other lenders' fixed schedules leave less, the smaller figure applies.  The budget
+    path (income expected from a later month) changes both from that month on: the same path
+    the plan schedules by (``shares``: this lender's share from a month on).
+    """
+
+    budget: BudgetAnalysis
+    share: Decimal | None
+    shares: Mapping[Month, Decimal]
+    changes: tuple[Month, ...]  # the months from which the budget or the share changes
+
+    def bases(self, key: Month) -> tuple[Decimal, Decimal]:
+        """(this lender's room before other lenders, the whole affordable amount) in a month."""
+        whole = self.budget.affordable_in(key)
+        mine = self.share
+        for m in self.changes:
+            if m <= key and m in self.shares:
+                mine = self.shares[m]
+        return (whole if mine is None else min(mine, whole)), whole
+
+    def expected(self, key: Month) -> bool:
+        """The month's room rests on an expected change of income."""
+        return bool(self.changes) and key >= self.changes[0]
+
+
+def _rooms(
+    budget: BudgetAnalysis, share: Decimal | None, share_path: Sequence[tuple[Month, Decimal]]
+) -> _Rooms:
+    path = {month_of(st.since) for st in budget.later}
+    shares = dict(share_path)
+    return _Rooms(budget, share, shares, tuple(sorted(path | set(shares))))
+
+
+def _dated(a: Agreement) -> _Dated | None:
+    """(number, due, amount) of every instalment; None unless every one is complete."""
+    dated = [
+        (n, x.due, x.amount)
+        for n, x in enumerate(a.instalments, start=1)
+        if x.due is not None and x.amount is not None
+    ]
+    return dated if dated and len(dated) == len(a.instalments) else None
+
+
+def _month_loads(
+    dated: _Dated, rooms: _Rooms, others: Mapping[Month, Decimal]
+) -> tuple[MonthLoad, ...]:
+    by_month: dict[Month, list[tuple[int, Decimal]]] = {}
+    for number, due, amount in dated:
+        by_month.setdefault(_month(due), []).append((number, amount))
+    months = []
+    for key in sorted(by_month):
+        items = by_month[key]
+        amount = sum((amt for _, amt in items), ZERO)
+        other = others.get(key, ZERO)
+        base, whole = rooms.bases(key)
+        room = max(ZERO, min(base, whole - other))
+        months.append(
+            MonthLoad(
+                year=key[0],
+                month=key[1],
+                instalments=tuple(n for n, _ in items),
+                amount=amount,
+                other_due=other,
+                room=room,
+                excess=max(ZERO, amount - room),
+                expected=rooms.expected(key),
+            )
+        )
+    return tuple(months)
+
+
+def _counter(
+    dated: _Dated,
+    rooms: _Rooms,
+    others: Mapping[Month, Decimal],
+    total: Decimal,
+    as_of: dt.date,
+    max_months: int,
+) -> CounterProposal:
+    """A schedule that fits each month's room, from the agreement's first due date (or the
+    next month, when that has passed)."""
+    first = min(due for _, due, _ in dated)
+    if first < as_of:
+        first = _next_month(as_of)
+    # propose_schedule subtracts ``others`` from the room; with a share, only the part of the
+    # other payments that the share's headroom does not absorb (min(share, budget − other)).
+    adjusted: dict[Month, Decimal] = {}
+    for k, v in others.items():
+        base, whole = rooms.bases(k)
+        adjusted[k] = max(ZERO, v - (whole - base))
+    room_from = [(m, rooms.bases(m)[0]) for m in rooms.changes]
+    room_base = rooms.bases(month_of(as_of))[0]
+    return propose_schedule(
+        total, first, room_base, adjusted, max_months=max_months, room_from=room_from
+    )
 
 
 def _affordability(
@@ -535,97 +847,43 @@ def _affordability(
 ) -> Affordability | None:
     if not budget.known or budget.disposable is None:
         return None
-    dated = [
-        (n, x.due, x.amount)
-        for n, x in enumerate(a.instalments, start=1)
-        if x.due is not None and x.amount is not None
-    ]
-    if not dated or len(dated) != len(a.instalments):
+    dated = _dated(a)
+    if dated is None:
         return None
-    by_month: dict[Month, list[tuple[int, Decimal]]] = {}
-    for number, due, amount in dated:
-        by_month.setdefault(_month(due), []).append((number, amount))
-    # With several lenders the plan splits the budget and this lender gets its share; in a
-    # month where other lenders' fixed schedules leave less, the smaller figure applies.  The
-    # budget path (income expected from a later month) changes both from that month on: the
-    # same path the plan schedules by (``share_path``: this lender's share from a month on).
-    path = {month_of(st.since): st.affordable_monthly for st in budget.later}
-    shares = dict(share_path)
-    changes = sorted(set(path) | set(shares))
-
-    def bases(key: Month) -> tuple[Decimal, Decimal]:
-        """(this lender's room before other lenders, the whole affordable amount) in a month."""
-        whole = budget.affordable_in(key)
-        mine = share
-        for m in changes:
-            if m <= key and m in shares:
-                mine = shares[m]
-        return (whole if mine is None else min(mine, whole)), whole
-
-    room_base, _whole = bases(month_of(as_of))
-    months = []
-    for key in sorted(by_month):
-        items = by_month[key]
-        amount = sum((amt for _, amt in items), ZERO)
-        other = others.get(key, ZERO)
-        base, whole = bases(key)
-        room = max(ZERO, min(base, whole - other))
-        months.append(
-            MonthLoad(
-                year=key[0],
-                month=key[1],
-                instalments=tuple(n for n, _ in items),
-                amount=amount,
-                other_due=other,
-                room=room,
-                excess=max(ZERO, amount - room),
-                expected=bool(changes) and key >= changes[0],
-            )
-        )
+    rooms = _rooms(budget, share, share_path)
     result = Affordability(
-        affordable_monthly=room_base,
+        affordable_monthly=rooms.bases(month_of(as_of))[0],
         disposable=budget.disposable,
-        months=tuple(months),
+        months=_month_loads(dated, rooms, others),
         savings_available=budget.savings.lump_sum_available,
         counter=None,
         expected_from=min((st.since for st in budget.later), default=None),
     )
     if not result.unaffordable or total is None:
         return result
-    first = min(due for _, due, _ in dated)
-    if first < as_of:
-        first = _next_month(as_of)
-    # propose_schedule subtracts ``others`` from the room; with a share, only the part of the
-    # other payments that the share's headroom does not absorb (min(share, budget − other)).
-    adjusted: dict[Month, Decimal] = {}
-    for k, v in others.items():
-        base, whole = bases(k)
-        adjusted[k] = max(ZERO, v - (whole - base))
-    room_from = [(m, bases(m)[0]) for m in changes]
-    counter = propose_schedule(
-        total, first, room_base, adjusted, max_months=max_months, room_from=room_from
-    )
+    counter = _counter(dated, rooms, others, total, as_of, max_months)
     return attrs.evolve(result, counter=counter)
 
 
 def _limitation(
     case: Case, ids: tuple[str, ...], loan_id: str | None, on: dt.date
-) -> tuple[dt.date | None, bool]:
+) -> LimitationCheck:
     if loan_id is None:
-        return None, False
+        return LimitationCheck(None, False)
     loan = case.loans[ids.index(loan_id)]
     if loan.overdue_since is None:
-        return None, False
+        return LimitationCheck(None, False)
     events = [loan.overdue_since]
     events += [p.due for p in loan.schedule]
     events += [c.at.date() for c in loan.collection_contacts]
     events += [
         e.date for e in case.history if e.loan == loan_id or (e.loan is None and len(ids) == 1)
     ]
-    latest = max(d for d in events if d <= on) if any(d <= on for d in events) else None
-    if latest is None:
-        return None, False
-    return latest, _limitation_end(latest) < on
+    past = [d for d in events if d <= on]
+    if not past:
+        return LimitationCheck(None, False)
+    latest = max(past)
+    return LimitationCheck(latest, _limitation_end(latest) < on)
 
 
 _HOLDER_NOISE = ("（个人）", "(个人)", "个人", "本人", " ", "\u3000")
@@ -654,99 +912,6 @@ def payee_state(g: Agreement, lender_names: tuple[str | None, ...]) -> str:
     return "lender" if any(holder == n for n in names) else "other"
 
 
-def _requests(x: AgreementAnalysis) -> tuple[Request, ...]:
-    a = x.agreement
-    out: list[Request] = []
-    private = x.lender_type is LenderType.PRIVATE
-
-    def add(key: str, **figures: Any) -> None:
-        if applies(key, private=private):
-            out.append(make_request(key, private=private, **figures))
-
-    if not x.written:
-        add("written_confirmation")
-    if a.borrower.name is None:
-        add("borrower_name")
-    if a.borrower.id_number is None:
-        add("borrower_id")
-    elif x.borrower_id_problem is not None:
-        add("borrower_id_check", problem=x.borrower_id_problem)
-    if a.lender.name is None:
-        add("lender_name")
-    if not x.lender_party_ok:
-        add("lender_entity", party_kind=a.lender.kind.value)
-    if x.lender_uscc_problem is not None:
-        add("lender_uscc_check", problem=x.lender_uscc_problem)
-    if a.contract_ref is None:
-        add("contract_ref")
-    if x.missing_amounts:
-        add("amounts", missing=list(x.missing_amounts))
-    if not a.instalments or x.incomplete_instalments:
-        add("schedule", incomplete=list(x.incomplete_instalments))
-    diff = x.sum_difference
-    if diff is not None and diff != 0:
-        add("schedule_sum", sum=x.instalments_sum, total=a.total, difference=diff)
-    if x.unordered_instalments or x.duplicate_dates or x.early_instalments:
-        add(
-            "schedule_dates",
-            out_of_order=list(x.unordered_instalments),
-            duplicate_dates=list(x.duplicate_dates),
-            before_agreement=list(x.early_instalments),
-        )
-    if x.zero_instalments:
-        add("schedule_amounts", zero_amounts=list(x.zero_instalments))
-    if x.plan_shortfall is not None:
-        add(
-            "balance_plan",
-            settled_balance=x.settled_balance,
-            plan_payments=x.plan_payments,
-            difference=x.plan_shortfall,
-        )
-    if x.breakdown_mismatch:
-        add("balance_breakdown", breakdown_sum=x.breakdown_sum, remaining=a.remaining)
-    if x.principal_unaccounted or x.principal_above_loan:
-        add(
-            "balance_principal",
-            loan_amount=a.loan_amount,
-            repaid=a.repaid,
-            remaining=a.remaining,
-            principal=a.principal,
-            principal_floor=x.principal_floor,
-        )
-    if x.rate_mismatch:
-        add("plan_rate", stated=_rate_text(x.stated_rate), implied=_rate_text(x.implied_rate))
-    if a.waiver_negotiated and a.waived is None:
-        add("waiver_terms")
-    if a.breach_clause is None:
-        add("breach_clause")
-    if not a.cure_days:
-        add("cure_period")
-    if not a.lender_signed:
-        add("lender_signature")
-    if a.date is None:
-        add("date")
-    if a.credit_reporting is None:
-        add("credit_reporting")
-    if a.allocation_order is None:
-        add("allocation_order")
-    if a.repayment_account is AccountKind.UNKNOWN:
-        add("payment_channel")
-    if a.repayment_account is AccountKind.PERSONAL and not private:
-        add("official_account")
-    if private and x.payee == "other":
-        add("payee_is_lender", account_holder=a.account_holder)
-    if a.deposit_required is not None and a.deposit_required > 0:
-        add("no_deposit", deposit=a.deposit_required)
-    if a.third_party_contact_consent:
-        add("no_third_party_consent")
-    if a.excludes_borrower_rights:
-        add("no_unfair_terms")
-    aff = x.affordability
-    if aff is not None and aff.unaffordable and aff.counter is not None and aff.counter.possible:
-        add("affordable_schedule", months=aff.counter.months, largest=aff.counter.largest)
-    return tuple(out)
-
-
 #: Words of a breach clause that revive what was waived, or the original terms, on default.
 _CLAWBACK = re.compile(
     r"(?<!不予)(?<!不得)(?<!不再)(?<!不)恢复|原合同|原约定|不予减免|取消减免|撤销减免|减免.{0,6}(失效|作废|无效|收回|追回)|"
@@ -770,6 +935,139 @@ def clawback_clause(agreement: Agreement) -> bool:
     return bool(_CLAWBACK.search(_NEGATED.sub("", "".join(clause.split()))))
 
 
+def _instalments_total(a: Agreement) -> Decimal | None:
+    """The sum of the instalments when every amount is written (None otherwise)."""
+    amounts = [x.amount for x in a.instalments]
+    known = [x for x in amounts if x is not None]
+    return sum(known, ZERO) if amounts and len(known) == len(amounts) else None
+
+
+def _select_loan(case: Case, ids: tuple[str, ...], a: Agreement) -> tuple[str, Loan]:
+    """The loan the agreement settles: the one it names, or the case's only loan."""
+    if a.loan is not None and a.loan not in ids:
+        raise InputError("agreement.loan", f"names no loan of the case (loans: {', '.join(ids)})")
+    if a.loan is None and len(ids) > 1:
+        raise InputError("agreement.loan", "the case has several loans: say which one it settles")
+    loan_id = a.loan or ids[0]
+    return loan_id, case.loans[ids.index(loan_id)]
+
+
+def _borrower_id(a: Agreement, on: dt.date) -> BorrowerIdCheck:
+    number = a.borrower.id_number
+    problem = ric_problem(number, on=on) if number else None
+    listed = ric_area_listed(number) if number is not None and problem is None else None
+    return BorrowerIdCheck(given=number is not None, problem=problem, area_listed=listed)
+
+
+def _lender(a: Agreement, loan: Loan) -> LenderCheck:
+    party_ok = a.lender.kind is PartyKind.LENDER or (
+        a.lender.kind is PartyKind.INDIVIDUAL and loan.lender_type is LenderType.PRIVATE
+    )
+    return LenderCheck(
+        name=a.lender.name,
+        kind=a.lender.kind,
+        party_ok=party_ok,
+        uscc_given=a.lender.uscc is not None,
+        uscc_problem=uscc_problem(a.lender.uscc) if a.lender.uscc is not None else None,
+    )
+
+
+def _schedule(a: Agreement, total: Decimal | None) -> ScheduleCheck:
+    """Instalment numbers that are incomplete, zero, out of order; repeated dates; early ones."""
+    rows = tuple(NumberedInstalment(n, x.due, x.amount) for n, x in enumerate(a.instalments, 1))
+    dated = [(r.number, r.due) for r in rows if r.due is not None]
+    unordered: list[int] = []
+    latest: dt.date | None = None
+    for number, due in dated:
+        if latest is not None and due < latest:
+            unordered.append(number)
+        latest = due if latest is None else max(latest, due)
+    seen: dict[dt.date, int] = {}
+    duplicates: list[dt.date] = []
+    for _number, due in dated:
+        seen[due] = seen.get(due, 0) + 1
+        if seen[due] == 2:
+            duplicates.append(due)
+    return ScheduleCheck(
+        instalments=rows,
+        total=a.total,
+        instalments_sum=to_fen(total) if total is not None else None,
+        incomplete=tuple(r.number for r in rows if r.due is None or r.amount is None),
+        zero_amounts=tuple(r.number for r in rows if r.amount is not None and r.amount == 0),
+        out_of_order=tuple(unordered),
+        duplicate_dates=tuple(duplicates),
+        before_agreement=tuple(n for n, due in dated if a.date is not None and due < a.date),
+    )
+
+
+def _balance(a: Agreement, loan: Loan, instalments_sum: Decimal | None) -> BalanceCheck:
+    if a.waived is not None:
+        waived: Decimal | None = a.waived
+    else:
+        waived = None if a.waiver_negotiated else ZERO
+    settled = a.remaining - waived if a.remaining is not None and waived is not None else None
+    parts = [a.principal, a.interest, a.penalty, a.fees]
+    given = [p for p in parts if p is not None]
+    base = a.loan_amount
+    if base is not None and loan.received is not None and loan.received < base:
+        base = loan.received
+    return BalanceCheck(
+        loan_amount=a.loan_amount,
+        repaid=a.repaid,
+        remaining=a.remaining,
+        principal=a.principal,
+        waived=waived,
+        settled_balance=settled,
+        plan_payments=a.total if a.total is not None else instalments_sum,
+        breakdown_sum=sum(given, ZERO) if given else None,
+        breakdown_complete=len(given) == len(parts),
+        principal_base=base,
+        principal_floor=base - a.repaid if base is not None and a.repaid is not None else None,
+    )
+
+
+def _rate(a: Agreement, balance: BalanceCheck, schedule: ScheduleCheck) -> RateCheck:
+    """The written plan rate, and the rate the schedule implies when the plan covers a positive
+    balance and every instalment is dated (see :func:`implied_plan_rate`)."""
+    settled, paid = balance.settled_balance, balance.plan_payments
+    implied = None
+    if (
+        settled is not None
+        and paid is not None
+        and paid >= settled
+        and settled > 0
+        and a.date is not None
+        and schedule.complete
+    ):
+        payments = [(r.due, r.amount) for r in schedule.instalments]
+        implied = implied_plan_rate(
+            a.date, settled, [(d, amt) for d, amt in payments if d is not None and amt is not None]
+        )
+    return RateCheck(stated=annual_rate(a.plan_rate), implied=implied)
+
+
+def _ledger(
+    loans: tuple[LoanAnalysis, ...], loan_id: str, paid: Decimal | None, share: Decimal | None
+) -> LedgerCheck:
+    ledger = next((la.ledger for la in loans if la.id == loan_id), None)
+    claimed = ledger.claimed.total.amount if ledger is not None else None
+    lawful = ledger.lawful.total.amount if ledger is not None else None
+
+    def above(limit: Decimal | None) -> Decimal:
+        if limit is None or paid is None:
+            return ZERO
+        diff = paid - limit
+        return to_fen(diff) if diff >= EXCESS_THRESHOLD else ZERO
+
+    return LedgerCheck(
+        claimed_total=claimed,
+        lawful_total=lawful,
+        above_claimed=above(claimed),
+        above_lawful=above(lawful),
+        share=share,
+    )
+
+
 def analyse_agreement(
     case: Case,
     ids: tuple[str, ...],
@@ -782,129 +1080,39 @@ def analyse_agreement(
 ) -> AgreementAnalysis:
     """The agreement's figures; ``share`` is the plan's monthly budget for this lender and
     ``share_path`` its share from later months on (the plan's budget path)."""
-    agreement = case.agreement
-    if agreement is None:
+    a = case.agreement
+    if a is None:
         raise InputError("agreement", "the case has no proposed agreement")
-    a = agreement
-    if a.loan is not None and a.loan not in ids:
-        raise InputError("agreement.loan", f"names no loan of the case (loans: {', '.join(ids)})")
-    if a.loan is None and len(ids) > 1:
-        raise InputError("agreement.loan", "the case has several loans: say which one it settles")
-    loan_id = a.loan or ids[0]
-    loan = case.loans[ids.index(loan_id)]
-
-    # --- parties ---------------------------------------------------------------------------
+    loan_id, loan = _select_loan(case, ids, a)
     on = a.date or as_of
-    id_problem = ric_problem(a.borrower.id_number, on=on) if a.borrower.id_number else None
-    area_listed = (
-        ric_area_listed(a.borrower.id_number)
-        if a.borrower.id_number is not None and id_problem is None
-        else None
-    )
-    party_ok = a.lender.kind is PartyKind.LENDER or (
-        a.lender.kind is PartyKind.INDIVIDUAL and loan.lender_type is LenderType.PRIVATE
-    )
-    uscc = uscc_problem(a.lender.uscc) if a.lender.uscc is not None else None
-
-    # --- amounts and schedule ---------------------------------------------------------------
-    missing_amounts = tuple(f for f in AMOUNT_FIELDS if getattr(a, f) is None)
-    incomplete, zero, unordered, duplicates, early = _check_schedule(a)
-    amounts = [x.amount for x in a.instalments]
-    inst_sum = (
-        sum((x for x in amounts if x is not None), ZERO)
-        if amounts and all(x is not None for x in amounts)
-        else None
-    )
-    if a.waived is not None:
-        waived: Decimal | None = a.waived
-    else:
-        waived = None if a.waiver_negotiated else ZERO
-    settled = a.remaining - waived if a.remaining is not None and waived is not None else None
-    plan_payments = a.total if a.total is not None else inst_sum
-    parts = [a.principal, a.interest, a.penalty, a.fees]
-    given = [p for p in parts if p is not None]
-    breakdown_sum = sum(given, ZERO) if given else None
-    base = a.loan_amount
-    if base is not None and loan.received is not None and loan.received < base:
-        base = loan.received
-    floor = base - a.repaid if base is not None and a.repaid is not None else None
-
-    # --- rate ---------------------------------------------------------------------------------
-    stated = annual_rate(a.plan_rate)
-    implied = None
-    covers = settled is not None and plan_payments is not None and plan_payments >= settled
-    if (
-        covers
-        and settled is not None
-        and settled > 0
-        and a.date is not None
-        and a.instalments
-        and not incomplete
-    ):
-        payments = [(x.due, x.amount) for x in a.instalments]
-        implied = implied_plan_rate(
-            a.date, settled, [(d, amt) for d, amt in payments if d is not None and amt is not None]
-        )
-
-    # --- affordability ------------------------------------------------------------------------
-    others = other_obligations(case, ids, loan_id, as_of)
-    counter_total = a.total if a.total is not None else inst_sum
+    total = _instalments_total(a)
+    schedule = _schedule(a, total)
+    balance = _balance(a, loan, total)
     affordability = _affordability(
         a,
         budget,
-        others,
-        counter_total,
+        other_obligations(case, ids, loan_id, as_of),
+        balance.plan_payments,
         as_of,
         params.integer("instalments_max"),
         share,
         share_path,
     )
-    ledger = next((la.ledger for la in loans if la.id == loan_id), None)
-    claimed_total = ledger.claimed.total.amount if ledger is not None else None
-    lawful_total = ledger.lawful.total.amount if ledger is not None else None
-
-    def above(limit: Decimal | None) -> Decimal:
-        if limit is None or plan_payments is None:
-            return ZERO
-        diff = plan_payments - limit
-        return to_fen(diff) if diff >= EXCESS_THRESHOLD else ZERO
-
-    limitation_from, expired = _limitation(case, ids, loan_id, on)
-
     result = AgreementAnalysis(
         agreement=a,
         loan_id=loan_id,
         lender_type=loan.lender_type,
         written=a.form in _WRITTEN_FORMS,
-        borrower_id_problem=id_problem,
-        borrower_id_area_listed=area_listed,
-        lender_party_ok=party_ok,
-        lender_uscc_problem=uscc,
-        missing_amounts=missing_amounts,
-        incomplete_instalments=incomplete,
-        zero_instalments=zero,
-        unordered_instalments=unordered,
-        duplicate_dates=duplicates,
-        early_instalments=early,
-        instalments_sum=to_fen(inst_sum) if inst_sum is not None else None,
-        waived=waived,
-        settled_balance=settled,
-        plan_payments=plan_payments,
-        breakdown_sum=breakdown_sum,
-        breakdown_complete=len(given) == len(parts),
-        principal_base=base,
-        principal_floor=floor,
-        stated_rate=stated,
-        implied_rate=implied,
+        borrower_id=_borrower_id(a, on),
+        lender=_lender(a, loan),
+        missing_amounts=tuple(f for f in AMOUNT_FIELDS if getattr(a, f) is None),
+        schedule=schedule,
+        balance=balance,
+        rate=_rate(a, balance, schedule),
+        ledger=_ledger(loans, loan_id, balance.plan_payments, share),
         affordability=affordability,
-        limitation_from=limitation_from,
-        limitation_may_have_expired=expired,
-        claimed_total=claimed_total,
-        lawful_total=lawful_total,
-        above_claimed=above(claimed_total),
-        above_lawful=above(lawful_total),
+        limitation=_limitation(case, ids, loan_id, on),
         clawback=clawback_clause(a),
-        share=share,
         payee=payee_state(a, (loan.lender_name, a.lender.name)),
     )
     return attrs.evolve(result, requests=_requests(result))

@@ -41,7 +41,7 @@ import attrs
 from ..calc.budget import split_total
 from ..calc.dates import monthly_dates
 from ..errors import InputError
-from ..holidays import adjust_due_date, covered_years
+from ..holidays import adjust_due_date
 from ..money import ZERO, fen, from_fen, to_fen
 
 __all__ = [
@@ -73,18 +73,6 @@ class CounterRow:
     holiday_zh: str | None = None
     holiday_en: str | None = None
 
-    def to_figures(self) -> dict[str, Any]:
-        return {
-            "number": self.number,
-            "due": self.due,
-            "amount": self.amount,
-            "room": self.room,
-            "moved_from": self.moved_from,
-            "calendar_known": self.calendar_known,
-            "holiday_zh": self.holiday_zh,
-            "holiday_en": self.holiday_en,
-        }
-
 
 @attrs.frozen
 class CounterProposal:
@@ -114,25 +102,6 @@ class CounterProposal:
     def calendar_complete(self) -> bool:
         """Every due date lies in a year the holiday calendar knows."""
         return all(r.calendar_known for r in self.rows)
-
-    def to_figures(self) -> dict[str, Any]:
-        return {
-            "possible": self.possible,
-            "reason": self.reason,
-            "total": self.total,
-            "months": self.months,
-            "largest": self.largest,
-            "first": self.rows[0].amount if self.rows else None,
-            "last": self.rows[-1].amount if self.rows else None,
-            "first_due": self.rows[0].due if self.rows else None,
-            "last_due": self.rows[-1].due if self.rows else None,
-            "max_months": self.max_months,
-            "monthly_room": self.monthly_room,
-            "calendar_complete": self.calendar_complete,
-            # The years the holiday calendar knows; dates outside them were not moved.
-            "calendar_years": list(covered_years()),
-            "rows": [r.to_figures() for r in self.rows],
-        }
 
 
 def offer_schedule(
@@ -281,6 +250,31 @@ def _water_fill(total: int, rooms: list[int]) -> list[int]:
     return [r if c else fen(next(shares)) for r, c in zip(rooms, capped, strict=True)]
 
 
+def _rooms(
+    dates: Sequence[dt.date],
+    room_fen: int,
+    others: Mapping[Month, Decimal],
+    room_from: Sequence[tuple[Month, Decimal]],
+) -> list[int]:
+    """Each month's room in fen: the monthly room (from each month of the budget path on, the
+    amount given there) less what other lenders collect that month, never below 0."""
+    if room_from:
+        steps = sorted((m, fen(to_fen(max(ZERO, r)))) for m, r in room_from)
+
+        def base(d: dt.date) -> int:
+            out = room_fen
+            for m, r in steps:
+                if m <= (d.year, d.month):
+                    out = r
+            return out
+
+        return [max(0, base(d) - fen(others.get((d.year, d.month), ZERO))) for d in dates]
+    return [
+        max(0, room_fen - fen(others[d.year, d.month])) if (d.year, d.month) in others else room_fen
+        for d in dates
+    ]
+
+
 def propose_schedule(
     total: Decimal,
     first_due: dt.date,
@@ -316,25 +310,7 @@ def propose_schedule(
         return result((), "no_room")
     start = first_due if first_due.day <= 28 else first_due.replace(day=28)
     dates = _monthly(start, max_months)
-    room_fen = fen(room)
-    if room_from:
-        steps = sorted((m, fen(to_fen(max(ZERO, r)))) for m, r in room_from)
-
-        def base(d: dt.date) -> int:
-            out = room_fen
-            for m, r in steps:
-                if m <= (d.year, d.month):
-                    out = r
-            return out
-
-        rooms = [max(0, base(d) - fen(others.get((d.year, d.month), ZERO))) for d in dates]
-    else:
-        rooms = [
-            max(0, room_fen - fen(others[d.year, d.month]))
-            if (d.year, d.month) in others
-            else room_fen
-            for d in dates
-        ]
+    rooms = _rooms(dates, fen(room), others, room_from)
     running, needed = 0, 0
     for k, r in enumerate(rooms):
         running += r
@@ -540,13 +516,15 @@ class Request:
         texts = PRIVATE_TEXTS.get(self.key) if self.private else None
         return (texts or REQUEST_TEXTS[self.key])[index]
 
-    def to_figures(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "zh-Hans": self.text(0),
-            "en": self.text(1),
-            "figures": dict(self.figures),
-        }
+    @property
+    def zh(self) -> str:
+        """The request in Chinese."""
+        return self.text(0)
+
+    @property
+    def en(self) -> str:
+        """The request in English."""
+        return self.text(1)
 
 
 def applies(key: str, *, private: bool) -> bool:

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 import attrs
 
 from ..case.models import Case
-from ..holidays import covered_years, holiday_name, is_workday
+from ..holidays import holiday_name, is_workday
 from ..money import ZERO, to_fen
 from .agreement import AgreementAnalysis
 
@@ -67,19 +66,6 @@ class CalendarRow:
     pay_by: dt.date | None  # the last working day before a rest-day due date
     calendar_known: bool  # the holiday calendar knows the year (else weekends only)
 
-    def to_figures(self) -> dict[str, Any]:
-        return {
-            "number": self.number,
-            "due": self.due,
-            "amount": self.amount,
-            "rest_day": self.rest_day,
-            "weekday": self.weekday,
-            "holiday_zh": self.holiday_zh,
-            "holiday_en": self.holiday_en,
-            "pay_by": self.pay_by,
-            "calendar_known": self.calendar_known,
-        }
-
 
 @attrs.frozen
 class KeepAgreement:
@@ -102,23 +88,6 @@ class KeepAgreement:
     @property
     def calendar_complete(self) -> bool:
         return all(r.calendar_known for r in self.rows if r.due is not None)
-
-    def to_figures(self) -> dict[str, Any]:
-        first, last = covered_years()
-        return {
-            "loan": self.loan_id,
-            "lender_name": self.lender_name,
-            "private": self.private,
-            "total": self.total,
-            "instalments": [r.to_figures() for r in self.rows],
-            "rest_days": self.rest_days,
-            "cure_days": self.cure_days,
-            "clawback": self.clawback,
-            "waived": self.waived,
-            "repayment_account": self.repayment_account,
-            "calendar_complete": self.calendar_complete,
-            "calendar_years": [first, last],
-        }
 
 
 def keep_agreement(case: Case, x: AgreementAnalysis | None) -> KeepAgreement | None:
@@ -155,10 +124,10 @@ def keep_agreement(case: Case, x: AgreementAnalysis | None) -> KeepAgreement | N
         loan_id=x.loan_id,
         lender_name=ag.lender.name or (loan.lender_name if loan is not None else None),
         private=x.lender_type is not None and x.lender_type.value == "private",
-        total=x.plan_payments if x.plan_payments is not None else None,
+        total=x.balance.plan_payments if x.balance.plan_payments is not None else None,
         rows=tuple(rows),
         cure_days=ag.cure_days if ag.cure_days else None,
         clawback=x.clawback,
-        waived=to_fen(x.waived) if x.waived is not None else ZERO,
+        waived=to_fen(x.balance.waived) if x.balance.waived is not None else ZERO,
         repayment_account=ag.repayment_account.value,
     )

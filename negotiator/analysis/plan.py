@@ -39,7 +39,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
-from typing import Any
 
 import attrs
 
@@ -55,6 +54,7 @@ from ..case.models import (
     HardshipKind,
     IncomeStability,
     LawsuitStatus,
+    Loan,
     Outcome,
 )
 from ..money import ZERO, to_fen
@@ -127,20 +127,6 @@ class OfferEvaluation:
     above_claimed: Decimal  # yuan above the claimed balance (0 below 1 yuan)
     above_lawful: Decimal  # yuan above the lawful balance (0 below 1 yuan or unknown)
     signed: bool  # both parties signed: keep to it
-
-    def to_figures(self) -> dict[str, Any]:
-        return {
-            "total": self.total,
-            "largest": self.largest,
-            "count": self.count,
-            "offer": self.offer.to_json() if self.offer else None,
-            "share": self.share,
-            "affordable": self.affordable,
-            "waived": self.waived,
-            "above_claimed": self.above_claimed,
-            "above_lawful": self.above_lawful,
-            "signed": self.signed,
-        }
 
 
 def evaluate_offer(
@@ -284,27 +270,40 @@ class PlanSchedule:
             text += "、".join(after)
         return text
 
-    def to_figures(self) -> dict[str, Any]:
-        return {
-            "total": self.total,
-            "count": self.count,
-            "text": self.text(),
-            "text_en": self.text("en"),
-            "expected_from": self.expected_from,
-            "expected_since": self.expected_since,
-            "provenance": "estimated" if self.estimated else "derived",
-            "basis": "borrower.expected_income" if self.estimated else "budget share",
-            "rows": [
-                {
-                    "number": r.number,
-                    "due": r.due,
-                    "amount": r.amount,
-                    "one_off": self.one_offs.get(r.number),
-                    "estimated": self.expected_from is not None and r.number >= self.expected_from,
-                }
-                for r in self.rows
-            ],
-        }
+
+@attrs.frozen
+class OfferCost:
+    """Where a lender stands in the cost order, and what that rests on."""
+
+    rate: Decimal | None
+    basis: CostBasis
+    rank: int  # 1 = costliest
+
+
+@attrs.frozen
+class OfferCharges:
+    """A loan's overdue charges: what one can ask to waive, and what waiting adds."""
+
+    penalty_interest: Decimal | None
+    late_fees: Decimal | None
+    collection_fees: Decimal
+    waivable: Decimal  # known overdue charges one can ask to waive
+    known: bool  # penalty interest and late fees are both known (or not overdue)
+    penalty_terms: bool  # the overdue rate is known
+    #: Extra charges if nothing is paid for 30/90/180 more days (empty when the terms are unknown).
+    projected_extra: Mapping[int, Decimal] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class BudgetShare:
+    """A lender's part of the budget: monthly, of the lump sum, and along the budget path."""
+
+    monthly: Decimal  # this lender's share of the affordable monthly amount
+    instalments: int | None  # payments of `monthly` that clear `owed` (None when monthly is 0)
+    lump_sum: Decimal  # this lender's part of the partial lump sum
+    instalments_after_lump: int | None  # payments of `monthly` that clear `owed − lump_sum`
+    #: This lender's monthly share along the budget path: (month, share) from that month on.
+    path: tuple[tuple[Month, Decimal], ...] = ()
 
 
 @attrs.frozen
@@ -317,21 +316,9 @@ class LenderOffer:
     owed: Decimal
     overdue: bool
     overdue_days: int
-    cost_rate: Decimal | None
-    cost_basis: CostBasis
-    cost_rank: int  # 1 = costliest
-    monthly: Decimal  # this lender's share of the affordable monthly amount
-    instalments: int | None  # payments of `monthly` that clear `owed` (None when monthly is 0)
-    lump_sum: Decimal  # this lender's part of the partial lump sum
-    instalments_after_lump: int | None  # payments of `monthly` that clear `owed − lump_sum`
-    penalty_interest: Decimal | None
-    late_fees: Decimal | None
-    collection_fees: Decimal
-    waivable: Decimal  # known overdue charges one can ask to waive
-    charges_known: bool  # penalty interest and late fees are both known (or not overdue)
-    penalty_terms: bool  # the overdue rate is known
-    #: Extra charges if nothing is paid for 30/90/180 more days (empty when the terms are unknown).
-    projected_extra: Mapping[int, Decimal] = attrs.field(factory=dict)
+    cost: OfferCost
+    charges: OfferCharges
+    share: BudgetShare
     #: "propose" (a new plan), "counter" (a proposal is on the table) or "keep" (signed).
     mode: str = "propose"
     #: What to propose in all: claimed − charges asked to be waived, at most the lawful balance.
@@ -347,8 +334,6 @@ class LenderOffer:
     #: The dated instalments of the proposal (what the letters print), or None when there is
     #: none (keep mode, nothing affordable, or more than the longest plan would be needed).
     schedule: PlanSchedule | None = None
-    #: This lender's monthly share along the budget path: (month, share) from that month on.
-    share_path: tuple[tuple[Month, Decimal], ...] = ()
 
     def text(self, lang: str = "zh-Hans") -> str | None:
         """The proposal in one line: the schedule's words (with "预计…之后" for instalments
@@ -357,44 +342,14 @@ class LenderOffer:
             return self.schedule.text(lang)
         return self.offer.text(lang) if self.offer is not None else None
 
-    def to_figures(self) -> dict[str, Any]:
-        return {
-            "loan": self.loan_id,
-            "mode": self.mode,
-            "proposal_total": self.proposal_total,
-            "offer": self.offer.to_json() if self.offer else None,
-            "schedule": self.schedule.to_figures() if self.schedule else None,
-            "share_path": [
-                {"month": f"{m[0]:04d}-{m[1]:02d}", "share": v} for m, v in self.share_path
-            ],
-            "on_table": self.on_table.to_figures() if self.on_table else None,
-            "capped_at_lawful": self.capped_at_lawful,
-            "lawful_total": self.lawful_total,
-            "lender_name": self.lender_name,
-            "lender_type": self.lender_type,
-            "owed": self.owed,
-            "overdue": self.overdue,
-            "overdue_days": self.overdue_days,
-            "cost_rate": self.cost_rate,
-            "cost_basis": self.cost_basis.value,
-            "cost_rank": self.cost_rank,
-            "monthly": self.monthly,
-            "instalments": self.instalments,
-            "lump_sum": self.lump_sum,
-            "instalments_after_lump": self.instalments_after_lump,
-            "penalty_interest": self.penalty_interest,
-            "late_fees": self.late_fees,
-            "collection_fees": self.collection_fees,
-            "waivable": self.waivable,
-            "projected_extra": {str(k): v for k, v in self.projected_extra.items()},
-        }
-
 
 _P = load_parameters()
 
 
 @attrs.frozen
-class PlanAnalysis:
+class PlanSituation:
+    """The debts as a whole: how much, how many lenders, how long overdue, what happened."""
+
     total_owed: Decimal
     overdue_loans: int
     overdue_lenders: int = 0
@@ -402,11 +357,30 @@ class PlanAnalysis:
     max_overdue_days: int = 0
     long_overdue: bool = False
     long_overdue_days: int = _P.integer("long_overdue_days")
+    lawsuit: LawsuitStatus = LawsuitStatus.NONE
+    refused_offers: int = 0
+    unanswered_offers: int = 0
+    costs_known: bool = True  # every owed loan's cost order rests on a known figure
+    any_not_due: bool = False  # some owed loan is not overdue
+
+
+@attrs.frozen
+class Prospects:
+    """The borrower's outlook (see the module notes) and the hardships it rests on."""
+
     outlook: Outlook = Outlook.UNKNOWN
     outlook_reason: str = "no_information"
     recovery_months: int | None = None
     short_term_months: int = _P.integer("short_term_months")
     no_capacity: bool = False
+    hardships: tuple[HardshipCheck, ...] = ()
+    hardship_proof: HardshipProof = HardshipProof.NONE_CLAIMED
+
+
+@attrs.frozen
+class Capacity:
+    """What the budget can pay: monthly, as a lump sum, and over how many instalments."""
+
     affordable_monthly: Decimal = ZERO
     lump_sum: Decimal = ZERO
     lump_lender: str | None = None
@@ -418,17 +392,24 @@ class PlanAnalysis:
     instalments_max: int = _P.integer("instalments_max")
     max_payable: Decimal = ZERO  # affordable × instalments_max
     reduction_needed: Decimal = ZERO  # what must be waived/restructured to fit instalments_max
+
+
+@attrs.frozen
+class WaitingCost:
+    """What paying nothing for 30/90/180 more days adds, over the overdue loans."""
+
+    extra: Mapping[int, Decimal] = attrs.field(factory=dict)  # horizon in days → extra charges
+    terms: str = "none"  # all / some / none of the overdue loans have projections
+    unknown: tuple[str, ...] = ()  # overdue loans whose cost of waiting is unknown
+
+
+@attrs.frozen
+class PlanAnalysis:
+    situation: PlanSituation
+    prospects: Prospects = Prospects()
+    capacity: Capacity = Capacity()
+    waiting: WaitingCost = WaitingCost()
     offers: tuple[LenderOffer, ...] = ()
-    costs_known: bool = True
-    any_not_due: bool = False
-    hardships: tuple[HardshipCheck, ...] = ()
-    hardship_proof: HardshipProof = HardshipProof.NONE_CLAIMED
-    refused_offers: int = 0
-    unanswered_offers: int = 0
-    lawsuit: LawsuitStatus = LawsuitStatus.NONE
-    waiting: Mapping[int, Decimal] = attrs.field(factory=dict)
-    waiting_terms: str = "none"  # all / some / none of the overdue loans have projections
-    waiting_unknown: tuple[str, ...] = ()  # overdue loans whose cost of waiting is unknown
     checklist: tuple[ChecklistItem, ...] = ()
 
     def share_for(self, case: Case) -> Decimal | None:
@@ -440,7 +421,7 @@ class PlanAnalysis:
         loan_id = ag.loan
         for o in self.offers:
             if o.loan_id == loan_id:
-                return o.on_table.share if o.on_table is not None else o.monthly
+                return o.on_table.share if o.on_table is not None else o.share.monthly
         return None
 
     def share_path_for(self, case: Case) -> tuple[tuple[tuple[int, int], Decimal], ...]:
@@ -449,43 +430,7 @@ class PlanAnalysis:
         ag = case.agreement
         if ag is None or len(self.offers) < 2:
             return ()
-        return next((o.share_path for o in self.offers if o.loan_id == ag.loan), ())
-
-    def to_figures(self) -> dict[str, Any]:
-        return {
-            "total_owed": self.total_owed,
-            "overdue_loans": self.overdue_loans,
-            "overdue_lenders": self.overdue_lenders,
-            "lenders": self.lenders,
-            "max_overdue_days": self.max_overdue_days,
-            "long_overdue": self.long_overdue,
-            "outlook": self.outlook.value,
-            "outlook_reason": self.outlook_reason,
-            "recovery_months": self.recovery_months,
-            "no_capacity": self.no_capacity,
-            "affordable_monthly": self.affordable_monthly,
-            "lump_sum": self.lump_sum,
-            "lump_lender": self.lump_lender,
-            "instalments": self.instalments,
-            "instalments_after_lump": self.instalments_after_lump,
-            "fits_typical": self.fits_typical,
-            "fits_max": self.fits_max,
-            "instalments_typical_max": self.instalments_typical_max,
-            "instalments_max": self.instalments_max,
-            "max_payable": self.max_payable,
-            "reduction_needed": self.reduction_needed,
-            "offers": [o.to_figures() for o in self.offers],
-            "costs_known": self.costs_known,
-            "hardship_proof": self.hardship_proof.value,
-            "refused_offers": self.refused_offers,
-            "lawsuit": self.lawsuit.value,
-            "waiting": {str(k): v for k, v in self.waiting.items()},
-            "waiting_terms": self.waiting_terms,
-            "checklist": [
-                {"item": c.item, "done": c.done, "missing": [g.key for g in c.gaps]}
-                for c in self.checklist
-            ],
-        }
+        return next((o.share.path for o in self.offers if o.loan_id == ag.loan), ())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -647,19 +592,22 @@ def _level(rows: Sequence[CounterRow], offer: Offer | None) -> bool:
     return all(r.amount == offer.monthly for r in rows[:-1]) and rows[-1].amount == offer.last
 
 
+def _level_schedule(offer: Offer | None, first_due: dt.date, longest: int) -> PlanSchedule | None:
+    """The level offer as dated rows from the first due date (None: no offer, or too long)."""
+    if offer is None or offer.count > longest:
+        return None
+    rows = offer_schedule(offer.monthly, offer.count, offer.last, first_due, max_months=longest)
+    return PlanSchedule(rows.rows, offer)
+
+
 def _schedule(
-    case: Case,
-    ids: tuple[str, ...],
+    s: _Setting,
     loan_id: str,
-    as_of: dt.date,
     total: Decimal,
     offer: Offer | None,
     share: Decimal,
     path: Sequence[tuple[Month, Decimal]],
     lumps: Mapping[Month, Decimal],
-    steps: Sequence[BudgetStep],
-    first_due: dt.date,
-    longest: int,
     *,
     from_share: bool,
     keep: bool,
@@ -673,22 +621,13 @@ def _schedule(
     scheduled to collect that month, plus a one-off sum expected that month."""
     if keep or total <= 0:
         return None
-
-    def level_schedule() -> PlanSchedule | None:  # the level offer, dated from the first due
-        if offer is None or offer.count > longest:
-            return None
-        rows = offer_schedule(
-            offer.monthly, offer.count, offer.last, first_due, max_months=longest
-        ).rows
-        return PlanSchedule(rows, offer)
-
     if not from_share:
         if own is not None:
             return PlanSchedule(own, offer, from_agreement=True)
-        return level_schedule()
-    others = scheduled_elsewhere(case, ids, loan_id, as_of)
+        return _level_schedule(offer, s.first_due, s.longest)
+    others = scheduled_elsewhere(s.case, s.ids, loan_id, s.as_of)
     if not path and not lumps and not others:
-        return level_schedule()
+        return _level_schedule(offer, s.first_due, s.longest)
 
     def room(month: Month) -> Decimal:
         base = share
@@ -697,10 +636,22 @@ def _schedule(
                 base = v
         return max(ZERO, base - others.get(month, ZERO))
 
-    plan = path_schedule(total, first_due, room, extra=lumps, max_months=longest)
+    plan = path_schedule(total, s.first_due, room, extra=lumps, max_months=s.longest)
     if not plan.possible:
         return None
-    rows = plan.rows
+    return _path_schedule(plan.rows, offer, share, path, lumps, s.steps)
+
+
+def _path_schedule(
+    rows: tuple[CounterRow, ...],
+    offer: Offer | None,
+    share: Decimal,
+    path: Sequence[tuple[Month, Decimal]],
+    lumps: Mapping[Month, Decimal],
+    steps: Sequence[BudgetStep],
+) -> PlanSchedule:
+    """Rows scheduled along the budget path, marked from the first instalment that rests on
+    an expected change (a new share or a one-off sum)."""
     changes = sorted(
         [month_of(st.since) for st, (_m, v) in zip(steps, path, strict=True) if v != share]
         + list(lumps)
@@ -725,26 +676,13 @@ def _schedule(
     return PlanSchedule(rows, flat, expected_from, since, one_offs)
 
 
-def analyse_plan(
-    case: Case,
-    ids: tuple[str, ...],
-    as_of: dt.date,
-    params: Parameters,
-    budget: BudgetAnalysis,
-    loans: tuple[LoanAnalysis, ...],
-) -> PlanAnalysis:
-    typical = params.integer("instalments_typical_max")
-    longest = params.integer("instalments_max")
-    short_months = params.integer("short_term_months")
-    long_days = params.integer("long_overdue_days")
-    affordable = budget.affordable_monthly
+Costs = Mapping[str, tuple[Decimal | None, CostBasis]]
 
-    total = sum((la.owed for la in loans), ZERO)
-    overdue = [la for la in loans if la.overdue_days > 0]
+
+def _ranked(loans: Sequence[LoanAnalysis]) -> tuple[tuple[LoanAnalysis, ...], Costs]:
+    """The loans still owed, costliest first — known cost first (highest first), then unknown
+    cost by balance; stable on ties — and each one's cost."""
     owing = [la for la in loans if la.owed > 0]
-    max_days = max((la.overdue_days for la in loans), default=0)
-
-    # Order: known cost first (highest first), then unknown cost by balance; stable on ties.
     costs = {la.id: _cost(la) for la in owing}
     order = sorted(
         range(len(owing)),
@@ -755,143 +693,228 @@ def analyse_plan(
             i,
         ),
     )
-    ranked = [owing[i] for i in order]
+    return tuple(owing[i] for i in order), costs
 
-    # Partial lump sum from savings beyond the reserve, costliest lender first.
-    lump = min(budget.savings.lump_sum_available, total)
-    if lump < params.decimal("lump_sum_minimum"):
+
+def _lump_parts(
+    available: Decimal, total: Decimal, minimum: Decimal, ranked: Sequence[LoanAnalysis]
+) -> tuple[Decimal, dict[str, Decimal]]:
+    """The partial lump sum from savings beyond the reserve (none below ``minimum``) and each
+    lender's part of it, costliest lender first."""
+    lump = min(available, total)
+    if lump < minimum:
         lump = ZERO
-    lump_parts: dict[str, Decimal] = {}
+    parts: dict[str, Decimal] = {}
     left = lump
     for la in ranked:
-        part = min(left, la.owed)
-        lump_parts[la.id] = part
-        left -= part
+        parts[la.id] = min(left, la.owed)
+        left -= parts[la.id]
+    return lump, parts
 
+
+@attrs.frozen
+class _Setting:
+    """What every lender's offer is worked out from."""
+
+    case: Case
+    ids: tuple[str, ...]
+    as_of: dt.date
+    longest: int
+    budget_known: bool
+    #: The budget path: each step's shares in cost order, split like the monthly amount.
+    steps: tuple[BudgetStep, ...]
+    step_shares: tuple[list[Decimal], ...]
+    first_due: dt.date
+    agreement_loan: str | None  # the loan the case's agreement settles
+
+
+@attrs.frozen
+class _Terms:
+    """What to propose to one lender: a new plan, a counter to its proposal, or keep to it."""
+
+    mode: str
+    proposal: Decimal
+    capped: bool
+    offer: Offer | None
+    on_table: OfferEvaluation | None
+    from_share: bool  # the schedule follows the budget share (else the offer as made)
+
+
+def _charges(loan: Loan) -> tuple[Decimal, Decimal]:
+    """(collection fees, the overdue charges one can ask to waive)."""
+    collection = sum((f.amount for f in loan.fees if f.kind is FeeKind.COLLECTION), ZERO)
+    return collection, (loan.penalty_interest or ZERO) + (loan.late_fees or ZERO) + collection
+
+
+def _proposal(la: LoanAnalysis, waivable: Decimal) -> tuple[Decimal, bool, Decimal | None]:
+    """(the claimed balance less the charges asked to be waived, at most the lawful balance;
+    whether it was cut to the lawful balance; the lawful balance)."""
+    proposal = la.owed - waivable if waivable < la.owed else la.owed
+    lawful = la.ledger.lawful.total.amount if la.ledger is not None else None
+    capped = lawful is not None and lawful < proposal
+    if lawful is not None and capped:
+        proposal = lawful
+    return to_fen(max(ZERO, proposal)), capped, lawful
+
+
+def _terms(
+    s: _Setting, la: LoanAnalysis, share: Decimal, proposal: Decimal, capped: bool
+) -> _Terms:
+    ag = s.case.agreement
+    lawful = la.ledger.lawful.total.amount if la.ledger is not None else None
+    if ag is None or s.agreement_loan != la.id or la.ledger is None:
+        return _Terms("propose", proposal, capped, offer_for(proposal, share), None, True)
+    on_table = evaluate_offer(la.ledger, ag, to_fen(share) if s.budget_known else None)
+    if on_table.signed:
+        return _Terms("keep", proposal, capped, None, on_table, False)
+    if on_table.total is None:
+        return _Terms("counter", proposal, capped, offer_for(proposal, share), on_table, True)
+    # Start from the offer on the table: never ask for more than it (or the law) does.
+    proposal = on_table.total if lawful is None else min(on_table.total, lawful)
+    capped = lawful is not None and lawful < on_table.total
+    if on_table.affordable and not capped and on_table.largest is not None:
+        offer = on_table.offer or offer_for(proposal, on_table.largest)
+        return _Terms("counter", proposal, capped, offer, on_table, False)
+    return _Terms("counter", proposal, capped, offer_for(proposal, share), on_table, True)
+
+
+def _lumps(
+    steps: Sequence[BudgetStep], one_off_left: list[Decimal], left_for: Decimal
+) -> dict[Month, Decimal]:
+    """The one-off sums expected along the budget path that go to this lender (costliest
+    first: ``one_off_left`` keeps what is left of each for the next lender)."""
+    lumps: dict[Month, Decimal] = {}
+    for j, st in enumerate(steps):
+        part = min(one_off_left[j], max(ZERO, left_for))
+        if part > 0:
+            lumps[month_of(st.since)] = lumps.get(month_of(st.since), ZERO) + part
+            one_off_left[j] -= part
+            left_for -= part
+    return lumps
+
+
+def _lender_offer(
+    s: _Setting,
+    rank: int,
+    la: LoanAnalysis,
+    cost: tuple[Decimal | None, CostBasis],
+    share: Decimal,
+    lump_part: Decimal,
+    one_off_left: list[Decimal],
+) -> LenderOffer:
+    loan = la.loan
+    collection, waivable = _charges(loan)
+    t = _terms(s, la, share, *_proposal(la, waivable)[:2])
+    keep = t.mode == "keep"
+    path = tuple(
+        (month_of(st.since), ss[rank - 1]) for st, ss in zip(s.steps, s.step_shares, strict=True)
+    )
+    lumps = _lumps(s.steps, one_off_left, t.proposal - lump_part) if t.from_share else {}
+    ag = s.case.agreement
+    own = _own_rows(ag, t.proposal) if ag is not None and not t.from_share and not keep else None
+    schedule = _schedule(
+        s,
+        la.id,
+        t.proposal,
+        t.offer,
+        share,
+        path,
+        lumps,
+        from_share=t.from_share,
+        keep=keep,
+        own=own,
+    )
+    offer = t.offer if schedule is None or schedule.offer is not None else None
+    return LenderOffer(
+        loan_id=la.id,
+        lender_name=loan.lender_name,
+        lender_type=loan.lender_type.value,
+        owed=la.owed,
+        overdue=la.overdue_days > 0,
+        overdue_days=la.overdue_days,
+        cost=OfferCost(*cost, rank),
+        charges=_offer_charges(la, collection, waivable if t.mode == "propose" else ZERO),
+        share=BudgetShare(
+            monthly=ZERO if keep else to_fen(share),
+            instalments=schedule.count
+            if schedule is not None
+            else (offer.count if offer else None),
+            lump_sum=lump_part,
+            instalments_after_lump=(
+                instalments_needed(max(ZERO, t.proposal - lump_part), share)
+                if share > 0 and not keep
+                else None
+            ),
+            path=() if keep else path,
+        ),
+        mode=t.mode,
+        proposal_total=t.proposal,
+        offer=offer,
+        on_table=t.on_table,
+        capped_at_lawful=t.capped,
+        lawful_total=la.ledger.lawful.total.amount if la.ledger is not None else None,
+        schedule=schedule,
+    )
+
+
+def _offer_charges(la: LoanAnalysis, collection: Decimal, waivable: Decimal) -> OfferCharges:
+    loan = la.loan
+    return OfferCharges(
+        penalty_interest=loan.penalty_interest,
+        late_fees=loan.late_fees,
+        collection_fees=to_fen(collection),
+        waivable=to_fen(waivable),
+        known=la.overdue_days <= 0
+        or (loan.penalty_interest is not None and loan.late_fees is not None),
+        penalty_terms=loan.penalty_rate is not None or la.terms.overdue_daily_rate is not None,
+        projected_extra=dict(la.overdue.projected_extra),
+    )
+
+
+def _offers(
+    case: Case,
+    ids: tuple[str, ...],
+    as_of: dt.date,
+    longest: int,
+    budget: BudgetAnalysis,
+    ranked: Sequence[LoanAnalysis],
+    costs: Costs,
+    lump_parts: Mapping[str, Decimal],
+) -> tuple[LenderOffer, ...]:
+    """What to propose to each lender, costliest first: the affordable monthly amount (and
+    each step of the budget path) split in proportion to the balances."""
     weights = [la.owed for la in ranked]
-    shares = _split_whole(affordable, weights)
-    # The budget path: each lender's share from the month an expected income arrives, split
-    # the same way; one-off sums expected then go to the costliest lender first.
-    steps = budget.later
-    step_shares = [_split_whole(st.affordable_monthly, weights) for st in steps]
-    one_off_left = [st.one_off for st in steps]
-    first_due = _first_due(as_of)
+    shares = _split_whole(budget.affordable_monthly, weights)
     ag = case.agreement
-    ag_loan = (ag.loan or (ids[0] if len(ids) == 1 else None)) if ag is not None else None
+    setting = _Setting(
+        case=case,
+        ids=ids,
+        as_of=as_of,
+        longest=longest,
+        budget_known=budget.known,
+        steps=tuple(budget.later),
+        step_shares=tuple(_split_whole(st.affordable_monthly, weights) for st in budget.later),
+        first_due=_first_due(as_of),
+        agreement_loan=(
+            (ag.loan or (ids[0] if len(ids) == 1 else None)) if ag is not None else None
+        ),
+    )
+    one_off_left = [st.one_off for st in budget.later]
+    return tuple(
+        _lender_offer(setting, rank, la, costs[la.id], share, lump_parts[la.id], one_off_left)
+        for rank, (la, share) in enumerate(zip(ranked, shares, strict=True), start=1)
+    )
 
-    offers: list[LenderOffer] = []
-    for rank, (la, share) in enumerate(zip(ranked, shares, strict=True), start=1):
-        loan = la.loan
-        rate, basis = costs[la.id]
-        collection = sum((f.amount for f in loan.fees if f.kind is FeeKind.COLLECTION), ZERO)
-        waivable = (loan.penalty_interest or ZERO) + (loan.late_fees or ZERO) + collection
-        is_overdue = la.overdue_days > 0
-        proposal = la.owed - waivable if waivable < la.owed else la.owed
-        capped = False
-        lawful = la.ledger.lawful.total.amount if la.ledger is not None else None
-        if lawful is not None and lawful < proposal:
-            proposal, capped = lawful, True
-        proposal = to_fen(max(ZERO, proposal))
-        mode = "propose"
-        on_table: OfferEvaluation | None = None
-        offer: Offer | None = None
-        if ag is not None and ag_loan == la.id and la.ledger is not None:
-            on_table = evaluate_offer(la.ledger, ag, to_fen(share) if budget.known else None)
-            mode = "keep" if on_table.signed else "counter"
-        from_share = mode == "propose"
-        if mode == "counter" and on_table is not None and on_table.total is not None:
-            # Start from the offer on the table: never ask for more than it (or the law) does.
-            proposal = on_table.total if lawful is None else min(on_table.total, lawful)
-            capped = lawful is not None and lawful < on_table.total
-            fits = on_table.affordable and not capped
-            if fits and on_table.largest is not None:
-                offer = on_table.offer or offer_for(proposal, on_table.largest)
-            else:
-                offer = offer_for(proposal, share)
-                from_share = True
-        elif mode != "keep":
-            offer = offer_for(proposal, share)
-            from_share = True
-        index = len(offers)
-        path = tuple(
-            (month_of(st.since), ss[index]) for st, ss in zip(steps, step_shares, strict=True)
-        )
-        lumps: dict[Month, Decimal] = {}
-        left_for = proposal - lump_parts[la.id]
-        if from_share:
-            for j, st in enumerate(steps):
-                part = min(one_off_left[j], max(ZERO, left_for))
-                if part > 0:
-                    lumps[month_of(st.since)] = lumps.get(month_of(st.since), ZERO) + part
-                    one_off_left[j] -= part
-                    left_for -= part
-        own = (
-            _own_rows(ag, proposal)
-            if ag is not None and mode == "counter" and not from_share
-            else None
-        )
-        schedule = _schedule(
-            case,
-            ids,
-            la.id,
-            as_of,
-            proposal,
-            offer,
-            share,
-            path,
-            lumps,
-            steps,
-            first_due,
-            longest,
-            from_share=from_share,
-            keep=mode == "keep",
-            own=own,
-        )
-        if schedule is not None and schedule.offer is None:
-            offer = None  # the schedule is not level: its own words say what it is
-        offers.append(
-            LenderOffer(
-                loan_id=la.id,
-                lender_name=loan.lender_name,
-                lender_type=loan.lender_type.value,
-                owed=la.owed,
-                overdue=is_overdue,
-                overdue_days=la.overdue_days,
-                cost_rate=rate,
-                cost_basis=basis,
-                cost_rank=rank,
-                monthly=to_fen(share) if mode != "keep" else ZERO,
-                instalments=(
-                    schedule.count
-                    if schedule is not None
-                    else (offer.count if offer is not None else None)
-                ),
-                lump_sum=lump_parts[la.id],
-                instalments_after_lump=(
-                    instalments_needed(max(ZERO, proposal - lump_parts[la.id]), share)
-                    if share > 0 and mode != "keep"
-                    else None
-                ),
-                penalty_interest=loan.penalty_interest,
-                late_fees=loan.late_fees,
-                collection_fees=to_fen(collection),
-                waivable=to_fen(waivable) if mode == "propose" else ZERO,
-                charges_known=not is_overdue
-                or (loan.penalty_interest is not None and loan.late_fees is not None),
-                penalty_terms=loan.penalty_rate is not None
-                or la.terms.overdue_daily_rate is not None,
-                projected_extra=dict(la.overdue.projected_extra),
-                mode=mode,
-                proposal_total=proposal,
-                offer=offer,
-                on_table=on_table,
-                capped_at_lawful=capped,
-                lawful_total=lawful,
-                schedule=schedule,
-                share_path=path if mode != "keep" else (),
-            )
-        )
 
+def _capacity(
+    budget: BudgetAnalysis,
+    total: Decimal,
+    lump: Decimal,
+    offers: Sequence[LenderOffer],
+    typical: int,
+    longest: int,
+) -> Capacity:
+    affordable = budget.affordable_monthly
     n = instalments_needed(total, affordable) if affordable > 0 else (0 if total <= 0 else None)
     # after a lump sum, what is left of what the plan proposes (the claims less the waivers
     # asked for, at most the lawful balances) — the same base as each lender's own count
@@ -901,12 +924,31 @@ def analyse_plan(
         if affordable > 0
         else (0 if total - lump <= 0 else None)
     )
-    covered = total - lump <= 0
-    fits_typical = budget.known and n is not None and n <= typical
-    fits_max = budget.known and n is not None and n <= longest
     max_payable = to_fen(affordable * longest)
-    reduction = max(ZERO, to_fen(total - lump - max_payable)) if budget.known else ZERO
+    return Capacity(
+        affordable_monthly=affordable,
+        lump_sum=to_fen(lump),
+        lump_lender=offers[0].lender_name if lump > 0 and offers else None,
+        instalments=n,
+        instalments_after_lump=n_after if lump > 0 else n,
+        fits_typical=budget.known and n is not None and n <= typical,
+        fits_max=budget.known and n is not None and n <= longest,
+        instalments_typical_max=typical,
+        instalments_max=longest,
+        max_payable=max_payable,
+        reduction_needed=(max(ZERO, to_fen(total - lump - max_payable)) if budget.known else ZERO),
+    )
 
+
+def _prospects(
+    case: Case,
+    as_of: dt.date,
+    budget: BudgetAnalysis,
+    capacity: Capacity,
+    total: Decimal,
+    lump: Decimal,
+    short_months: int,
+) -> Prospects:
     hardships = _hardship_checks(case, as_of)
     if not hardships:
         proof = HardshipProof.NONE_CLAIMED
@@ -914,70 +956,98 @@ def analyse_plan(
         proof = HardshipProof.INCOMPLETE
     else:
         proof = HardshipProof.COMPLETE
+    fits = capacity.fits_typical or total - lump <= 0
     outlook, reason, recovery = _outlook(
-        hardships, budget.income_stability, budget.known, fits_typical or covered, short_months
+        hardships, budget.income_stability, budget.known, fits, short_months
     )
     no_capacity = (
         budget.known
         and budget.savings.savings_known
-        and affordable <= 0
+        and capacity.affordable_monthly <= 0
         and lump <= 0
         and total > 0
         and outlook is not Outlook.SHORT_TERM
-        and not any(st.affordable_monthly > 0 or st.one_off > 0 for st in steps)
+        and not any(st.affordable_monthly > 0 or st.one_off > 0 for st in budget.later)
     )
-
-    overdue_offers = [o for o in offers if o.overdue]
-    with_terms = [o for o in overdue_offers if o.projected_extra]
-    waiting = {
-        h: to_fen(sum((o.projected_extra.get(h, ZERO) for o in with_terms), ZERO))
-        for h in STANDARD_HORIZONS
-    }
-    if overdue_offers and len(with_terms) == len(overdue_offers):
-        waiting_terms = "all"
-    elif with_terms:
-        waiting_terms = "some"
-    else:
-        waiting_terms = "none"
-
-    plan_gaps = _plan_gaps(budget, fits_max, n, covered and budget.known, longest)
-    checklist = build_checklist(case, budget, loans, plan_gaps)
-    ranked_names = {o.lender_name for o in offers}
-
-    return PlanAnalysis(
-        total_owed=to_fen(total),
-        overdue_loans=len(overdue),
-        overdue_lenders=len({la.loan.lender_name for la in overdue}),
-        lenders=len(ranked_names),
-        max_overdue_days=max_days,
-        long_overdue=max_days >= long_days,
-        long_overdue_days=long_days,
+    return Prospects(
         outlook=outlook,
         outlook_reason=reason,
         recovery_months=recovery,
         short_term_months=short_months,
         no_capacity=no_capacity,
-        affordable_monthly=affordable,
-        lump_sum=to_fen(lump),
-        lump_lender=offers[0].lender_name if lump > 0 and offers else None,
-        instalments=n,
-        instalments_after_lump=n_after if lump > 0 else n,
-        fits_typical=fits_typical,
-        fits_max=fits_max,
-        instalments_typical_max=typical,
-        instalments_max=longest,
-        max_payable=max_payable,
-        reduction_needed=reduction,
-        offers=tuple(offers),
-        costs_known=all(o.cost_basis is not CostBasis.UNKNOWN for o in offers),
-        any_not_due=any(not o.overdue for o in offers),
         hardships=hardships,
         hardship_proof=proof,
+    )
+
+
+def _waiting(offers: Sequence[LenderOffer]) -> WaitingCost:
+    overdue = [o for o in offers if o.overdue]
+    with_terms = [o for o in overdue if o.charges.projected_extra]
+    extra = {
+        h: to_fen(sum((o.charges.projected_extra.get(h, ZERO) for o in with_terms), ZERO))
+        for h in STANDARD_HORIZONS
+    }
+    if overdue and len(with_terms) == len(overdue):
+        terms = "all"
+    elif with_terms:
+        terms = "some"
+    else:
+        terms = "none"
+    return WaitingCost(
+        extra=extra if with_terms else {},
+        terms=terms,
+        unknown=tuple(o.loan_id for o in overdue if not o.charges.projected_extra),
+    )
+
+
+def _situation(
+    case: Case, loans: Sequence[LoanAnalysis], offers: Sequence[LenderOffer], long_days: int
+) -> PlanSituation:
+    overdue = [la for la in loans if la.overdue_days > 0]
+    max_days = max((la.overdue_days for la in loans), default=0)
+    return PlanSituation(
+        total_owed=to_fen(sum((la.owed for la in loans), ZERO)),
+        overdue_loans=len(overdue),
+        overdue_lenders=len({la.loan.lender_name for la in overdue}),
+        lenders=len({o.lender_name for o in offers}),
+        max_overdue_days=max_days,
+        long_overdue=max_days >= long_days,
+        long_overdue_days=long_days,
+        lawsuit=case.lawsuit,
         refused_offers=sum(1 for e in case.history if e.outcome is Outcome.REFUSED),
         unanswered_offers=sum(1 for e in case.history if e.outcome is Outcome.NO_REPLY),
-        lawsuit=case.lawsuit,
-        waiting=waiting if with_terms else {},
-        waiting_terms=waiting_terms,
-        waiting_unknown=tuple(o.loan_id for o in overdue_offers if not o.projected_extra),
-        checklist=checklist,
+        costs_known=all(o.cost.basis is not CostBasis.UNKNOWN for o in offers),
+        any_not_due=any(not o.overdue for o in offers),
+    )
+
+
+def analyse_plan(
+    case: Case,
+    ids: tuple[str, ...],
+    as_of: dt.date,
+    params: Parameters,
+    budget: BudgetAnalysis,
+    loans: tuple[LoanAnalysis, ...],
+) -> PlanAnalysis:
+    longest = params.integer("instalments_max")
+    total = sum((la.owed for la in loans), ZERO)
+    ranked, costs = _ranked(loans)
+    lump, lump_parts = _lump_parts(
+        budget.savings.lump_sum_available, total, params.decimal("lump_sum_minimum"), ranked
+    )
+    offers = _offers(case, ids, as_of, longest, budget, ranked, costs, lump_parts)
+    capacity = _capacity(
+        budget, total, lump, offers, params.integer("instalments_typical_max"), longest
+    )
+    covered = budget.known and total - lump <= 0
+    gaps = _plan_gaps(budget, capacity.fits_max, capacity.instalments, covered, longest)
+    return PlanAnalysis(
+        situation=_situation(case, loans, offers, params.integer("long_overdue_days")),
+        prospects=_prospects(
+            case, as_of, budget, capacity, total, lump, params.integer("short_term_months")
+        ),
+        capacity=capacity,
+        waiting=_waiting(offers),
+        offers=offers,
+        checklist=tuple(build_checklist(case, budget, loans, gaps)),
     )

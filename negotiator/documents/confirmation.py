@@ -7,6 +7,7 @@ import datetime as dt
 import attrs
 
 from ..analysis import CaseAnalysis
+from ..analysis.agreement import CONFIRMATION_REQUESTS
 from ..analysis.counter import applies, make_request
 from ..case.models import (
     Agreement,
@@ -66,8 +67,11 @@ def confirmation_view(
     if x is not None:
         chosen = list(x.requests)
     else:
+        # nothing written yet: ask for every term a written confirmation must state
         chosen = [
-            make_request(k, private=private) for k in _ALL_TERMS if applies(k, private=private)
+            make_request(k, private=private)
+            for k in CONFIRMATION_REQUESTS
+            if applies(k, private=private)
         ]
     requests = tuple(dict.fromkeys(r.text(index) for r in chosen))
     return ConfirmationView(
@@ -81,18 +85,3 @@ def confirmation_view(
     )
 
 
-#: What a written confirmation must state when nothing written exists yet.
-_ALL_TERMS = (
-    "written_confirmation",
-    "lender_name",
-    "contract_ref",
-    "amounts",
-    "waiver_terms",
-    "schedule",
-    "breach_clause",
-    "cure_period",
-    "allocation_order",
-    "credit_reporting",
-    "payment_channel",
-    "lender_signature",
-)

@@ -93,8 +93,8 @@ class LetterContexts:
                 "hardships": hardship_views(case, analysis),
                 "debts": DebtSummary(
                     count=len(analysis.plan.offers),
-                    total=analysis.plan.total_owed,
-                    overdue=analysis.plan.overdue_loans,
+                    total=analysis.plan.situation.total_owed,
+                    overdue=analysis.plan.situation.overdue_loans,
                 ),
                 # the findings a letter may quote: warnings and violations (finding_views)
                 "serious": tuple(f for f in findings or () if f.severity in SERIOUS),

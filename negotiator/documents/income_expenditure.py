@@ -127,7 +127,7 @@ def income_expenditure(case: Case, analysis: CaseAnalysis, loan_id: str) -> Inco
         shares = tuple(
             Figure(
                 "share",
-                o.monthly,
+                o.share.monthly,
                 "derived",
                 "agreement" if o.mode == "keep" else "pro_rata",
                 _lender_label(case, analysis, o.loan_id, loan_id),

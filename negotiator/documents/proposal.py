@@ -141,7 +141,7 @@ def build_proposal(case: Case, analysis: CaseAnalysis, loan_id: str, day: dt.dat
     the case date the plan was computed for."""
     loan = case.loans[loan_index(analysis, loan_id)]
     offer = _offer(analysis, loan_id)
-    max_n = analysis.plan.instalments_max
+    max_n = analysis.plan.capacity.instalments_max
     shared = len(analysis.plan.offers) > 1
     household = analysis.budget.affordable_monthly
     debt = loan.outstanding
@@ -186,7 +186,7 @@ def build_proposal(case: Case, analysis: CaseAnalysis, loan_id: str, day: dt.dat
         charges = (
             ("penalty_interest", loan.penalty_interest),
             ("late_fees", loan.late_fees),
-            ("collection_fees", offer.collection_fees),
+            ("collection_fees", offer.charges.collection_fees),
         )
         waiver = tuple(WaiverItem(k, v) for k, v in charges if v is not None and v > 0)
         waiver_total = to_fen(sum((w.amount for w in waiver), ZERO))
@@ -206,8 +206,8 @@ def build_proposal(case: Case, analysis: CaseAnalysis, loan_id: str, day: dt.dat
             to_repay = offer.proposal_total
     if to_repay is None:
         lines = ()  # no stated balance: the letter asks for a statement, not a schedule total
-    monthly = offer.monthly if offer.monthly > 0 else None
-    lump = offer.lump_sum if offer.lump_sum > 0 and offer.mode == "propose" else None
+    monthly = offer.share.monthly if offer.share.monthly > 0 else None
+    lump = offer.share.lump_sum if offer.share.lump_sum > 0 and offer.mode == "propose" else None
     needed = (
         instalments_needed(to_repay, monthly)
         if to_repay is not None and monthly is not None and to_repay > 0

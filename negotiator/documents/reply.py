@@ -214,7 +214,7 @@ def reply_view(
     index = 1 if lang == "en" else 0
 
     # --- the decision ---------------------------------------------------------------------
-    share = table.share if table is not None else (o.monthly if o is not None else None)
+    share = table.share if table is not None else (o.share.monthly if o is not None else None)
     above_lawful = table.above_lawful if table is not None else ZERO
     above_claimed = table.above_claimed if table is not None else ZERO
     budget_known = analysis.budget.known
@@ -231,7 +231,7 @@ def reply_view(
         decision = "accept"
     elif o is not None and o.offer is not None:
         decision = "counter"
-    elif o is not None and o.monthly <= ZERO and analysis.budget.known:
+    elif o is not None and o.share.monthly <= ZERO and analysis.budget.known:
         decision = "pause"
     else:
         decision = "counter"
@@ -245,7 +245,7 @@ def reply_view(
     # --- the counter-offer (the plan's figures, dated) ------------------------------------
     rows: tuple[PlanLine, ...] = ()
     counter = o.offer if o is not None and decision == "counter" else None
-    max_n = analysis.plan.instalments_max
+    max_n = analysis.plan.capacity.instalments_max
     if counter is not None:
         plan = offer_schedule(
             counter.monthly,

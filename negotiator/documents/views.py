@@ -304,7 +304,7 @@ def hardship_views(case: Case, analysis: CaseAnalysis) -> tuple[HardshipView, ..
     """Each claimed hardship with the proof held and the proof still missing (each missing
     item is a group of alternatives, any one of which would do)."""
     out = []
-    for h, check in zip(case.borrower.hardships, analysis.plan.hardships, strict=True):
+    for h, check in zip(case.borrower.hardships, analysis.plan.prospects.hardships, strict=True):
         out.append(
             HardshipView(
                 kind=h.kind.value,

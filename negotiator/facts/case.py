@@ -70,7 +70,7 @@ KINDS = (CASE,)
 
 
 def _hardship_end(a: CaseAnalysis) -> str:
-    ongoing = [h for h in a.plan.hardships if h.ongoing]
+    ongoing = [h for h in a.plan.prospects.hardships if h.ongoing]
     if not ongoing:
         return "none"
     return "known" if all(h.months_left is not None for h in ongoing) else "unknown"
@@ -84,11 +84,11 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
             overdue_names.append(la.loan.lender_name)
     reason = {
         f"outlook_reason_{lang}": outlook_reason(
-            p.outlook_reason,
+            p.prospects.outlook_reason,
             lang,
-            months=p.recovery_months,
-            count=p.instalments,
-            typical=p.instalments_typical_max,
+            months=p.prospects.recovery_months,
+            count=p.capacity.instalments,
+            typical=p.capacity.instalments_typical_max,
         )
         for lang in ("zh", "en")
     }
@@ -98,35 +98,35 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
         subject="case",
         values={
             "loans": len(a.loans),
-            "overdue_loans": p.overdue_loans,
-            "overdue_lenders": p.overdue_lenders,
+            "overdue_loans": p.situation.overdue_loans,
+            "overdue_lenders": p.situation.overdue_lenders,
             "budget_known": a.budget.known,
             "disposable": a.budget.disposable,
             "affordable_monthly": a.budget.affordable_monthly,
-            "total_owed": p.total_owed,
-            "outlook": p.outlook.value,
-            "no_capacity": p.no_capacity,
+            "total_owed": p.situation.total_owed,
+            "outlook": p.prospects.outlook.value,
+            "no_capacity": p.prospects.no_capacity,
             "income_stability": a.budget.income_stability.value,
-            "refused_offers": p.refused_offers,
-            "lawsuit": p.lawsuit.value,
-            "max_overdue_days": p.max_overdue_days,
-            "long_overdue": p.long_overdue,
-            "waiting_terms": p.waiting_terms,
+            "refused_offers": p.situation.refused_offers,
+            "lawsuit": p.situation.lawsuit.value,
+            "max_overdue_days": p.situation.max_overdue_days,
+            "long_overdue": p.situation.long_overdue,
+            "waiting_terms": p.waiting.terms,
             "hardship_end": _hardship_end(a),
         },
         extras={
             "safety_margin": a.budget.safety_margin,
             **reason,
-            "recovery_months": p.recovery_months,
-            "short_term_months": p.short_term_months,
-            "long_overdue_days": p.long_overdue_days,
-            "extra_30": p.waiting.get(30),
-            "extra_90": p.waiting.get(90),
-            "extra_180": p.waiting.get(180),
+            "recovery_months": p.prospects.recovery_months,
+            "short_term_months": p.prospects.short_term_months,
+            "long_overdue_days": p.situation.long_overdue_days,
+            "extra_30": p.waiting.extra.get(30),
+            "extra_90": p.waiting.extra.get(90),
+            "extra_180": p.waiting.extra.get(180),
             "waiting_unknown": [
-                f"{o.loan_id} {o.lender_name}" for o in p.offers if o.loan_id in p.waiting_unknown
+                f"{o.loan_id} {o.lender_name}" for o in p.offers if o.loan_id in p.waiting.unknown
             ],
             "overdue_lender_names": overdue_names,
-            "unanswered_offers": p.unanswered_offers,
+            "unanswered_offers": p.situation.unanswered_offers,
         },
     )

@@ -37,7 +37,7 @@ KINDS = (CHECKLIST,)
 
 def derive(a: CaseAnalysis) -> Iterator[Fact]:
     p = a.plan
-    kinds = [h.kind.value for h in p.hardships]
+    kinds = [h.kind.value for h in p.prospects.hardships]
     for i, entry in enumerate(p.checklist, start=1):
         yield Fact(
             kind="checklist",
@@ -46,16 +46,16 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
             values={
                 "item": entry.item,
                 "done": entry.done,
-                "hardships": len(p.hardships),
-                "instalments": p.instalments_after_lump,
+                "hardships": len(p.prospects.hardships),
+                "instalments": p.capacity.instalments_after_lump,
             },
             extras={
                 "missing": [g.key for g in entry.gaps],
                 "missing_zh": gap_texts(entry.gaps, "zh"),
                 "missing_en": gap_texts(entry.gaps, "en"),
                 "missing_count": len(entry.gaps),
-                "affordable_monthly": p.affordable_monthly,
-                "total_owed": p.total_owed,
+                "affordable_monthly": p.capacity.affordable_monthly,
+                "total_owed": p.situation.total_owed,
                 "hardships_zh": labels(HARDSHIP, dict.fromkeys(kinds), "zh"),
                 "hardships_en": labels(HARDSHIP, dict.fromkeys(kinds), "en"),
             },

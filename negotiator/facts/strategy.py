@@ -142,13 +142,13 @@ KINDS = (PLAN, OFFER)
 
 
 def _cost_text(o: LenderOffer, lang: str) -> str:
-    basis = label(COST_BASIS, o.cost_basis.value, lang)
-    if o.cost_rate is None:
+    basis = label(COST_BASIS, o.cost.basis.value, lang)
+    if o.cost.rate is None:
         return basis
     return (
-        f"{percent(o.cost_rate)}（{basis}）"
+        f"{percent(o.cost.rate)}（{basis}）"
         if lang == "zh"
-        else f"{percent(o.cost_rate)} ({basis})"
+        else f"{percent(o.cost.rate)} ({basis})"
     )
 
 
@@ -188,14 +188,14 @@ def _excess_text(t: OfferEvaluation | None, lang: str) -> str:
 def _order(p: PlanAnalysis, lang: str) -> list[str]:
     sep = "：" if lang == "zh" else ": "
     return [
-        f"{o.cost_rank}. {o.loan_id} {o.lender_name}{sep}{_cost_text(o, lang)}" for o in p.offers
+        f"{o.cost.rank}. {o.loan_id} {o.lender_name}{sep}{_cost_text(o, lang)}" for o in p.offers
     ]
 
 
 def _hardship_extras(p: PlanAnalysis) -> dict[str, list[str]]:
-    kinds = list(dict.fromkeys(h.kind.value for h in p.hardships))
-    held = list(dict.fromkeys(e for h in p.hardships for e in h.held))
-    missing = [g for h in p.hardships for g in h.missing]
+    kinds = list(dict.fromkeys(h.kind.value for h in p.prospects.hardships))
+    held = list(dict.fromkeys(e for h in p.prospects.hardships for e in h.held))
+    missing = [g for h in p.prospects.hardships for g in h.missing]
     out: dict[str, list[str]] = {}
     for lang in ("zh", "en"):
         out[f"hardships_{lang}"] = labels(HARDSHIP, kinds, lang)
@@ -213,42 +213,43 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
         id="plan",
         subject="case",
         values={
-            "outlook": p.outlook.value,
+            "outlook": p.prospects.outlook.value,
             "budget_known": a.budget.known,
-            "affordable_monthly": p.affordable_monthly,
-            "total_owed": p.total_owed,
-            "lump_sum": p.lump_sum,
-            "lump_covers": p.lump_sum > 0 and p.lump_sum >= p.total_owed,
-            "instalments": p.instalments,
-            "fits_typical": p.fits_typical,
-            "fits_max": p.fits_max,
-            "hardship_proof": p.hardship_proof.value,
-            "lenders": p.lenders,
-            "costs_known": p.costs_known,
-            "any_not_due": p.any_not_due,
-            "recovery_months": p.recovery_months,
-            "refused_offers": p.refused_offers,
-            "lawsuit": p.lawsuit.value,
-            "no_capacity": p.no_capacity,
+            "affordable_monthly": p.capacity.affordable_monthly,
+            "total_owed": p.situation.total_owed,
+            "lump_sum": p.capacity.lump_sum,
+            "lump_covers": p.capacity.lump_sum > 0
+            and p.capacity.lump_sum >= p.situation.total_owed,
+            "instalments": p.capacity.instalments,
+            "fits_typical": p.capacity.fits_typical,
+            "fits_max": p.capacity.fits_max,
+            "hardship_proof": p.prospects.hardship_proof.value,
+            "lenders": p.situation.lenders,
+            "costs_known": p.situation.costs_known,
+            "any_not_due": p.situation.any_not_due,
+            "recovery_months": p.prospects.recovery_months,
+            "refused_offers": p.situation.refused_offers,
+            "lawsuit": p.situation.lawsuit.value,
+            "no_capacity": p.prospects.no_capacity,
         },
         extras={
-            "instalments_after_lump": p.instalments_after_lump,
-            "instalments_typical_max": p.instalments_typical_max,
-            "instalments_max": p.instalments_max,
-            "max_payable": p.max_payable,
-            "reduction_needed": p.reduction_needed,
-            "lump_lender": p.lump_lender,
+            "instalments_after_lump": p.capacity.instalments_after_lump,
+            "instalments_typical_max": p.capacity.instalments_typical_max,
+            "instalments_max": p.capacity.instalments_max,
+            "max_payable": p.capacity.max_payable,
+            "reduction_needed": p.capacity.reduction_needed,
+            "lump_lender": p.capacity.lump_lender,
             "emergency_reserve": a.budget.savings.emergency_reserve,
             "savings": a.budget.savings.savings,
             "first_lender": f"{first.loan_id} {first.lender_name}" if first else None,
-            "first_cost": percent(first.cost_rate) if first else None,
+            "first_cost": percent(first.cost.rate) if first else None,
             "order_zh": _order(p, "zh"),
             "order_en": _order(p, "en"),
             "cost_unknown": [
-                f"{o.loan_id} {o.lender_name}" for o in p.offers if o.cost_basis.value == "unknown"
+                f"{o.loan_id} {o.lender_name}" for o in p.offers if o.cost.basis.value == "unknown"
             ],
             **hardship,
-            "short_term_months": p.short_term_months,
+            "short_term_months": p.prospects.short_term_months,
         },
     )
     minimum = a.params.decimal("instalment_usual_minimum")
@@ -259,7 +260,7 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
         regular = o.offer.monthly if o.offer is not None and o.offer.count > 1 else None
         yield Fact(
             kind="offer",
-            id=f"offer-{o.cost_rank}",
+            id=f"offer-{o.cost.rank}",
             subject=o.loan_id,
             values={
                 "overdue": o.overdue,
@@ -268,18 +269,19 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
                 # schedules payments after an expected income arrives, its first instalment
                 "monthly": (
                     o.schedule.rows[0].amount
-                    if o.monthly <= 0 and o.schedule is not None and o.schedule.estimated
-                    else o.monthly
+                    if o.share.monthly <= 0 and o.schedule is not None and o.schedule.estimated
+                    else o.share.monthly
                 ),
-                "instalments": o.instalments,
-                "fits_typical": o.instalments is not None
-                and o.instalments <= p.instalments_typical_max,
-                "fits_max": o.instalments is not None and o.instalments <= p.instalments_max,
-                "waivable": o.waivable,
-                "charges_known": o.charges_known,
-                "hardship_proof": p.hardship_proof.value,
-                "cost_rank": o.cost_rank,
-                "lenders": p.lenders,
+                "instalments": o.share.instalments,
+                "fits_typical": o.share.instalments is not None
+                and o.share.instalments <= p.capacity.instalments_typical_max,
+                "fits_max": o.share.instalments is not None
+                and o.share.instalments <= p.capacity.instalments_max,
+                "waivable": o.charges.waivable,
+                "charges_known": o.charges.known,
+                "hardship_proof": p.prospects.hardship_proof.value,
+                "cost_rank": o.cost.rank,
+                "lenders": p.situation.lenders,
                 "mode": o.mode,
                 "proposal_total": o.proposal_total,
                 "capped_at_lawful": o.capped_at_lawful,
@@ -295,8 +297,8 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
                 and regular < minimum,
                 "beyond_usual_term": licensed
                 and o.mode == "propose"
-                and o.instalments is not None
-                and o.instalments > p.instalments_max,
+                and o.share.instalments is not None
+                and o.share.instalments > p.capacity.instalments_max,
             },
             extras={
                 "loan": o.loan_id,
@@ -306,16 +308,16 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
                 "table_offer_en": _table_text(t, "en"),
                 "table_excess_zh": _excess_text(t, "zh-Hans"),
                 "table_excess_en": _excess_text(t, "en"),
-                "share": o.on_table.share if o.on_table else o.monthly,
+                "share": o.on_table.share if o.on_table else o.share.monthly,
                 "lawful_total": o.lawful_total,
                 "lender_name": o.lender_name,
-                "penalty_interest": o.penalty_interest,
-                "late_fees": o.late_fees,
-                "collection_fees": o.collection_fees,
-                "affordable_monthly": p.affordable_monthly,
-                "cost": percent(o.cost_rate),
-                "instalments_typical_max": p.instalments_typical_max,
-                "instalments_max": p.instalments_max,
+                "penalty_interest": o.charges.penalty_interest,
+                "late_fees": o.charges.late_fees,
+                "collection_fees": o.charges.collection_fees,
+                "affordable_monthly": p.capacity.affordable_monthly,
+                "cost": percent(o.cost.rate),
+                "instalments_typical_max": p.capacity.instalments_typical_max,
+                "instalments_max": p.capacity.instalments_max,
                 **hardship,
                 "usual_minimum": minimum,
                 "regular_instalment": regular,

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from negotiator.analysis import agreement as agreement_module
 from negotiator.analysis import analyse
 from negotiator.analysis.agreement import RATE_TOLERANCE, AgreementAnalysis, implied_plan_rate
+from negotiator.analysis.figures import as_figures
 from negotiator.calc.cost import amortisation_schedule
 from negotiator.calc.dates import monthly_dates
 from negotiator.case.load import load_case
@@ -60,10 +61,10 @@ def test_doctests() -> None:
 
 def test_reference_agreement_is_consistent() -> None:
     x = run()
-    assert x.settled_balance == D("12000") and x.plan_payments == D("12000")
-    assert x.plan_shortfall is None and not x.breakdown_mismatch
-    assert not x.principal_unaccounted and not x.principal_above_loan
-    assert x.sum_difference == 0 and x.implied_rate == 0 and not x.rate_mismatch
+    assert x.balance.settled_balance == D("12000") and x.balance.plan_payments == D("12000")
+    assert x.balance.plan_shortfall is None and not x.balance.breakdown_mismatch
+    assert not x.balance.principal_unaccounted and not x.balance.principal_above_loan
+    assert x.schedule.difference == 0 and x.rate.implied == 0 and not x.rate.mismatch
     assert x.affordability is not None and not x.affordability.unaffordable
     assert x.missing == (
         "borrower_name",
@@ -87,23 +88,24 @@ def test_no_waiver_discussed_counts_as_zero_waived() -> None:
         total="13500",
         instalments=monthly(2026, 12, 15, ["1125"] * 12),
     )
-    assert x.waived == 0 and x.settled_balance == D("13500") and x.plan_shortfall is None
+    assert x.balance.waived == 0 and x.balance.settled_balance == D("13500")
+    assert x.balance.plan_shortfall is None
 
 
 def test_waiver_negotiated_but_unwritten_skips_the_balance_and_rate_checks() -> None:
     x = run(waived=None)
-    assert x.waived is None and x.settled_balance is None
-    assert x.plan_shortfall is None and x.implied_rate is None
+    assert x.balance.waived is None and x.balance.settled_balance is None
+    assert x.balance.plan_shortfall is None and x.rate.implied is None
 
 
 def test_plan_short_of_the_balance() -> None:
     x = run(total="11000", instalments=monthly(2026, 12, 15, ["1000"] * 11))
-    assert x.plan_shortfall == D("1000") and x.implied_rate is None
+    assert x.balance.plan_shortfall == D("1000") and x.rate.implied is None
 
 
 def test_total_missing_falls_back_to_the_instalments() -> None:
     x = run(total=None)
-    assert x.plan_payments == D("12000") and x.plan_shortfall is None
+    assert x.balance.plan_payments == D("12000") and x.balance.plan_shortfall is None
     assert x.missing_amounts == ("rate", "total")
 
 
@@ -117,16 +119,16 @@ def test_total_missing_falls_back_to_the_instalments() -> None:
     ],
 )
 def test_breakdown_identity(parts: dict[str, Any], mismatch: bool) -> None:
-    assert run(**parts).breakdown_mismatch is mismatch
+    assert run(**parts).balance.breakdown_mismatch is mismatch
 
 
 def test_principal_floor_uses_the_money_actually_received() -> None:
-    assert run(repaid="5000").principal_unaccounted  # 20,000 − 5,000 > 12,000
+    assert run(repaid="5000").balance.principal_unaccounted  # 20,000 − 5,000 > 12,000
     loans = copy.deepcopy(BASE["loans"])
     loans[0]["received"] = "17000"
     x = run(repaid="5000", loans=loans)
-    assert x.principal_base == D("17000") and x.principal_floor == D("12000")
-    assert not x.principal_unaccounted
+    assert x.balance.principal_base == D("17000") and x.balance.principal_floor == D("12000")
+    assert not x.balance.principal_unaccounted
 
 
 def test_schedule_date_problems_are_numbered() -> None:
@@ -135,10 +137,10 @@ def test_schedule_date_problems_are_numbered() -> None:
     inst[4]["due"] = dt.date(2026, 11, 1)
     inst[5]["amount"] = "0"
     x = run(instalments=inst, total="5000")
-    assert x.unordered_instalments == (5,)  # a repeated date is not "out of order"
-    assert x.duplicate_dates == (dt.date(2027, 1, 15),)
-    assert x.early_instalments == (5,)
-    assert x.zero_instalments == (6,)
+    assert x.schedule.out_of_order == (5,)  # a repeated date is not "out of order"
+    assert x.schedule.duplicate_dates == (dt.date(2027, 1, 15),)
+    assert x.schedule.before_agreement == (5,)
+    assert x.schedule.zero_amounts == (6,)
 
 
 rates = st.integers(min_value=0, max_value=600).map(lambda n: D(n) / 1000)  # 0 – 60 %
@@ -237,18 +239,18 @@ def test_limitation_runs_from_the_last_known_event() -> None:
     loans = copy.deepcopy(BASE["loans"])
     loans[0]["overdue_since"] = dt.date(2020, 2, 29)
     x = run(loans=loans)
-    assert x.limitation_from == dt.date(2020, 2, 29) and x.limitation_may_have_expired
+    assert x.limitation.runs_from == dt.date(2020, 2, 29) and x.limitation.may_have_expired
     loans[0]["collection_contacts"] = [{"at": "2025-01-05T10:00", "channel": "phone"}]
-    assert not run(loans=loans).limitation_may_have_expired
+    assert not run(loans=loans).limitation.may_have_expired
     # events after the agreement date do not count
     loans[0]["collection_contacts"] = [{"at": "2026-11-18T10:00", "channel": "phone"}]
-    assert run(loans=loans).limitation_may_have_expired
+    assert run(loans=loans).limitation.may_have_expired
     history = [{"date": dt.date(2024, 5, 1), "kind": "borrower_offer", "loan": "L1"}]
-    assert not run(loans=loans, history=history).limitation_may_have_expired
+    assert not run(loans=loans, history=history).limitation.may_have_expired
 
 
 def test_to_figures_is_plain_and_complete() -> None:
-    figures = run().to_figures()
+    figures = as_figures(run())
     assert figures["rate"] == {
         "stated": None,
         "implied": "0",

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from negotiator import holidays
 from negotiator.analysis import counter
 from negotiator.analysis.counter import REQUEST_TEXTS, make_request, propose_schedule
+from negotiator.analysis.figures import as_figures
 from negotiator.calc.dates import monthly_dates
 from negotiator.errors import InputError
 from negotiator.holidays import adjust_due_date, covered_years, is_workday
@@ -176,7 +177,7 @@ def test_holiday_dates_move_and_unknown_years_are_flagged() -> None:
     assert later.rows[0].calendar_known
     assert not later.rows[1].calendar_known  # 2027 is beyond the calendar data
     assert later.rows[1].due == dt.date(2027, 1, 1) and later.rows[1].moved_from is None
-    figures = later.to_figures()
+    figures = as_figures(later)
     assert figures["calendar_complete"] is False
     assert figures["calendar_years"] == list(covered_years())
 
@@ -239,7 +240,7 @@ def test_adjusted_workday_on_a_weekend() -> None:
 def test_every_request_has_both_languages_and_unknown_keys_are_refused() -> None:
     for key, (zh, en) in REQUEST_TEXTS.items():
         assert zh.strip() and en.strip() and zh != en, key
-        figures = make_request(key, n=1).to_figures()
+        figures = as_figures(make_request(key, n=1))
         assert figures == {"key": key, "zh-Hans": zh, "en": en, "figures": {"n": 1}}
     with pytest.raises(KeyError):
         make_request("no_such_request")

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from negotiator.analysis import analyse
+from negotiator.analysis.figures import as_figures
 from negotiator.api import advise, evaluate
 from negotiator.case.load import load_case
 from negotiator.documents.letters import render_letter
@@ -106,17 +107,17 @@ def test_two_phases_what_fits_now_then_what_fits_after() -> None:
     assert o.offer is None  # not level: the schedule's own words say what it is
     assert "预计2027年3月之后" in (o.text() or "")
     assert "expected from March 2027" in (o.text("en") or "")
-    rows = o.to_figures()["schedule"]["rows"]
+    rows = as_figures(o)["schedule"]["rows"]
     assert [x["estimated"] for x in rows] == [r.number >= after[0].number for r in sched.rows]
 
 
 def test_nothing_affordable_now_payments_start_when_the_income_arrives() -> None:
     a = analyse(load_case(_case(JOB, income="4200")))
     (o,) = a.plan.offers
-    assert o.monthly == 0 and o.schedule is not None
+    assert o.share.monthly == 0 and o.schedule is not None
     assert (o.schedule.rows[0].due.year, o.schedule.rows[0].due.month) == (2027, 3)
     assert o.schedule.expected_from == 1
-    assert not a.plan.no_capacity
+    assert not a.plan.prospects.no_capacity
     report = advise(load_case(_case(JOB, income="4200")))
     inst = [f for f in report.findings if f.code == "STRATEGY_INSTALMENTS"]
     assert inst and "预计2027年3月之后" in inst[0].message

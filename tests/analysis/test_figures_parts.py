@@ -6,7 +6,7 @@ import copy
 import json
 import pickle
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -138,4 +138,10 @@ def test_an_untyped_decimal_is_written_to_the_fen_unless_finer(value: Decimal) -
 
 @given(st.decimals(allow_nan=False, allow_infinity=False))
 def test_a_ledger_amount_is_written_with_at_most_the_rate_places(value: Decimal) -> None:
-    assert _amount_text(value) == str(at_most_rate_places(value))
+    try:
+        expected = str(at_most_rate_places(value))
+    except InvalidOperation:  # too many digits to round: the same error either way
+        with pytest.raises(InvalidOperation):
+            _amount_text(value)
+        return
+    assert _amount_text(value) == expected

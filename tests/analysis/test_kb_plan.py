@@ -120,7 +120,11 @@ def _hardship(end):
 
 def test_a_hardship_ending_within_the_horizon_is_short_term():
     plan = analyse(case(_hardship(dt.date(2027, 3, 1)))).plan
-    assert (plan.outlook, plan.outlook_reason, plan.recovery_months) == (
+    assert (
+        plan.prospects.outlook,
+        plan.prospects.outlook_reason,
+        plan.prospects.recovery_months,
+    ) == (
         Outlook.SHORT_TERM,
         "hardship_ends",
         4,
@@ -129,7 +133,11 @@ def test_a_hardship_ending_within_the_horizon_is_short_term():
 
 def test_a_hardship_ending_after_the_horizon_is_long_term():
     plan = analyse(case(_hardship(dt.date(2027, 8, 1)))).plan
-    assert (plan.outlook, plan.outlook_reason, plan.recovery_months) == (
+    assert (
+        plan.prospects.outlook,
+        plan.prospects.outlook_reason,
+        plan.prospects.recovery_months,
+    ) == (
         Outlook.LONG_TERM,
         "hardship_later",
         9,
@@ -138,7 +146,7 @@ def test_a_hardship_ending_after_the_horizon_is_long_term():
 
 def test_the_short_term_horizon_is_read_from_the_parameters():
     c = case(_hardship(dt.date(2027, 8, 1)))
-    assert analyse(c, params=_params_with("short_term_months", "12")).plan.outlook is (
+    assert analyse(c, params=_params_with("short_term_months", "12")).plan.prospects.outlook is (
         Outlook.SHORT_TERM
     )
 
@@ -150,8 +158,11 @@ def test_a_stable_income_that_clears_the_debt_in_three_years_is_short_term():
         "income_stability": "stable",
     }
     plan = analyse(case(borrower)).plan
-    assert plan.instalments == 12  # 10000 / 900
-    assert (plan.outlook, plan.outlook_reason) == (Outlook.SHORT_TERM, "budget_fits")
+    assert plan.capacity.instalments == 12  # 10000 / 900
+    assert (plan.prospects.outlook, plan.prospects.outlook_reason) == (
+        Outlook.SHORT_TERM,
+        "budget_fits",
+    )
 
 
 def test_a_budget_that_needs_more_than_36_payments_is_long_term_even_with_a_stable_income():
@@ -161,25 +172,33 @@ def test_a_budget_that_needs_more_than_36_payments_is_long_term_even_with_a_stab
         "income_stability": "stable",
     }
     plan = analyse(case(borrower)).plan
-    assert plan.instalments == 56  # 10000 / 180
-    assert (plan.outlook, plan.outlook_reason) == (Outlook.LONG_TERM, "budget_short")
-    assert plan.fits_max and not plan.fits_typical
+    assert plan.capacity.instalments == 56  # 10000 / 180
+    assert (plan.prospects.outlook, plan.prospects.outlook_reason) == (
+        Outlook.LONG_TERM,
+        "budget_short",
+    )
+    assert plan.capacity.fits_max and not plan.capacity.fits_typical
 
 
 def test_an_unstable_income_with_nothing_else_known_is_long_term():
     plan = analyse(case({"income_stability": "unstable"})).plan
-    assert (plan.outlook, plan.outlook_reason) == (Outlook.LONG_TERM, "income_unstable")
+    assert (plan.prospects.outlook, plan.prospects.outlook_reason) == (
+        Outlook.LONG_TERM,
+        "income_unstable",
+    )
 
 
 def test_with_nothing_known_the_outlook_is_unknown():
-    assert analyse(case()).plan.outlook is Outlook.UNKNOWN
+    assert analyse(case()).plan.prospects.outlook is Outlook.UNKNOWN
 
 
 def test_no_capacity_needs_a_known_budget_known_savings_and_no_recovery_in_sight():
     base = {"monthly_income": "2000", "essential_expenses": "2000", "savings": "0"}
-    assert analyse(case(base)).plan.no_capacity
-    assert not analyse(case({k: v for k, v in base.items() if k != "savings"})).plan.no_capacity
-    assert not analyse(case(base | _hardship(dt.date(2027, 1, 1)))).plan.no_capacity
+    assert analyse(case(base)).plan.prospects.no_capacity
+    assert not analyse(
+        case({k: v for k, v in base.items() if k != "savings"})
+    ).plan.prospects.no_capacity
+    assert not analyse(case(base | _hardship(dt.date(2027, 1, 1)))).plan.prospects.no_capacity
 
 
 # --- lenders: order and split ------------------------------------------------------------------
@@ -194,14 +213,14 @@ def test_lenders_are_ordered_by_cost_and_unknown_costs_come_last_by_balance():
     ]
     plan = analyse(case({}, loans)).plan
     assert [o.lender_name for o in plan.offers] == ["丙", "甲", "丁", "乙"]
-    assert [o.cost_rank for o in plan.offers] == [1, 2, 3, 4]
+    assert [o.cost.rank for o in plan.offers] == [1, 2, 3, 4]
     # Ranked by the recoverable rate accruing now (the ledger): 丙 8‱ a day × 365 = 29.2 %,
     # capped at 24 %; 甲 3‱ × 365 = 10.95 %.
-    assert plan.offers[0].cost_basis is CostBasis.ACCRUING
-    assert plan.offers[0].cost_rate == Decimal("0.24")
-    assert plan.offers[1].cost_rate == Decimal("0.0003") * 365
-    assert plan.offers[2].cost_basis is CostBasis.UNKNOWN
-    assert not plan.costs_known
+    assert plan.offers[0].cost.basis is CostBasis.ACCRUING
+    assert plan.offers[0].cost.rate == Decimal("0.24")
+    assert plan.offers[1].cost.rate == Decimal("0.0003") * 365
+    assert plan.offers[2].cost.basis is CostBasis.UNKNOWN
+    assert not plan.situation.costs_known
 
 
 def test_the_affordable_amount_is_split_pro_rata_to_the_fen_with_the_odd_fen_to_the_costlier():
@@ -209,24 +228,24 @@ def test_the_affordable_amount_is_split_pro_rata_to_the_fen_with_the_odd_fen_to_
     loans = [loan("甲", "1000", daily="0.0005"), loan("乙", "1000", daily="0.001")]
     loans.append(loan("丙", "1000", daily="0.0002"))
     plan = analyse(case(borrower, loans)).plan
-    assert plan.affordable_monthly == Decimal("90.00")
+    assert plan.capacity.affordable_monthly == Decimal("90.00")
     # 90 / 3 = 30 each exactly
-    assert [o.monthly for o in plan.offers] == [Decimal("30.00")] * 3
+    assert [o.share.monthly for o in plan.offers] == [Decimal("30.00")] * 3
     borrower = {"monthly_income": "1101", "essential_expenses": "1000"}  # 101 → 90.9 → 90
     plan = analyse(case(borrower, loans)).plan
-    assert sum(o.monthly for o in plan.offers) == plan.affordable_monthly
+    assert sum(o.share.monthly for o in plan.offers) == plan.capacity.affordable_monthly
     uneven = [loan("甲", "2000", daily="0.0005"), loan("乙", "1000", daily="0.001")]
     plan = analyse(case({"monthly_income": "1100", "essential_expenses": "1000"}, uneven)).plan
     # 90 × 1000/3000 = 30.00 (乙, costliest first); 90 × 2000/3000 = 60.00
-    assert [(o.lender_name, o.monthly) for o in plan.offers] == [
+    assert [(o.lender_name, o.share.monthly) for o in plan.offers] == [
         ("乙", Decimal("30.00")),
         ("甲", Decimal("60.00")),
     ]
     split = [loan("甲", "1000", daily="0.0005"), loan("乙", "2000", daily="0.001")]
     borrower = {"monthly_income": "1000.01", "essential_expenses": "900"}
     plan = analyse(case(borrower, split)).plan
-    assert plan.affordable_monthly == Decimal("90.00")
-    assert sum(o.monthly for o in plan.offers) == Decimal("90.00")
+    assert plan.capacity.affordable_monthly == Decimal("90.00")
+    assert sum(o.share.monthly for o in plan.offers) == Decimal("90.00")
 
 
 def test_each_lender_gets_the_payments_its_share_needs():
@@ -235,7 +254,7 @@ def test_each_lender_gets_the_payments_its_share_needs():
     offers = analyse(case(borrower, loans)).plan.offers
     # 2,250 a month split 8,600 : 21,000 in whole yuan → 653.72 / 1,596.28: 653 and 1,596,
     # the yuan left over to the larger remainder (乙).
-    assert [(o.lender_name, o.monthly, o.instalments) for o in offers] == [
+    assert [(o.lender_name, o.share.monthly, o.share.instalments) for o in offers] == [
         ("乙", Decimal("654"), 14),
         ("甲", Decimal("1596"), 14),
     ]
@@ -255,12 +274,12 @@ def test_the_lump_sum_keeps_the_reserve_and_goes_to_the_costliest_lender_first()
     a = analyse(case(borrower, loans))
     # reserve = max(3 × 3000, 30 % × 20000) = 9000 → 11000 spare
     assert a.budget.savings.emergency_reserve == Decimal("9000.00")
-    assert a.plan.lump_sum == Decimal("11000.00")
-    assert [(o.lender_name, o.lump_sum) for o in a.plan.offers] == [
+    assert a.plan.capacity.lump_sum == Decimal("11000.00")
+    assert [(o.lender_name, o.share.lump_sum) for o in a.plan.offers] == [
         ("乙", Decimal("5000")),
         ("甲", Decimal("6000")),
     ]
-    assert a.plan.offers[0].instalments_after_lump == 0
+    assert a.plan.offers[0].share.instalments_after_lump == 0
 
 
 HARD = {"monthly_income": "5000", "essential_expenses": "3000", "savings": "8000"}
@@ -282,7 +301,7 @@ def test_the_reserve_follows_a_dated_hardship_and_frees_a_lump_sum(end, months, 
     assert a.budget.savings.reserve_months == months
     assert a.budget.savings.reserve_reason == ("hardship_ends" if months < 3 else "standard")
     assert a.budget.savings.emergency_reserve == Decimal(3000 * months).quantize(Decimal("0.01"))
-    assert a.plan.lump_sum == Decimal(lump)
+    assert a.plan.capacity.lump_sum == Decimal(lump)
 
 
 @pytest.mark.parametrize(
@@ -296,7 +315,7 @@ def test_the_reserve_follows_a_dated_hardship_and_frees_a_lump_sum(end, months, 
 def test_an_undated_or_absent_hardship_keeps_the_full_reserve(hardships):
     a = analyse(case(HARD | {"hardships": hardships}))
     assert (a.budget.savings.reserve_months, a.budget.savings.reserve_reason) == (3, "standard")
-    assert a.plan.lump_sum == 0
+    assert a.plan.capacity.lump_sum == 0
 
 
 def test_a_short_hardship_keeps_the_full_reserve_when_income_does_not_cover_the_essentials():
@@ -306,7 +325,7 @@ def test_a_short_hardship_keeps_the_full_reserve_when_income_does_not_cover_the_
     }
     a = analyse(case(borrower))
     assert a.budget.savings.reserve_months == 3
-    assert a.plan.lump_sum == 0
+    assert a.plan.capacity.lump_sum == 0
 
 
 def test_the_short_term_example_offers_a_partial_lump_sum():
@@ -318,30 +337,33 @@ def test_the_short_term_example_offers_a_partial_lump_sum():
         1,
         Decimal("2200.00"),
     )
-    assert a.plan.lump_sum == Decimal("1800.00")
-    assert a.plan.instalments_after_lump == a.plan.offers[0].instalments_after_lump
+    assert a.plan.capacity.lump_sum == Decimal("1800.00")
+    assert a.plan.capacity.instalments_after_lump == a.plan.offers[0].share.instalments_after_lump
 
 
 def test_a_lump_sum_below_the_minimum_is_not_proposed():
     borrower = {"monthly_income": "5000", "essential_expenses": "3000", "savings": "9050"}
-    assert analyse(case(borrower)).plan.lump_sum == 0
+    assert analyse(case(borrower)).plan.capacity.lump_sum == 0
 
 
 def test_no_lump_sum_without_knowing_the_expenses():
-    assert analyse(case({"savings": "50000"})).plan.lump_sum == 0
+    assert analyse(case({"savings": "50000"})).plan.capacity.lump_sum == 0
 
 
 def test_restructuring_figures():
     borrower = {"monthly_income": "3000", "essential_expenses": "2800"}
     plan = analyse(case(borrower, [loan("乙", "30000")])).plan
-    assert (plan.max_payable, plan.reduction_needed) == (Decimal("10800.00"), Decimal("19200.00"))
-    assert not plan.fits_max
+    assert (plan.capacity.max_payable, plan.capacity.reduction_needed) == (
+        Decimal("10800.00"),
+        Decimal("19200.00"),
+    )
+    assert not plan.capacity.fits_max
 
 
 def test_long_overdue_starts_at_the_parameter():
     at = analyse(case({}, [loan("甲", "1000", since=AS_OF - dt.timedelta(days=90))])).plan
     before = analyse(case({}, [loan("甲", "1000", since=AS_OF - dt.timedelta(days=89))])).plan
-    assert (at.long_overdue, before.long_overdue) == (True, False)
+    assert (at.situation.long_overdue, before.situation.long_overdue) == (True, False)
 
 
 # --- checklist ---------------------------------------------------------------------------------

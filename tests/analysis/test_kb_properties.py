@@ -67,7 +67,7 @@ def test_no_strategy_asks_more_per_month_than_the_budget_bears(case):
     for amount in monthly:
         assert Decimal(0) < amount <= affordable
     # the lenders' shares together are exactly the affordable amount, never more
-    shares = sum((o.monthly for o in ev.analysis.plan.offers), Decimal(0))
+    shares = sum((o.share.monthly for o in ev.analysis.plan.offers), Decimal(0))
     assert shares <= affordable
     if ev.analysis.plan.offers and affordable > 0:
         assert shares == affordable
@@ -78,9 +78,11 @@ def test_no_strategy_asks_more_per_month_than_the_budget_bears(case):
 def test_a_lump_sum_never_touches_the_emergency_reserve(case):
     a = analyse(case)
     b = a.budget
-    assert a.plan.lump_sum <= max(Decimal(0), b.savings.savings - b.savings.emergency_reserve)
-    assert a.plan.lump_sum <= a.plan.total_owed
-    assert sum((o.lump_sum for o in a.plan.offers), Decimal(0)) == a.plan.lump_sum
+    assert a.plan.capacity.lump_sum <= max(
+        Decimal(0), b.savings.savings - b.savings.emergency_reserve
+    )
+    assert a.plan.capacity.lump_sum <= a.plan.situation.total_owed
+    assert sum((o.share.lump_sum for o in a.plan.offers), Decimal(0)) == a.plan.capacity.lump_sum
 
 
 @SETTINGS
@@ -93,9 +95,9 @@ def test_raising_income_never_makes_the_plan_less_affordable(case, raise_by):
     )
     before, after = analyse(case), analyse(richer)
     assert after.budget.affordable_monthly >= before.budget.affordable_monthly
-    if before.plan.instalments is not None:
-        assert after.plan.instalments is not None
-        assert after.plan.instalments <= before.plan.instalments
+    if before.plan.capacity.instalments is not None:
+        assert after.plan.capacity.instalments is not None
+        assert after.plan.capacity.instalments <= before.plan.capacity.instalments
 
 
 @SETTINGS

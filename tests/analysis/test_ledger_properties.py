@@ -88,7 +88,7 @@ def test_a_plan_never_proposes_more_than_the_lawful_balance(loans: list[dict[str
             assert o.offer.monthly * (o.offer.count - 1) + o.offer.last == o.proposal_total
             assert o.offer.monthly == o.offer.monthly.to_integral_value()
     # the split never gives out more than the budget
-    assert sum(o.monthly for o in analysis.plan.offers) <= analysis.budget.affordable_monthly
+    assert sum(o.share.monthly for o in analysis.plan.offers) <= analysis.budget.affordable_monthly
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -110,7 +110,7 @@ def test_a_signed_agreement_never_yields_a_new_proposal(
     case = load_case(_case(loans, agreement=agreement))
     report = advise(case)
     offer = next(o for o in evaluate(case).analysis.plan.offers if o.loan_id == "L1")
-    assert offer.mode == "keep" and offer.offer is None and offer.monthly == 0
+    assert offer.mode == "keep" and offer.offer is None and offer.share.monthly == 0
     codes = {(f.code, f.subject) for f in report.findings}
     assert ("STRATEGY_INSTALMENTS", "L1") not in codes
     assert ("STRATEGY_WAIVER", "L1") not in codes
@@ -150,11 +150,12 @@ def test_plan_json_action_plan_and_letters_show_the_ledger_figures(path: Path) -
             continue
         assert js_offer["offer"]["text"] == o.offer.text()
         # the action plan and every strategy message state the same offer
-        fits = o.offer.count <= analysis.plan.instalments_max
-        if o.mode == "propose" and fits and o.lump_sum > 0:
+        fits = o.offer.count <= analysis.plan.capacity.instalments_max
+        if o.mode == "propose" and fits and o.share.lump_sum > 0:
             # a partial lump sum first (the reserve follows the hardship), then the rest
-            lump = f"先还{format_amount(o.lump_sum)}，其余每月{format_amount(o.offer.monthly)}"
-            assert f"{lump}，共{o.instalments_after_lump}期" in plan_text
+            first, monthly = format_amount(o.share.lump_sum), format_amount(o.offer.monthly)
+            lump = f"先还{first}，其余每月{monthly}"
+            assert f"{lump}，共{o.share.instalments_after_lump}期" in plan_text
         elif o.mode == "propose" and fits:
             assert o.offer.text() in plan_text
         # the letter's schedule: the same monthly amount, count and last instalment

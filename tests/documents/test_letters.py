@@ -361,12 +361,12 @@ def test_negotiation_request_states_the_plan_numbers() -> None:
         "减免已经产生的罚息400.00元、违约金、滞纳金200.00元，合计600.00元（人民币陆佰元整）" in out
     )
     assert "剩余欠款12,900.00元（人民币壹万贰仟玖佰元整）" in out
-    assert f"{offer.monthly:,.2f}" in out or "每期" in out
+    assert f"{offer.share.monthly:,.2f}" in out or "每期" in out
     schedule = re.findall(r"^第(\d+)期\s+\S+\s+([\d,]+\.\d\d)$", out, flags=re.M)
     assert schedule, "the schedule table is printed"
     amounts = [Decimal(a.replace(",", "")) for _, a in schedule]
     assert sum(amounts) == Decimal("12900.00")
-    assert max(amounts) <= offer.monthly
+    assert max(amounts) <= offer.share.monthly
     assert "个人账户" in out and "不向任何个人账户转账" in out
 
 
