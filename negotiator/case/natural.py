@@ -30,7 +30,7 @@ import datetime as dt
 import re
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from functools import cache
@@ -558,41 +558,6 @@ _PAID_TYPE = Decimal | bool | None
 _TYPED = frozenset({dt.date, dt.datetime, int, bool, Decimal, float})
 _CANON_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?")
-
-
-def _iso_datetime(value: str) -> bool:
-    """``value`` is a valid date and time written YYYY-MM-DDTHH:MM[:SS] (as the loader reads)."""
-    if not _ISO_DATETIME.fullmatch(value):
-        return False
-    try:
-        dt.datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-#: A field type's shape: "tuple" (with its item type), "table" (an attrs class) or "leaf",
-#: and for a leaf, the test of a string already written canonically (None: no such test).
-_Shape = tuple[str, Any, Callable[[str], object] | None]
-
-
-@cache
-def _shape(t: Any) -> _Shape:
-    if typing.get_origin(t) is tuple:
-        return "tuple", typing.get_args(t)[0], None
-    if isinstance(t, type) and attrs.has(t):
-        return "table", t, None
-    fast: Callable[[str], object] | None = None
-    if t is Decimal:
-        fast = _CANON_DECIMAL.fullmatch
-    elif t is dt.date:
-        fast = _ISO_DATE.fullmatch
-    elif t is dt.datetime:
-        fast = _iso_datetime
-    elif isinstance(t, type) and issubclass(t, Enum):
-        fast = _enum_values(t).__contains__
-    return "leaf", t, fast
 
 
 def _walk_table(
@@ -605,11 +570,6 @@ def _walk_table(
         if t is None or t is str or value is None or type(value) in _TYPED:
             out[key] = value  # free text, unknown keys and plain numbers are left to the loader
             continue
-        if type(value) is str:
-            fast = _shape(t)[2]
-            if fast is not None and fast(value):
-                out[key] = value  # already canonical
-                continue
         out[key] = _value(value, t, f"{path}.{key}" if path else key, originals)
     if cls is models.Loan:
         _penalty_multiple(out, path, originals)
@@ -619,10 +579,17 @@ def _walk_table(
 def _value(value: Any, t: Any, path: str, originals: dict[str, str]) -> Any:
     if type(value) in _TYPED:
         return value  # dates, numbers and booleans the document already typed
-    shape, item_t, fast = _shape(t)
-    if fast is not None and isinstance(value, str) and fast(value):
-        return value  # fast path: a value already written canonically
-    if shape == "tuple":
+    if isinstance(value, str):
+        # Fast paths: values already written canonically.
+        if t is Decimal and _CANON_DECIMAL.fullmatch(value):
+            return value
+        if t is dt.date and _ISO_DATE.fullmatch(value):
+            return value
+        if isinstance(t, type) and issubclass(t, Enum) and value in _enum_values(t):
+            return value
+    origin = typing.get_origin(t)
+    if origin is tuple:
+        (item_t, *_rest) = typing.get_args(t)
         if isinstance(value, str) and item_t is not str:
             parts = [p for p in re.split(r"[、，,；;]\s*", value) if p.strip()]
             if len(parts) >= 1 and isinstance(item_t, type) and issubclass(item_t, Enum):
@@ -634,16 +601,9 @@ def _value(value: Any, t: Any, path: str, originals: dict[str, str]) -> Any:
         if isinstance(value, list | tuple):
             if item_t is str:
                 return value
-            if _shape(item_t)[0] == "table":  # rows of a table: walk each row directly
-                return [
-                    _walk_table(v, item_t, f"{path}[{i}]", originals)
-                    if isinstance(v, Mapping)
-                    else _value(v, item_t, f"{path}[{i}]", originals)
-                    for i, v in enumerate(value)
-                ]
             return [_value(v, item_t, f"{path}[{i}]", originals) for i, v in enumerate(value)]
         return value
-    if shape == "table":
+    if isinstance(t, type) and attrs.has(t):
         if isinstance(value, Mapping):
             return _walk_table(value, t, path, originals)
         if t is models.Rate and isinstance(value, str):
