@@ -48,8 +48,17 @@ def main(argv: list[str]) -> int:
     advise_stats = both("advise(case)", per_call(advise, cases, rounds))
     check_stats = both("check(case)", per_call(check, cases, rounds))
     rows += [s.row() for s in advise_stats + check_stats]
+    # A report's figures are computed when first read (analysis.figures.FigureParts); the JSON
+    # reads them all, so the whole path of `--json` and of a batch line is timed too.
+    rows += [
+        s.row()
+        for s in both("advise(case).to_json()", per_call(lambda c: advise(c).to_json(), cases, 1))
+        + both("check(case).to_json()", per_call(lambda c: check(c).to_json(), cases, 1))
+    ]
     rows += [s.row() for s in both("load_case(json line)", per_call(load_case, lines, 1))]
     reports = [advise(c) for c in cases[:200]]
+    for r in reports:
+        dict(r.figures)  # computed here, so the next row times the serialisation alone
     rows += [s.row() for s in both("report.to_json()", per_call(lambda r: r.to_json(), reports, 1))]
     print_table(rows)
 

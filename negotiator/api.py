@@ -204,7 +204,7 @@ def _evaluate(
 ) -> Evaluation:
     analysis = analyse(model, as_of=as_of)
     rules = passes.rules
-    facts = prepare_facts(derive_facts(analysis), rules)
+    facts = prepare_facts(derive_facts(analysis, rules.reads), rules)
     activations = passes.engine.evaluate(facts)
     findings = build_findings(rules, activations, facts, lang, categories)
     fired = [(a.rule, a.fact) for a in activations]
@@ -229,14 +229,14 @@ def _evaluate(
 def _report(
     kind: str, ev: Evaluation, lang: str, engine: str, findings: tuple[Finding, ...]
 ) -> Report:
-    from .analysis.figures import figures
+    from .analysis.figures import FigureParts
 
     return Report(
         kind=kind,
         as_of=ev.analysis.as_of,
         lang=lang,
         findings=findings,
-        figures=figures(ev.analysis),
+        figures=FigureParts(ev.analysis),
         evaluator=engine,
         rules_version=rules_version(),
     )

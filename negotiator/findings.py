@@ -98,6 +98,18 @@ class Finding:
 FORMAT_VERSION = "1.0"
 
 _rate_places = at_most_rate_places
+#: Digits before the point of the largest amount written to the fen (below LARGEST_STATED).
+_DIGITS = len(str(LARGEST_STATED)) - 1
+
+
+def _finer_than_fen(value: Decimal) -> bool:
+    """``value`` is written with more than two decimal places (its exponent is below −2)."""
+    text = str(value)  # cheaper than ``as_tuple()``, which builds a tuple of every digit
+    if "E" in text:
+        exponent = value.as_tuple().exponent
+        return isinstance(exponent, int) and exponent < -2
+    point = text.find(".")
+    return point >= 0 and len(text) - point - 1 > 2
 
 
 def json_value(field: Field | None, value: Any) -> Any:
@@ -105,19 +117,49 @@ def json_value(field: Field | None, value: Any) -> Any:
     t = type(value)
     if t is str or t is int or t is bool or value is None:
         return value
-    if t is dict:  # exact types first: reports hold thousands of these
-        return {str(k): json_value(None, v) for k, v in value.items()}
+    # Exact types first, and plain leaves copied without a call: a report's figures hold
+    # tens of thousands of values.
+    if t is dict:
+        out = {}
+        for k, v in value.items():
+            tv = type(v)
+            key = k if type(k) is str else str(k)
+            if tv is str or tv is int or tv is bool or v is None:
+                out[key] = v
+            elif tv is Decimal:
+                # an amount already to the fen and below LARGEST_STATED is its own text
+                text = str(v)
+                point = text.find(".")
+                if point > 0 and len(text) - point == 3 and point - (text[0] == "-") <= _DIGITS:
+                    out[key] = text
+                else:
+                    out[key] = json_value(None, v)
+            else:
+                out[key] = json_value(None, v)
+        return out
     if t is list:
-        return [json_value(None, v) for v in value]
+        return [
+            v
+            if (tv := type(v)) is str or tv is int or tv is bool or v is None
+            else json_value(None, v)
+            for v in value
+        ]
     if isinstance(value, bool | int | str):
         return value
     if isinstance(value, Decimal):
         if not value.is_finite() or abs(value) >= LARGEST_STATED:
             return stated(value)  # no real figure: scientific notation, never an error
         if field is None:
-            exponent = value.as_tuple().exponent
-            if isinstance(exponent, int) and exponent < -2:
-                # an untyped figure finer than the fen is a rate or ratio: RATE_PLACES places
+            text = str(value)
+            point = text.find(".")
+            if point >= 0 and "E" not in text:
+                places = len(text) - point - 1
+                if places == 2:
+                    return text  # already to the fen: what to_fen would give
+                if places > 2:
+                    # an untyped figure finer than the fen is a rate or ratio: RATE_PLACES places
+                    return str(_rate_places(value))
+            elif _finer_than_fen(value):
                 return str(_rate_places(value))
         elif field.type is FieldType.RATE:
             if value == value.to_integral():

@@ -43,7 +43,7 @@ def analyse(
     p = params or load_parameters()
     ids = tuple(case.loan_ids())
     budget = analyse_budget(case, day, p)
-    loans = analyse_loans(case, ids, day, p)
+    loans = analyse_loans(case, ids, day)
     plan = analyse_plan(case, ids, day, p, budget, loans)
     agreement = (
         analyse_agreement(

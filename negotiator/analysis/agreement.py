@@ -855,7 +855,7 @@ def _affordability(
         affordable_monthly=rooms.bases(month_of(as_of))[0],
         disposable=budget.disposable,
         months=_month_loads(dated, rooms, others),
-        savings_available=budget.lump_sum_available,
+        savings_available=budget.savings.lump_sum_available,
         counter=None,
         expected_from=min((st.since for st in budget.later), default=None),
     )

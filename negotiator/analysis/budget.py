@@ -102,19 +102,12 @@ class BudgetStep:
 
 
 @attrs.frozen
-class BudgetAnalysis:
-    known: bool  # income and essential expenses are both given
-    income: Decimal | None
-    essential_expenses: Decimal | None
-    other_debt_payments: Decimal
-    disposable: Decimal | None  # income − essential − other debts (may be negative)
-    safety_margin: Decimal
-    affordable_monthly: Decimal  # what a plan may ask each month (0 when unknown or negative)
-    savings: Decimal
-    #: Whether the borrower stated other debt payments / savings (None in the case = unknown).
-    other_debts_known: bool = True
+class SavingsFigures:
+    """The borrower's savings: what is kept back for emergencies and what could be offered."""
+
+    savings: Decimal = ZERO
+    #: Whether the borrower stated savings (None in the case = unknown).
     savings_known: bool = True
-    income_stability: IncomeStability = IncomeStability.UNKNOWN
     #: Savings kept back for emergencies (never offered to a lender).
     emergency_reserve: Decimal = ZERO
     #: Savings beyond the reserve, rounded down to the yuan (0 when the budget is unknown).
@@ -127,6 +120,21 @@ class BudgetAnalysis:
     reserve_reason: str = "standard"
     #: The last expected end of the ongoing hardships ("hardship_ends" only).
     hardship_end: dt.date | None = None
+
+
+@attrs.frozen
+class BudgetAnalysis:
+    known: bool  # income and essential expenses are both given
+    income: Decimal | None
+    essential_expenses: Decimal | None
+    other_debt_payments: Decimal
+    disposable: Decimal | None  # income − essential − other debts (may be negative)
+    safety_margin: Decimal
+    affordable_monthly: Decimal  # what a plan may ask each month (0 when unknown or negative)
+    #: Whether the borrower stated other debt payments (None in the case = unknown).
+    other_debts_known: bool = True
+    income_stability: IncomeStability = IncomeStability.UNKNOWN
+    savings: SavingsFigures = attrs.field(factory=SavingsFigures)
     #: The budget path: what is expected to be affordable from later months on (module docs).
     later: tuple[BudgetStep, ...] = ()
 
@@ -152,14 +160,16 @@ class BudgetAnalysis:
             "disposable": self.disposable,
             "safety_margin": str(self.safety_margin),
             "affordable_monthly": self.affordable_monthly,
-            "savings": self.savings,
-            "savings_known": self.savings_known,
+            "savings": self.savings.savings,
+            "savings_known": self.savings.savings_known,
             "income_stability": self.income_stability.value,
-            "emergency_reserve": self.emergency_reserve,
-            "lump_sum_available": self.lump_sum_available,
-            "reserve_months": self.reserve_months,
-            "reserve_reason": self.reserve_reason,
-            "hardship_end": self.hardship_end.isoformat() if self.hardship_end else None,
+            "emergency_reserve": self.savings.emergency_reserve,
+            "lump_sum_available": self.savings.lump_sum_available,
+            "reserve_months": self.savings.reserve_months,
+            "reserve_reason": self.savings.reserve_reason,
+            "hardship_end": (
+                self.savings.hardship_end.isoformat() if self.savings.hardship_end else None
+            ),
             "later": [step.to_figures() for step in self.later],
         }
 
@@ -204,27 +214,15 @@ def analyse_budget(case: Case, as_of: dt.date, params: Parameters) -> BudgetAnal
     b = case.borrower
     margin = params.decimal("safety_margin")
     other = b.other_debt_payments if b.other_debt_payments is not None else ZERO
-    savings = b.savings if b.savings is not None else ZERO
     known = b.monthly_income is not None and b.essential_expenses is not None
     disposable: Decimal | None = None
     affordable = ZERO
-    reserve = ZERO
-    lump = ZERO
-    months, reason, end = params.integer("emergency_reserve_months"), "standard", None
     if b.monthly_income is not None and b.essential_expenses is not None:
         budget = compute_budget(b.monthly_income, b.essential_expenses, other, margin)
         disposable = to_fen(budget.disposable)
         affordable = budget.affordable_monthly
-        months, reason, end = reserve_months(case, as_of, params, disposable)
-        reserve = to_fen(
-            max(
-                b.essential_expenses * months,
-                savings * params.decimal("emergency_reserve_share"),
-            )
-        )
-        if savings > reserve:
-            lump = _floor_yuan(savings - reserve)
-    later = _path(case, as_of, margin, other, reserve - savings) if known else ()
+    savings = _savings(case, as_of, params, disposable)
+    gap = savings.emergency_reserve - savings.savings
     return BudgetAnalysis(
         known=known,
         income=b.monthly_income,
@@ -233,16 +231,41 @@ def analyse_budget(case: Case, as_of: dt.date, params: Parameters) -> BudgetAnal
         disposable=disposable,
         safety_margin=margin,
         affordable_monthly=affordable,
-        savings=savings,
         other_debts_known=b.other_debt_payments is not None,
-        savings_known=b.savings is not None,
         income_stability=b.income_stability,
+        savings=savings,
+        later=_path(case, as_of, margin, other, gap) if known else (),
+    )
+
+
+def _savings(
+    case: Case, as_of: dt.date, params: Parameters, disposable: Decimal | None
+) -> SavingsFigures:
+    """The emergency reserve (months of essential expenses, or a share of the savings when
+    larger) and the savings beyond it; with no known budget nothing is kept or offered."""
+    b = case.borrower
+    savings = b.savings if b.savings is not None else ZERO
+    if b.monthly_income is None or b.essential_expenses is None:
+        return SavingsFigures(
+            savings=savings,
+            savings_known=b.savings is not None,
+            reserve_months=params.integer("emergency_reserve_months"),
+        )
+    months, reason, end = reserve_months(case, as_of, params, disposable)
+    reserve = to_fen(
+        max(
+            b.essential_expenses * months,
+            savings * params.decimal("emergency_reserve_share"),
+        )
+    )
+    return SavingsFigures(
+        savings=savings,
+        savings_known=b.savings is not None,
         emergency_reserve=reserve,
-        lump_sum_available=lump,
+        lump_sum_available=_floor_yuan(savings - reserve) if savings > reserve else ZERO,
         reserve_months=months,
         reserve_reason=reason,
         hardship_end=end,
-        later=later,
     )
 
 

@@ -46,7 +46,7 @@ from typing import Any
 
 import attrs
 
-from ..basis.params import Parameters, load_parameters
+from ..basis.params import load_parameters
 from ..calc import caps as capcalc
 from ..calc.consequences import STANDARD_HORIZONS, standard_projections
 from ..calc.cost import (
@@ -241,43 +241,47 @@ class ContactDay:
 
 
 @attrs.frozen
-class LoanAnalysis:
-    id: str
-    loan: Loan
-    overdue_days: int
-    owed: Decimal  # best known figure of what the lender claims now
-    #: "private", "licensed" or "unknown" (see negotiator.calc.caps)
-    regime: str = "unknown"
-    #: The yearly rate the loan costs now, as a compound fraction (module docs; docs/fees.md).
-    annual_cost: Decimal | None = None
+class LoanTerms:
+    """The contract's rates (simple yearly fractions unless named daily) and the money
+    actually received."""
+
+    nominal_rate: Decimal | None = None  # contract rate
+    charged_rate: Decimal | None = None  # rate the statement charges
+    rate_increase: Decimal | None = None  # charged − contract, when both are known (≥ 0)
+    penalty_rate: Decimal | None = None  # overdue rate (with the contract rate when it adds)
     #: Penalty (overdue) interest per day as a fraction, if the contract states one.
     overdue_daily_rate: Decimal | None = None
-    #: Extra charges if nothing is paid for N more days (N = 30, 90, 180), from the loan's terms.
-    projected_extra: Mapping[int, Decimal] = attrs.field(factory=dict)
-
-    # --- rates --------------------------------------------------------------------------------
-    nominal_rate: Decimal | None = None  # contract rate, simple yearly
-    charged_rate: Decimal | None = None  # rate the statement charges, simple yearly
-    rate_increase: Decimal | None = None  # charged − contract, when both are known (≥ 0)
-    penalty_rate: Decimal | None = None  # overdue rate, simple yearly
-    #: "contract" or "overdue": which cost ``annual_cost`` is.
-    annual_cost_basis: str | None = None
-    overdue_annual_cost: Decimal | None = None
-    # --- money received -----------------------------------------------------------------------
+    rate_tested: Decimal | None = None  # the higher of contract and charged rate
+    #: Interest is charged (a positive rate or outstanding interest).
+    interest_charged: bool = False
     received: Decimal = ZERO
     upfront_deducted: Decimal = ZERO
     upfront_fees: Decimal = ZERO  # fees charged up front (part of the deduction)
     upfront: UpfrontResult | None = None
-    # --- true cost ----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class LoanCost:
+    """What the loan costs: the contract's cost of credit and the yearly rate it costs now."""
+
     cost: AnnualisedCost | None = None
     #: "periodic" (PBoC per-period IRR), "dated_irregular" (irregular due dates: a daily IRR)
     #: or "assumed_level" (no schedule and no method stated: 等额本息 assumed).
     cost_method: str | None = None
     cost_error: str | None = None
-    # --- caps ---------------------------------------------------------------------------------
+    #: The yearly rate the loan costs now, as a compound fraction (module docs; docs/fees.md).
+    annual_cost: Decimal | None = None
+    #: "contract" or "overdue": which cost ``annual_cost`` is.
+    annual_cost_basis: str | None = None
+    overdue_annual_cost: Decimal | None = None
+
+
+@attrs.frozen
+class CapCheck:
+    """The cap that applies and the loan's charges against it (excesses in yuan)."""
+
     cap: CapFigures | None = None
     cap_base: Decimal = ZERO  # outstanding principal the caps are applied to
-    rate_tested: Decimal | None = None  # the higher of contract and charged rate
     rate_excess_per_year: Decimal | None = None
     contract_recompute: capcalc.Recomputation | None = None
     claim_charges: Decimal | None = None
@@ -285,67 +289,43 @@ class LoanAnalysis:
     claim_excess: Decimal | None = None
     claim_days: int | None = None
     excess_over_cap: Decimal | None = None
-    # --- overdue charges ----------------------------------------------------------------------
-    penalty_interest: Decimal | None = None  # accrued, or estimated from the contract's rate
-    penalty_interest_estimated: bool = False
-    default_damages: Decimal = ZERO  # 违约金 / late fees accrued
-    other_overdue_fees: Decimal = ZERO
-    overdue_charges: Decimal | None = None
-    overdue_allowed: Decimal | None = None
-    overdue_excess: Decimal | None = None
     penalty_excess_per_year: Decimal | None = None
-    penalty_interest_charged: bool = False
-    loss_estimate: Decimal | None = None
     compound_charged: Decimal | None = None
     compound_allowed: Decimal | None = None
     compound_excess: Decimal | None = None
     #: The contract charges 复利 but the case states no amount of it: the overdue charges
     #: compared with the cap leave it out, so they and their excess are lower bounds.
     compound_unknown: bool = False
-    # --- interest without agreement -----------------------------------------------------------
-    interest_charged: bool = False
-    # --- fees, contacts, projections ----------------------------------------------------------
-    fees: tuple[FeeFigures, ...] = ()
-    undisclosed_total: Decimal = ZERO
-    contacts: tuple[ContactFigures, ...] = ()
-    days: tuple[ContactDay, ...] = ()
+
+
+@attrs.frozen
+class OverdueFigures:
+    """Charges since the default, against the cap, and what waiting longer would add."""
+
+    penalty_interest: Decimal | None = None  # accrued, or estimated from the contract's rate
+    penalty_interest_estimated: bool = False
+    penalty_interest_charged: bool = False
+    default_damages: Decimal = ZERO  # 违约金 / late fees accrued
+    other_overdue_fees: Decimal = ZERO
+    overdue_charges: Decimal | None = None
+    overdue_allowed: Decimal | None = None
+    overdue_excess: Decimal | None = None
+    loss_estimate: Decimal | None = None
+    #: Extra charges if nothing is paid for N more days (N = 30, 90, 180), from the loan's terms.
+    projected_extra: Mapping[int, Decimal] = attrs.field(factory=dict)
     projection_base: Decimal = ZERO
     projection_base_estimated: bool = False
     projection_rate_source: str | None = None  # "penalty_rate" or "contract_rate"
-    zhudai_rule_applies: bool = False
-    repaid_total: Decimal | None = None
-    #: The loan's ledger: schedule, claimed and lawful balance with provenance (docs/ledger.md).
-    ledger: LoanLedger | None = None
 
-    # --- issues for the complaint routing -----------------------------------------------------
 
-    def charge_issues(self) -> tuple[str, ...]:
-        """Names of the charge problems the figures show (the fee rules' own conditions)."""
-        out: list[str] = []
-        if self.upfront_deducted > 0:
-            out.append("upfront_deduction")
-        if (self.rate_excess_per_year or ZERO) > 0 or (self.excess_over_cap or ZERO) > 0:
-            out.append("above_cap")
-        if (self.overdue_excess or ZERO) > 0:
-            out.append("overdue_above_cap")
-        if (self.compound_excess or ZERO) > 0:
-            out.append("compounding")
-        if (self.rate_increase or ZERO) > 0:
-            out.append("rate_raised")
-        if self.undisclosed_total > 0:
-            out.append("undisclosed_fee")
-        if any(
-            f.fee.kind is FeeKind.COLLECTION and f.disclosure != "yes" and f.total > 0
-            for f in self.fees
-        ) or any(Conduct.COLLECTION_FEE_DEMANDED in c.contact.conduct for c in self.contacts):
-            out.append("collection_fee")
-        if self.zhudai_rule_applies and any(f.to_platform and f.total > 0 for f in self.fees):
-            out.append("platform_fee")
-        if self.loan.interest_agreed is False and self.interest_charged:
-            out.append("interest_not_agreed")
-        return tuple(out)
+@attrs.frozen
+class CollectionFigures:
+    """The collection contacts, each with what it shows, and the contacts per day."""
 
-    def collection_issues(self) -> tuple[str, ...]:
+    contacts: tuple[ContactFigures, ...] = ()
+    days: tuple[ContactDay, ...] = ()
+
+    def issues(self) -> tuple[str, ...]:
         out: list[str] = []
         if any(c.quiet_hours for c in self.contacts):
             out.append("quiet_hours")
@@ -362,6 +342,66 @@ class LoanAnalysis:
     def threatened(self) -> bool:
         return any(c.threats for c in self.contacts)
 
+
+@attrs.frozen
+class LoanAnalysis:
+    """Every figure of one loan, in small records by subject (see the module docs)."""
+
+    id: str
+    loan: Loan
+    overdue_days: int
+    owed: Decimal  # best known figure of what the lender claims now
+    #: "private", "licensed" or "unknown" (see negotiator.calc.caps)
+    regime: str = "unknown"
+    terms: LoanTerms = attrs.field(factory=LoanTerms)
+    price: LoanCost = attrs.field(factory=LoanCost)
+    caps: CapCheck = attrs.field(factory=CapCheck)
+    overdue: OverdueFigures = attrs.field(factory=OverdueFigures)
+    collection: CollectionFigures = attrs.field(factory=CollectionFigures)
+    fees: tuple[FeeFigures, ...] = ()
+    undisclosed_total: Decimal = ZERO
+    zhudai_rule_applies: bool = False
+    repaid_total: Decimal | None = None
+    #: The loan's ledger: schedule, claimed and lawful balance with provenance (docs/ledger.md).
+    ledger: LoanLedger | None = None
+
+    # --- issues for the complaint routing -----------------------------------------------------
+
+    def charge_issues(self) -> tuple[str, ...]:
+        """Names of the charge problems the figures show (the fee rules' own conditions)."""
+        terms, caps = self.terms, self.caps
+        out: list[str] = []
+        if terms.upfront_deducted > 0:
+            out.append("upfront_deduction")
+        if (caps.rate_excess_per_year or ZERO) > 0 or (caps.excess_over_cap or ZERO) > 0:
+            out.append("above_cap")
+        if (self.overdue.overdue_excess or ZERO) > 0:
+            out.append("overdue_above_cap")
+        if (caps.compound_excess or ZERO) > 0:
+            out.append("compounding")
+        if (terms.rate_increase or ZERO) > 0:
+            out.append("rate_raised")
+        if self.undisclosed_total > 0:
+            out.append("undisclosed_fee")
+        if any(
+            f.fee.kind is FeeKind.COLLECTION and f.disclosure != "yes" and f.total > 0
+            for f in self.fees
+        ) or any(
+            Conduct.COLLECTION_FEE_DEMANDED in c.contact.conduct for c in self.collection.contacts
+        ):
+            out.append("collection_fee")
+        if self.zhudai_rule_applies and any(f.to_platform and f.total > 0 for f in self.fees):
+            out.append("platform_fee")
+        if self.loan.interest_agreed is False and terms.interest_charged:
+            out.append("interest_not_agreed")
+        return tuple(out)
+
+    def collection_issues(self) -> tuple[str, ...]:
+        return self.collection.issues()
+
+    def threatened(self) -> bool:
+        return self.collection.threatened()
+
     def debt_above_cap(self) -> bool:
         """Part of the debt looks unlawful, not merely reducible on request.
 
@@ -376,7 +416,8 @@ class LoanAnalysis:
         return bool(above) and self.regime != "licensed"
 
     def to_figures(self) -> dict[str, Any]:
-        cost = self.cost
+        terms, price, caps, overdue = self.terms, self.price, self.caps, self.overdue
+        cost = price.cost
         return {
             "id": self.id,
             "lender_name": self.loan.lender_name,
@@ -384,26 +425,26 @@ class LoanAnalysis:
             "regime": self.regime,
             "overdue_days": self.overdue_days,
             "owed": self.owed,
-            "annual_cost": self.annual_cost,
-            "annual_cost_percent": _pct(self.annual_cost),
-            "annual_cost_basis": self.annual_cost_basis,
-            "projected_extra": {str(k): v for k, v in self.projected_extra.items()},
-            "overdue_daily_rate": self.overdue_daily_rate,
-            "nominal_rate_percent": _pct(self.nominal_rate),
-            "charged_rate_percent": _pct(self.charged_rate),
-            "penalty_rate_percent": _pct(self.penalty_rate),
-            "received": self.received,
-            "upfront_deducted": self.upfront_deducted,
+            "annual_cost": price.annual_cost,
+            "annual_cost_percent": _pct(price.annual_cost),
+            "annual_cost_basis": price.annual_cost_basis,
+            "projected_extra": {str(k): v for k, v in overdue.projected_extra.items()},
+            "overdue_daily_rate": terms.overdue_daily_rate,
+            "nominal_rate_percent": _pct(terms.nominal_rate),
+            "charged_rate_percent": _pct(terms.charged_rate),
+            "penalty_rate_percent": _pct(terms.penalty_rate),
+            "received": terms.received,
+            "upfront_deducted": terms.upfront_deducted,
             "cost_simple_percent": _pct(cost.simple) if cost else None,
             "cost_compound_percent": _pct(cost.compound) if cost else None,
-            "cost_method": self.cost_method,
-            "cost_error": self.cost_error,
-            "cap": self.cap.to_figures() if self.cap else None,
-            "excess_over_cap": self.excess_over_cap,
-            "rate_excess_per_year": self.rate_excess_per_year,
-            "overdue_charges": self.overdue_charges,
-            "overdue_allowed": self.overdue_allowed,
-            "overdue_excess": self.overdue_excess,
+            "cost_method": price.cost_method,
+            "cost_error": price.cost_error,
+            "cap": caps.cap.to_figures() if caps.cap else None,
+            "excess_over_cap": caps.excess_over_cap,
+            "rate_excess_per_year": caps.rate_excess_per_year,
+            "overdue_charges": overdue.overdue_charges,
+            "overdue_allowed": overdue.overdue_allowed,
+            "overdue_excess": overdue.overdue_excess,
             "undisclosed_total": self.undisclosed_total,
             "charge_issues": list(self.charge_issues()),
             "collection_issues": list(self.collection_issues()),
@@ -420,9 +461,7 @@ def _pct(rate: Decimal | None) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def analyse_loans(
-    case: Case, ids: tuple[str, ...], as_of: dt.date, params: Parameters
-) -> tuple[LoanAnalysis, ...]:
+def analyse_loans(case: Case, ids: tuple[str, ...], as_of: dt.date) -> tuple[LoanAnalysis, ...]:
     return tuple(
         analyse_loan(loan_id, loan, as_of) for loan_id, loan in zip(ids, case.loans, strict=True)
     )
@@ -579,9 +618,7 @@ def _regular(start: dt.date | None, dues: Sequence[dt.date]) -> bool:
     return True
 
 
-def _flows(
-    loan: Loan, fees: Sequence[FeeFigures], nominal: Decimal | None, ledger: LoanLedger
-) -> _Flows | str:
+def _flows(loan: Loan, fees: Sequence[FeeFigures], ledger: LoanLedger) -> _Flows | str:
     """The contract's payments (with every non-contingent fee) or the reason there are none.
 
     PBoC 公告〔2021〕第3号: the per-period IRR, annualised by the number of periods in a year.
@@ -657,7 +694,7 @@ def _cost(received: Decimal, flows: _Flows, contract_date: dt.date | None) -> An
     return annualised_cost_periodic(received, [a for _, a in flows.payments])
 
 
-def _contacts(loan: Loan) -> tuple[tuple[ContactFigures, ...], tuple[ContactDay, ...]]:
+def _contacts(loan: Loan) -> CollectionFigures:
     figures = []
     by_day: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0])
     for i, c in enumerate(loan.collection_contacts):
@@ -685,110 +722,287 @@ def _contacts(loan: Loan) -> tuple[tuple[ContactFigures, ...], tuple[ContactDay,
         ContactDay(day=d, calls=r[0], contacts=r[1], quiet_contacts=r[2])
         for d, r in sorted(by_day.items())
     )
-    return tuple(figures), days
+    return CollectionFigures(tuple(figures), days)
 
 
 def analyse_loan(loan_id: str, loan: Loan, as_of: dt.date) -> LoanAnalysis:
     """Every figure for one loan; never raises on missing data (unknown stays None)."""
-    overdue = max(0, (as_of - loan.overdue_since).days) if loan.overdue_since else 0
+    overdue_days = max(0, (as_of - loan.overdue_since).days) if loan.overdue_since else 0
     fees = _fee_figures(loan)
+    repaid_total = _repaid_total(loan)
+    cap = _cap(loan)
+    terms = _terms(loan, fees, cap)
+    ledger = build_ledger(
+        loan_id, loan, as_of, regime=cap.regime, cap_rate=cap.rate, cap_upper_bound=cap.upper_bound
+    )
+    flows = _flows(loan, fees, ledger)
+    accrual = _accrual(loan, fees, terms, repaid_total)
+    return LoanAnalysis(
+        id=loan_id,
+        loan=loan,
+        overdue_days=overdue_days,
+        owed=_owed(loan, ledger),
+        regime=cap.regime,
+        terms=terms,
+        price=_price(loan, terms, flows, accrual, overdue_days),
+        caps=_cap_check(loan, as_of, terms, cap, flows, accrual.cap_base, overdue_days),
+        overdue=_overdue(loan, fees, terms, _calc_cap(cap), accrual, overdue_days),
+        collection=_contacts(loan),
+        fees=fees,
+        undisclosed_total=sum((f.total for f in fees if f.disclosure == "no"), ZERO),
+        zhudai_rule_applies=(
+            loan.lender_type is LenderType.BANK_VIA_PLATFORM
+            and loan.contract_date is not None
+            and loan.contract_date >= ZHUDAI_EFFECTIVE
+        ),
+        repaid_total=repaid_total,
+        ledger=ledger,
+    )
+
+
+def _terms(loan: Loan, fees: Sequence[FeeFigures], cap: CapFigures) -> LoanTerms:
+    """The contract's rates, and the money received (砍头息: what was deducted up front)."""
     nominal = annual_rate(loan.rate)
     charged = annual_rate(loan.charged_rate)
     penalty = annual_rate(loan.penalty_rate)
-    penalty_daily = daily_rate(loan.penalty_rate)
-    repaid_total = _repaid_total(loan)
-
-    # --- money received and 砍头息 ------------------------------------------------------------
+    if penalty is None and loan.penalty_multiple is not None and nominal is not None:
+        penalty = nominal * loan.penalty_multiple + (nominal if loan.penalty_adds else ZERO)
+    elif penalty is not None and loan.penalty_adds and nominal is not None:
+        penalty = penalty + nominal
     upfront_fees = sum((f.total for f in fees if f.fee.charged is FeeTiming.UPFRONT), ZERO)
     if loan.received is not None:
         received = loan.received
     else:
         received = max(ZERO, loan.principal - upfront_fees)
     deducted = loan.principal - received
-
-    # --- cap ----------------------------------------------------------------------------------
-    cap = _cap(loan)
-    calc_cap = _calc_cap(cap)
-
     # Interest recognised on the money received runs at the contract rate, never above the cap.
     upfront: UpfrontResult | None = None
     if deducted > 0 and received > 0 and loan.term_months and nominal is not None:
-        recognised_rate = nominal if cap.rate is None else min(nominal, cap.rate)
         upfront = upfront_deduction(
             loan.principal,
             received,
             nominal,
             months=loan.term_months,
-            recognised_rate=recognised_rate,
+            recognised_rate=nominal if cap.rate is None else min(nominal, cap.rate),
         )
-
-    # --- true cost from cash flows ------------------------------------------------------------
-    cost: AnnualisedCost | None = None
-    cost_error: str | None = None
-    recompute: capcalc.Recomputation | None = None
-    ledger = build_ledger(
-        loan_id, loan, as_of, regime=cap.regime, cap_rate=cap.rate, cap_upper_bound=cap.upper_bound
+    known = [r for r in (nominal, charged) if r is not None]
+    increase = None if charged is None or nominal is None else max(ZERO, charged - nominal)
+    return LoanTerms(
+        nominal_rate=nominal,
+        charged_rate=charged,
+        rate_increase=increase,
+        penalty_rate=penalty,
+        overdue_daily_rate=daily_rate(loan.penalty_rate),
+        rate_tested=max(known) if known else None,
+        interest_charged=any(r is not None and r > 0 for r in (nominal, charged))
+        or (loan.outstanding_interest or ZERO) > 0,
+        received=received,
+        upfront_deducted=deducted,
+        upfront_fees=upfront_fees,
+        upfront=upfront,
     )
-    flows = _flows(loan, fees, nominal, ledger)
+
+
+@attrs.frozen
+class _Accrual:
+    """How overdue charges accrue: on which principal, at which daily rate."""
+
+    base: Decimal  # the principal the lender charges overdue interest on
+    base_estimated: bool
+    cap_base: Decimal  # the same, never more than the money received (one basis for the caps)
+    daily: Decimal | None  # the daily rate overdue interest runs at
+    source: str | None  # "penalty_rate" or "contract_rate"
+    late_per_period: Decimal  # periodic late fees, per LATE_FEE_PERIOD_DAYS
+
+
+def _accrual(
+    loan: Loan, fees: Sequence[FeeFigures], terms: LoanTerms, repaid_total: Decimal | None
+) -> _Accrual:
+    """Overdue interest runs at the penalty rate (or a multiple of the contract rate, on top of
+    it when the contract says so), else the contract rate runs on; estimates and the cap's
+    allowance use one principal basis: the outstanding principal, never more than received."""
+    base, estimated = _projection_base(loan, repaid_total)
+    daily: Decimal | None
+    source: str | None
+    if terms.overdue_daily_rate is not None or loan.penalty_multiple is not None:
+        daily, source = overdue_daily(loan)[0], "penalty_rate"
+    elif loan.rate is not None:
+        daily, source = daily_rate(loan.rate), "contract_rate"
+    else:
+        daily, source = None, None
+    late = sum(
+        (
+            f.fee.amount
+            for f in fees
+            if f.fee.kind in DAMAGES_KINDS and f.fee.charged is FeeTiming.PERIODIC
+        ),
+        ZERO,
+    )
+    return _Accrual(base, estimated, min(base, terms.received), daily, source, late)
+
+
+def _price(
+    loan: Loan, terms: LoanTerms, flows: _Flows | str, accrual: _Accrual, overdue_days: int
+) -> LoanCost:
+    """The contract's cost of credit from its cash flows, and the yearly rate it costs now."""
+    cost: AnnualisedCost | None = None
+    error: str | None = None
     method: str | None = None
     if isinstance(flows, str):
-        cost_error = flows
+        error = flows
     else:
         method = flows.method
         try:
-            cost = _cost(received, flows, loan.contract_date)
+            cost = _cost(terms.received, flows, loan.contract_date)
         except (CalculationError, InputError) as exc:
-            cost_error = str(exc)
-        if cap.rate is not None:
-            recompute = capcalc.recompute_at_cap(
-                received, flows.payments, cap.rate, flows.units_per_year
+            error = str(exc)
+    overdue_cost = _overdue_cost(loan, accrual, overdue_days)
+    # When the contract's cash flows are known but give no rate (nothing received, say), the
+    # cost is undefined: the overdue cost alone would understate it, so nothing is reported.
+    candidates: list[tuple[Decimal, str]] = []
+    if cost is not None:
+        candidates.append((cost.compound, "contract"))
+    if overdue_cost is not None and (cost is not None or method is None):
+        candidates.append((overdue_cost, "overdue"))
+    annual, basis = max(candidates, key=lambda c: c[0]) if candidates else (None, None)
+    return LoanCost(
+        cost=cost,
+        cost_method=method,
+        cost_error=error,
+        annual_cost=annual,
+        annual_cost_basis=basis,
+        overdue_annual_cost=overdue_cost,
+    )
+
+
+def _overdue_cost(loan: Loan, accrual: _Accrual, overdue_days: int) -> Decimal | None:
+    """The yearly rate of staying overdue: the overdue daily rate over a year (compounded daily
+    when the contract charges 复利) plus recurring late fees over the outstanding principal."""
+    daily = accrual.daily
+    if overdue_days <= 0 or daily is None:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = _WORK_PREC
+        if loan.compound_interest:
+            yearly = (1 + daily) ** _DAYS_PER_YEAR - 1
+        else:
+            yearly = daily * _DAYS_PER_YEAR
+        if accrual.late_per_period > 0 and accrual.base:
+            yearly += (
+                accrual.late_per_period * _DAYS_PER_YEAR / LATE_FEE_PERIOD_DAYS / accrual.base
             )
+        return +yearly
 
-    # --- rate against the cap -----------------------------------------------------------------
-    known_rates = [r for r in (nominal, charged) if r is not None]
-    rate_tested = max(known_rates) if known_rates else None
+
+def _cap_check(
+    loan: Loan,
+    as_of: dt.date,
+    terms: LoanTerms,
+    cap: CapFigures,
+    flows: _Flows | str,
+    cap_base: Decimal,
+    overdue_days: int,
+) -> CapCheck:
+    """The contract rate, the schedule and the lender's whole claim against the cap."""
+    received = terms.received
+    recompute: capcalc.Recomputation | None = None
+    if not isinstance(flows, str) and cap.rate is not None:
+        recompute = capcalc.recompute_at_cap(
+            received, flows.payments, cap.rate, flows.units_per_year
+        )
     rate_excess: Decimal | None = None
-    if rate_tested is not None and cap.rate is not None:
-        rate_excess = to_fen(received * max(ZERO, rate_tested - cap.rate))
-    rate_increase = None
-    if charged is not None and nominal is not None:
-        rate_increase = max(ZERO, charged - nominal)
-
-    # --- the lender's whole claim against the cap ---------------------------------------------
-    claim_charges = claim_allowed = claim_excess = None
-    claim_days: int | None = None
-    if (
-        loan.outstanding is not None
-        and loan.contract_date is not None
-        and cap.rate is not None
-        and as_of > loan.contract_date
-    ):
-        claim_days = (as_of - loan.contract_date).days
-        claim_charges = max(ZERO, (repaid_total or ZERO) + loan.outstanding - received)
-        claim_allowed = to_fen(received * cap.rate * claim_days / _DAYS_PER_YEAR)
-        claim_excess = _noise_free(max(ZERO, claim_charges - claim_allowed))
+    penalty_excess: Decimal | None = None
+    if cap.rate is not None and terms.rate_tested is not None:
+        rate_excess = to_fen(received * max(ZERO, terms.rate_tested - cap.rate))
+    if cap.rate is not None and terms.penalty_rate is not None:
+        penalty_excess = to_fen(cap_base * max(ZERO, terms.penalty_rate - cap.rate))
+    charges, allowed, claim_excess, days = _claim(loan, as_of, received, cap.rate)
     # The lender's claim is the figure to test when it is known; the contract's schedule
     # re-applied at the cap is used only when no claim is stated.
-    contract_excess = recompute.excess if recompute else None
+    excess: Decimal | None = None
     if claim_excess is not None:
-        excess_over_cap: Decimal | None = claim_excess
-    elif contract_excess is not None:
-        excess_over_cap = _noise_free(contract_excess)
-    else:
-        excess_over_cap = None
+        excess = claim_excess
+    elif recompute is not None:
+        excess = _noise_free(recompute.excess)
+    compound_charged, compound_allowed, compound_excess = _compound(
+        loan, terms, cap.rate, cap_base, overdue_days
+    )
+    return CapCheck(
+        cap=cap,
+        cap_base=cap_base,
+        rate_excess_per_year=rate_excess,
+        contract_recompute=recompute,
+        claim_charges=charges,
+        claim_allowed=allowed,
+        claim_excess=claim_excess,
+        claim_days=days,
+        excess_over_cap=excess,
+        penalty_excess_per_year=penalty_excess,
+        compound_charged=compound_charged,
+        compound_allowed=compound_allowed,
+        compound_excess=compound_excess,
+        compound_unknown=loan.compound_interest and overdue_days > 0,
+    )
 
-    # --- overdue charges ----------------------------------------------------------------------
-    damages_fees = [f for f in fees if f.fee.kind in DAMAGES_KINDS]
-    if loan.late_fees is not None:
-        damages = loan.late_fees
-    else:
-        damages = ZERO
-        for f in damages_fees:
-            if f.fee.charged is FeeTiming.PERIODIC:
-                damages += to_fen(f.fee.amount * (overdue // LATE_FEE_PERIOD_DAYS))
-            elif overdue > 0:
-                damages += f.total
-    other_overdue = sum(
+
+def _claim(
+    loan: Loan, as_of: dt.date, received: Decimal, cap_rate: Decimal | None
+) -> tuple[Decimal | None, Decimal | None, Decimal | None, int | None]:
+    """The lender's whole claim so far (repaid + outstanding − received) against the cap on the
+    money received since the contract date: (charges, allowed, excess, days), or Nones."""
+    if (
+        loan.outstanding is None
+        or loan.contract_date is None
+        or cap_rate is None
+        or as_of <= loan.contract_date
+    ):
+        return None, None, None, None
+    days = (as_of - loan.contract_date).days
+    charges = max(ZERO, (_repaid_total(loan) or ZERO) + loan.outstanding - received)
+    allowed = to_fen(received * cap_rate * days / _DAYS_PER_YEAR)
+    return charges, allowed, _noise_free(max(ZERO, charges - allowed)), days
+
+
+def _compound(
+    loan: Loan, terms: LoanTerms, cap_rate: Decimal | None, cap_base: Decimal, overdue_days: int
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """复利 (规定 art. 27) against the cap: (charged, allowed, excess), or Nones."""
+    if not loan.compound_interest or cap_rate is None:
+        return None, None, None
+    daily = terms.overdue_daily_rate
+    if daily is None:
+        daily = daily_rate(loan.rate)
+    nominal = terms.nominal_rate
+    charged: Decimal | None = None
+    allowed: Decimal | None = None
+    with localcontext() as ctx:
+        ctx.prec = _WORK_PREC
+        if overdue_days > 0 and daily is not None:
+            charged = _fen_or_ceiling(cap_base * ((1 + daily) ** overdue_days - 1))
+            allowed = to_fen(cap_base * cap_rate * overdue_days / _DAYS_PER_YEAR)
+        elif loan.term_months and nominal is not None:
+            n = loan.term_months
+            charged = _fen_or_ceiling(terms.received * ((1 + nominal / 12) ** n - 1))
+            allowed = to_fen(terms.received * cap_rate * n / 12)
+    if charged is None or allowed is None:
+        return charged, allowed, None
+    return charged, allowed, _noise_free(max(ZERO, charged - allowed))
+
+
+def _overdue(
+    loan: Loan,
+    fees: Sequence[FeeFigures],
+    terms: LoanTerms,
+    calc_cap: capcalc.Cap | None,
+    accrual: _Accrual,
+    overdue_days: int,
+) -> OverdueFigures:
+    """Overdue interest (as accrued, or estimated from the overdue rate), 违约金 and other
+    default charges against the cap on the outstanding principal (民间借贷规定 art. 29;
+    法发〔2017〕22号 art. 2)."""
+    cap_base = accrual.cap_base
+    damages = _damages(loan, fees, overdue_days)
+    other = sum(
         (
             f.total
             for f in fees
@@ -798,183 +1012,89 @@ def analyse_loan(loan_id: str, loan: Loan, as_of: dt.date) -> LoanAnalysis:
         ),
         ZERO,
     )
-    # Overdue interest: as accrued, or what the contract's overdue rate gives on the lender's
-    # principal for the overdue days (penalty rate — or a multiple of the contract rate, on top
-    # of it when the contract says so — else the contract rate runs on).  The estimate and the
-    # cap's allowance are computed on one principal basis: the outstanding principal, never
-    # more than the money received.
-    base, estimated = _projection_base(loan, repaid_total)
-    led_daily, _led_source = overdue_daily(loan)
-    proj_daily: Decimal | None
-    source: str | None
-    if penalty_daily is not None or loan.penalty_multiple is not None:
-        proj_daily, source = led_daily, "penalty_rate"
-    elif loan.rate is not None:
-        proj_daily, source = daily_rate(loan.rate), "contract_rate"
-    else:
-        proj_daily, source = None, None
-    if penalty is None and loan.penalty_multiple is not None and nominal is not None:
-        penalty = nominal * loan.penalty_multiple + (nominal if loan.penalty_adds else ZERO)
-    elif penalty is not None and loan.penalty_adds and nominal is not None:
-        penalty = penalty + nominal
-    cap_base = min(base, received)
-    penalty_accrued = loan.penalty_interest
-    penalty_estimated = False
-    if penalty_accrued is None and overdue > 0 and proj_daily is not None:
-        penalty_accrued = to_fen(cap_base * proj_daily * overdue)
-        penalty_estimated = True
-    # Contract interest that keeps running after default counts towards the same total cap
-    # (法发〔2017〕22号 art. 2); when a stated 罚息 is charged on top of it, add it (estimated).
-    running_interest = ZERO
-    if (
-        loan.penalty_adds
-        and loan.penalty_interest is not None
-        and overdue > 0
-        and loan.rate is not None
-    ):
-        running_interest = to_fen(cap_base * (daily_rate(loan.rate) or ZERO) * overdue)
-        penalty_estimated = True
-    overdue_charges = overdue_allowed = overdue_excess = None
-    if overdue > 0 and calc_cap is not None:
+    accrued, running, estimated = _penalty_interest(loan, accrual, overdue_days)
+    charges = allowed = excess = None
+    if overdue_days > 0 and calc_cap is not None:
         check = capcalc.combined_overdue_cap(
             calc_cap,
             cap_base,
-            overdue,
-            overdue_interest=(penalty_accrued or ZERO) + running_interest,
+            overdue_days,
+            overdue_interest=(accrued or ZERO) + running,
             liquidated_damages=damages,
-            fees=other_overdue,
+            fees=other,
         )
-        overdue_charges, overdue_allowed, overdue_excess = (
-            check.total_charged,
-            check.allowed,
-            None if check.excess is None else _noise_free(check.excess),
-        )
-    penalty_excess: Decimal | None = None
-    if penalty is not None and cap.rate is not None:
-        penalty_excess = to_fen(cap_base * max(ZERO, penalty - cap.rate))
-    penalty_charged = (loan.penalty_interest or ZERO) > 0 or (
-        penalty_daily is not None and penalty_daily > 0 and overdue > 0
-    )
-    loss_estimate: Decimal | None = None
-    if nominal is not None and overdue > 0:
-        loss_estimate = to_fen(cap_base * nominal * overdue / _DAYS_PER_YEAR)
-
-    # --- compounding (规定 art. 27) ------------------------------------------------------------
-    compound_charged = compound_allowed = compound_excess = None
-    if loan.compound_interest and cap.rate is not None:
-        d = penalty_daily if penalty_daily is not None else daily_rate(loan.rate)
-        with localcontext() as ctx:
-            ctx.prec = _WORK_PREC
-            if overdue > 0 and d is not None:
-                compound_charged = _fen_or_ceiling(cap_base * ((1 + d) ** overdue - 1))
-                compound_allowed = to_fen(cap_base * cap.rate * overdue / _DAYS_PER_YEAR)
-            elif loan.term_months and nominal is not None:
-                n = loan.term_months
-                compound_charged = _fen_or_ceiling(received * ((1 + nominal / 12) ** n - 1))
-                compound_allowed = to_fen(received * cap.rate * n / 12)
-        if compound_charged is not None and compound_allowed is not None:
-            compound_excess = _noise_free(max(ZERO, compound_charged - compound_allowed))
-
-    # --- projections and the cost of staying overdue ------------------------------------------
-    late_per_period = sum(
-        (f.fee.amount for f in damages_fees if f.fee.charged is FeeTiming.PERIODIC), ZERO
-    )
-    projected: dict[int, Decimal] = {}
-    if proj_daily is not None or late_per_period > 0:
-        try:
-            projected = standard_projections(
-                base,
-                proj_daily or ZERO,
-                late_per_period,
-                LATE_FEE_PERIOD_DAYS,
-                compound=loan.compound_interest,
-            )
-        except ArithmeticError:  # compounding an absurd rate for months: beyond any figure
-            projected = dict.fromkeys(STANDARD_HORIZONS, MONEY_CEILING)
-    overdue_cost: Decimal | None = None
-    if overdue > 0 and proj_daily is not None:
-        with localcontext() as ctx:
-            ctx.prec = _WORK_PREC
-            if loan.compound_interest:
-                yearly = (1 + proj_daily) ** _DAYS_PER_YEAR - 1
-            else:
-                yearly = proj_daily * _DAYS_PER_YEAR
-            if late_per_period > 0 and base:
-                yearly += late_per_period * _DAYS_PER_YEAR / LATE_FEE_PERIOD_DAYS / base
-            overdue_cost = +yearly
-    # When the contract's cash flows are known but give no rate (nothing received, say), the
-    # cost is undefined: the overdue cost alone would understate it, so nothing is reported.
-    candidates: list[tuple[Decimal, str]] = []
-    if cost is not None:
-        candidates.append((cost.compound, "contract"))
-    if overdue_cost is not None and (cost is not None or method is None):
-        candidates.append((overdue_cost, "overdue"))
-    annual_cost, annual_basis = max(candidates, key=lambda c: c[0]) if candidates else (None, None)
-
-    interest_charged = (
-        any(r is not None and r > 0 for r in (nominal, charged))
-        or (loan.outstanding_interest or ZERO) > 0
-    )
-    contacts, days = _contacts(loan)
-    return LoanAnalysis(
-        id=loan_id,
-        loan=loan,
-        overdue_days=overdue,
-        owed=_owed(loan, ledger),
-        regime=cap.regime,
-        annual_cost=annual_cost,
-        overdue_daily_rate=penalty_daily,
-        projected_extra=projected,
-        nominal_rate=nominal,
-        charged_rate=charged,
-        rate_increase=rate_increase,
-        penalty_rate=penalty,
-        annual_cost_basis=annual_basis,
-        overdue_annual_cost=overdue_cost,
-        received=received,
-        upfront_deducted=deducted,
-        upfront_fees=upfront_fees,
-        upfront=upfront,
-        cost=cost,
-        cost_method=method,
-        cost_error=cost_error,
-        cap=cap,
-        cap_base=cap_base,
-        rate_tested=rate_tested,
-        rate_excess_per_year=rate_excess,
-        contract_recompute=recompute,
-        claim_charges=claim_charges,
-        claim_allowed=claim_allowed,
-        claim_excess=claim_excess,
-        claim_days=claim_days,
-        excess_over_cap=excess_over_cap,
-        penalty_interest=penalty_accrued,
-        penalty_interest_estimated=penalty_estimated,
+        charges, allowed = check.total_charged, check.allowed
+        excess = None if check.excess is None else _noise_free(check.excess)
+    daily = terms.overdue_daily_rate
+    nominal = terms.nominal_rate
+    return OverdueFigures(
+        penalty_interest=accrued,
+        penalty_interest_estimated=estimated,
+        penalty_interest_charged=(loan.penalty_interest or ZERO) > 0
+        or (daily is not None and daily > 0 and overdue_days > 0),
         default_damages=damages,
-        other_overdue_fees=other_overdue,
-        overdue_charges=overdue_charges,
-        overdue_allowed=overdue_allowed,
-        overdue_excess=overdue_excess,
-        penalty_excess_per_year=penalty_excess,
-        penalty_interest_charged=penalty_charged,
-        loss_estimate=loss_estimate,
-        compound_charged=compound_charged,
-        compound_allowed=compound_allowed,
-        compound_excess=compound_excess,
-        compound_unknown=loan.compound_interest and overdue > 0,
-        interest_charged=interest_charged,
-        fees=fees,
-        undisclosed_total=sum((f.total for f in fees if f.disclosure == "no"), ZERO),
-        contacts=contacts,
-        days=days,
-        projection_base=base,
-        projection_base_estimated=estimated,
-        projection_rate_source=source,
-        zhudai_rule_applies=(
-            loan.lender_type is LenderType.BANK_VIA_PLATFORM
-            and loan.contract_date is not None
-            and loan.contract_date >= ZHUDAI_EFFECTIVE
+        other_overdue_fees=other,
+        overdue_charges=charges,
+        overdue_allowed=allowed,
+        overdue_excess=excess,
+        loss_estimate=(
+            to_fen(cap_base * nominal * overdue_days / _DAYS_PER_YEAR)
+            if nominal is not None and overdue_days > 0
+            else None
         ),
-        repaid_total=repaid_total,
-        ledger=ledger,
+        projected_extra=_projected(loan, accrual),
+        projection_base=accrual.base,
+        projection_base_estimated=accrual.base_estimated,
+        projection_rate_source=accrual.source,
     )
+
+
+def _penalty_interest(
+    loan: Loan, accrual: _Accrual, overdue_days: int
+) -> tuple[Decimal | None, Decimal, bool]:
+    """Overdue interest as accrued or estimated from the overdue rate, contract interest still
+    running beside a stated 罚息, and whether either is an estimate."""
+    accrued = loan.penalty_interest
+    estimated = False
+    if accrued is None and overdue_days > 0 and accrual.daily is not None:
+        accrued = to_fen(accrual.cap_base * accrual.daily * overdue_days)
+        estimated = True
+    # Contract interest that keeps running after default counts towards the same total cap
+    # (法发〔2017〕22号 art. 2); when a stated 罚息 is charged on top of it, add it (estimated).
+    running = ZERO
+    stated = loan.penalty_interest is not None
+    if loan.penalty_adds and stated and overdue_days > 0 and loan.rate is not None:
+        running = to_fen(accrual.cap_base * (daily_rate(loan.rate) or ZERO) * overdue_days)
+        estimated = True
+    return accrued, running, estimated
+
+
+def _damages(loan: Loan, fees: Sequence[FeeFigures], overdue_days: int) -> Decimal:
+    """违约金 / late fees accrued: as stated, else from the contract's damages fees."""
+    if loan.late_fees is not None:
+        return loan.late_fees
+    damages = ZERO
+    for f in fees:
+        if f.fee.kind not in DAMAGES_KINDS:
+            continue
+        if f.fee.charged is FeeTiming.PERIODIC:
+            damages += to_fen(f.fee.amount * (overdue_days // LATE_FEE_PERIOD_DAYS))
+        elif overdue_days > 0:
+            damages += f.total
+    return damages
+
+
+def _projected(loan: Loan, accrual: _Accrual) -> dict[int, Decimal]:
+    """Extra charges if nothing is paid for 30, 90 and 180 more days."""
+    if accrual.daily is None and accrual.late_per_period <= 0:
+        return {}
+    try:
+        return standard_projections(
+            accrual.base,
+            accrual.daily or ZERO,
+            accrual.late_per_period,
+            LATE_FEE_PERIOD_DAYS,
+            compound=loan.compound_interest,
+        )
+    except ArithmeticError:  # compounding an absurd rate for months: beyond any figure
+        return dict.fromkeys(STANDARD_HORIZONS, MONEY_CEILING)

@@ -461,10 +461,10 @@ def _cost(la: LoanAnalysis) -> tuple[Decimal | None, CostBasis]:
     """
     if la.ledger is not None and la.ledger.accruing.amount is not None:
         return la.ledger.accruing.amount, CostBasis.ACCRUING
-    if la.annual_cost is not None:
-        if la.annual_cost_basis == "overdue":
-            return la.annual_cost, CostBasis.PENALTY_RATE
-        return la.annual_cost, CostBasis.ANNUAL_COST
+    if la.price.annual_cost is not None:
+        if la.price.annual_cost_basis == "overdue":
+            return la.price.annual_cost, CostBasis.PENALTY_RATE
+        return la.price.annual_cost, CostBasis.ANNUAL_COST
     loan = la.loan
     if la.overdue_days > 0 and loan.penalty_rate is not None:
         return annual_rate(loan.penalty_rate), CostBasis.PENALTY_RATE
@@ -866,8 +866,8 @@ def _offer_charges(la: LoanAnalysis, collection: Decimal, waivable: Decimal) -> 
         waivable=to_fen(waivable),
         known=la.overdue_days <= 0
         or (loan.penalty_interest is not None and loan.late_fees is not None),
-        penalty_terms=loan.penalty_rate is not None or la.overdue_daily_rate is not None,
-        projected_extra=dict(la.projected_extra),
+        penalty_terms=loan.penalty_rate is not None or la.terms.overdue_daily_rate is not None,
+        projected_extra=dict(la.overdue.projected_extra),
     )
 
 
@@ -962,7 +962,7 @@ def _prospects(
     )
     no_capacity = (
         budget.known
-        and budget.savings_known
+        and budget.savings.savings_known
         and capacity.affordable_monthly <= 0
         and lump <= 0
         and total > 0
@@ -1033,7 +1033,7 @@ def analyse_plan(
     total = sum((la.owed for la in loans), ZERO)
     ranked, costs = _ranked(loans)
     lump, lump_parts = _lump_parts(
-        budget.lump_sum_available, total, params.decimal("lump_sum_minimum"), ranked
+        budget.savings.lump_sum_available, total, params.decimal("lump_sum_minimum"), ranked
     )
     offers = _offers(case, ids, as_of, longest, budget, ranked, costs, lump_parts)
     capacity = _capacity(

@@ -13,9 +13,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import ROUND_FLOOR, Decimal
-from fractions import Fraction
 
 import attrs
 
@@ -96,8 +96,9 @@ def instalments_needed(total: Decimal, monthly: Decimal) -> int | None:
         return None
     if total <= 0:
         return 0
-    ratio = Fraction(total) / Fraction(monthly)
-    return -(-ratio.numerator // ratio.denominator)
+    tn, td = total.as_integer_ratio()
+    mn, md = monthly.as_integer_ratio()
+    return -(-(tn * md) // (td * mn))
 
 
 def _fen_of(total: Decimal, field: str) -> int:
@@ -133,18 +134,22 @@ def split_proportional(total_monthly: Decimal, weights: Sequence[Decimal]) -> li
     cents = _fen_of(total_monthly, "total_monthly")
     if not weights:
         raise InputError("weights", "at least one weight is required")
-    exact_weights: list[Fraction] = []
+    ratios: list[tuple[int, int]] = []
     for i, w in enumerate(weights):
         if not isinstance(w, Decimal) or not w.is_finite() or w < 0:
             raise InputError(f"weights[{i}]", "must be a non-negative number")
-        exact_weights.append(Fraction(w))
-    weight_sum = sum(exact_weights, Fraction(0))
+        ratios.append(w.as_integer_ratio())
+    # Exact integer arithmetic: every weight over one common denominator, so each share is
+    # cents × w / Σw with the same divisor and the remainders compare as the fractions do.
+    common = math.lcm(*(d for _, d in ratios))
+    scaled = [n * (common // d) for n, d in ratios]
+    weight_sum = sum(scaled)
     if weight_sum == 0:
         raise InputError("weights", "at least one weight must be positive")
-    shares = [cents * w / weight_sum for w in exact_weights]
-    floors = [s.numerator // s.denominator for s in shares]
+    parts = [divmod(cents * w, weight_sum) for w in scaled]
+    floors = [q for q, _ in parts]
     left = cents - sum(floors)
-    order = sorted(range(len(shares)), key=lambda i: (-(shares[i] - floors[i]), i))
+    order = sorted(range(len(parts)), key=lambda i: (-parts[i][1], i))
     for i in order[:left]:
         floors[i] += 1
     return [from_fen(f) for f in floors]

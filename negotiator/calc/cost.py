@@ -147,22 +147,23 @@ def _estimate(received: float, flows: Sequence[tuple[int, float]], lo: float, hi
 
 def _narrow(
     received: Decimal, flows: Sequence[tuple[int, Decimal]], lo: Decimal, hi: Decimal
-) -> tuple[Decimal, Decimal]:
-    """A much tighter exact bracket around the root, or the given one if none is confirmed."""
+) -> tuple[Decimal, Decimal, Decimal]:
+    """A much tighter exact bracket around the root and the point to start from inside it
+    (the binary-float estimate), or the given bracket and its low end if none is confirmed."""
     try:
         guess = _estimate(float(received), [(t, float(a)) for t, a in flows], float(lo), float(hi))
     except (OverflowError, ZeroDivisionError):
-        return lo, hi
+        return lo, hi, lo
     if not math.isfinite(guess):
-        return lo, hi
+        return lo, hi, lo
     centre = Decimal(repr(guess))
     width = max(abs(centre), _ONE) * _NARROW
     a, b = max(lo, centre - width), min(hi, centre + width)
     if not lo <= a < b <= hi:
-        return lo, hi
+        return lo, hi, lo
     if (a == lo or _npv(a, received, flows) >= 0) and (b == hi or _npv(b, received, flows) <= 0):
-        return a, b
-    return lo, hi
+        return a, b, centre if a < centre < b else a
+    return lo, hi, lo
 
 
 def _solve(received: Decimal, flows: Sequence[tuple[int, Decimal]]) -> Decimal:
@@ -221,11 +222,12 @@ def _solve(received: Decimal, flows: Sequence[tuple[int, Decimal]]) -> Decimal:
         # on either side of it confirm a sign change, the bracket shrinks to that neighbourhood
         # and the exact iteration below finishes in two or three steps.  The result is always
         # the Decimal iteration's; an unusable estimate is simply ignored.
-        lo, hi = _narrow(received, flows, lo, hi)
+        # Newton starts from the estimate itself (typically within 1e-13 of the root, so one or
+        # two exact steps reach the tolerance) rather than from the bracket's low end.
+        lo, hi, x = _narrow(received, flows, lo, hi)
         # Invariant: npv(lo) > 0 > npv(hi) (or == 0 at a root), lo < hi.  Newton steps are
         # taken only inside the bracket, and if two iterations have not halved the bracket the
         # next step is a bisection, so the bracket at least halves every three iterations.
-        x = lo
         mark = hi - lo
         for i in range(_MAX_ITER):
             f = _npv(x, received, flows)

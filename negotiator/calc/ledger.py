@@ -32,7 +32,7 @@ from negotiator.basis.params import load_parameters
 from negotiator.calc.rates import to_annual
 from negotiator.calc.schedule import Row, RowStatus, Schedule, apply_payments, due_dates, generate
 from negotiator.case.models import FeeKind, FeeTiming, Loan, Rate, RateUnit, RepaymentMethod
-from negotiator.money import ZERO, at_most_rate_places, format_amount, to_fen
+from negotiator.money import RATE_PLACES, ZERO, at_most_rate_places, format_amount, to_fen
 
 __all__ = [
     "COMPOUND_NOT_STATED",
@@ -94,12 +94,22 @@ class Figure:
         )
 
     def to_json(self) -> dict[str, Any]:
+        # str() of a StrEnum member is its value (and much cheaper than ``.value``)
         return {
-            "amount": None if self.amount is None else str(at_most_rate_places(self.amount)),
-            "provenance": self.provenance.value,
+            "amount": None if self.amount is None else _amount_text(self.amount),
+            "provenance": str(self.provenance),
             "basis": self.basis,
-            "bound": None if self.bound is None else self.bound.value,
+            "bound": None if self.bound is None else str(self.bound),
         }
+
+
+def _amount_text(amount: Decimal) -> str:
+    """``str(at_most_rate_places(amount))``, without rounding a figure that needs none."""
+    text = str(amount)
+    point = text.find(".")
+    if "E" not in text and (point < 0 or len(text) - point - 1 <= RATE_PLACES):
+        return text
+    return str(at_most_rate_places(amount))
 
 
 def stated(amount: Decimal, basis: str) -> Figure:
@@ -278,7 +288,7 @@ class LoanLedger:
                         "principal": str(r.principal),
                         "interest": str(r.interest),
                         "paid": None if r.paid is None else str(r.paid),
-                        "status": r.status.value,
+                        "status": str(r.status),
                     }
                     for r in s.rows
                 ],
@@ -367,13 +377,8 @@ def _schedule(loan: Loan, as_of: dt.date) -> Schedule | None:
     if rate is None or loan.term_months is None or loan.principal <= 0:
         return None
     method = loan.repayment_method or RepaymentMethod.EQUAL_INSTALMENT
-    rows = generate(loan.principal, rate, loan.term_months, method)
     dates = due_dates(loan.contract_date, loan.term_months) if loan.contract_date else None
-    if dates is not None:
-        rows = [
-            Row(r.period, d, r.payment, r.principal, r.interest)
-            for r, d in zip(rows, dates, strict=True)
-        ]
+    rows = generate(loan.principal, rate, loan.term_months, method, dates)
     filled, how = apply_payments(
         rows,
         as_of,

@@ -88,16 +88,21 @@ class Schedule:
     #: How the paid column was filled: "stated", "instalments_paid", "repaid_in_order",
     #: "assumed_before_overdue" or "unknown".
     paid_from: str = "unknown"
+    #: The rows' payments added up (computed once: the ledger, the plan and the JSON read it).
+    total: Decimal = attrs.field(init=False)
+    #: What was paid against the rows (each row at most its payment); None when a row's paid
+    #: amount is not known.
+    paid_total: Decimal | None = attrs.field(init=False)
 
-    @property
-    def total(self) -> Decimal:
-        return sum((r.payment for r in self.rows), ZERO)
-
-    @property
-    def paid_total(self) -> Decimal | None:
-        if any(r.paid is None for r in self.rows):
-            return None
-        return sum((min(r.paid or ZERO, r.payment) for r in self.rows), ZERO)
+    def __attrs_post_init__(self) -> None:
+        total = ZERO
+        paid: Decimal | None = ZERO
+        for r in self.rows:
+            total += r.payment
+            if paid is not None:
+                paid = None if r.paid is None else paid + min(r.paid, r.payment)
+        object.__setattr__(self, "total", total)
+        object.__setattr__(self, "paid_total", paid)
 
     @property
     def remaining(self) -> Decimal | None:
@@ -106,11 +111,19 @@ class Schedule:
 
 
 def generate(
-    principal: Decimal, annual_rate: Decimal, n: int, method: RepaymentMethod
+    principal: Decimal,
+    annual_rate: Decimal,
+    n: int,
+    method: RepaymentMethod,
+    dates: Sequence[dt.date] | None = None,
 ) -> list[Row]:
-    """The rows (without dates) of a schedule repaying ``principal`` over ``n`` months."""
+    """The rows of a schedule repaying ``principal`` over ``n`` months, due on ``dates`` (one
+    per row) when given, else without dates."""
     if n < 1:
         raise InputError("term_months", "must be at least 1")
+    if dates is not None and len(dates) != n:
+        raise ValueError(f"{len(dates)} due dates for {n} instalments")
+    due: Sequence[dt.date | None] = dates if dates is not None else [None] * n
     p = to_fen(principal)
     rows: list[Row] = []
     with localcontext() as ctx:
@@ -123,7 +136,7 @@ def generate(
                 interest = to_fen(bal * r)
                 part = bal if k == n else min(pay - interest, bal)
                 bal -= part
-                rows.append(Row(k, None, interest + part, part, interest))
+                rows.append(Row(k, due[k - 1], interest + part, part, interest))
         elif method is RepaymentMethod.EQUAL_PRINCIPAL:
             each = to_fen(p / n)
             bal = p
@@ -131,17 +144,17 @@ def generate(
                 interest = to_fen(bal * r)
                 part = bal if k == n else min(each, bal)
                 bal -= part
-                rows.append(Row(k, None, interest + part, part, interest))
+                rows.append(Row(k, due[k - 1], interest + part, part, interest))
         elif method is RepaymentMethod.INTEREST_ONLY:
             interest = to_fen(p * r)
             for k in range(1, n + 1):
                 part = p if k == n else ZERO
-                rows.append(Row(k, None, interest + part, part, interest))
+                rows.append(Row(k, due[k - 1], interest + part, part, interest))
         else:  # bullet: simple interest for the whole term, paid with the principal at the end
             interest = to_fen(p * annual_rate * n / _MONTHS)
             for k in range(1, n):
-                rows.append(Row(k, None, ZERO, ZERO, ZERO))
-            rows.append(Row(n, None, p + interest, p, interest))
+                rows.append(Row(k, due[k - 1], ZERO, ZERO, ZERO))
+            rows.append(Row(n, due[n - 1], p + interest, p, interest))
     return rows
 
 

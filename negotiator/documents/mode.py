@@ -73,8 +73,9 @@ def letter_mode(
             )
         )
         la = analysis.loans[i]
-        excess = any(x is not None and x > ZERO for x in (la.claim_excess, la.overdue_excess)) or (
-            la.received is not None and la.upfront_deducted > ZERO
+        excesses = (la.caps.claim_excess, la.overdue.overdue_excess)
+        excess = any(x is not None and x > ZERO for x in excesses) or (
+            la.terms.received is not None and la.terms.upfront_deducted > ZERO
         )
         ag = case.agreement
         if ag is not None and agreement_is_for(analysis, loan_id):

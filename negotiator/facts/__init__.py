@@ -11,7 +11,7 @@ that evaluation, for the second.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 from ..analysis import CaseAnalysis
 from . import agreement, case, checklist, complaint, contact, lawsuit, loan, scam, strategy
@@ -35,14 +35,26 @@ KINDS: Mapping[str, FactKind] = {k.name: k for m in (*_MODULES, complaint) for k
 #: The kind of the second pass's facts.
 COMPLAINT_KIND = complaint.COMPLAINT.name
 
-_DERIVERS: tuple[Callable[[CaseAnalysis], Iterable[Fact]], ...] = tuple(m.derive for m in _MODULES)
+_Deriver = Callable[[CaseAnalysis], Iterable[Fact]]
+
+#: Each family's deriver with the kinds it produces.
+_DERIVERS: tuple[tuple[frozenset[str], _Deriver], ...] = tuple(
+    (frozenset(k.name for k in m.KINDS), m.derive) for m in _MODULES
+)
 
 
-def derive_facts(analysis: CaseAnalysis) -> list[Fact]:
-    """Every fact of a case for the first evaluation, in a stable order."""
+def derive_facts(analysis: CaseAnalysis, kinds: Collection[str] | None = None) -> list[Fact]:
+    """Every fact of a case for the first evaluation, in a stable order.
+
+    With ``kinds`` (e.g. the kinds a rule set reads, ``RuleSet.reads``), only the families
+    that produce one of those kinds are derived: an agreement check, whose rules read five
+    kinds, skips the checklist, strategy, lawsuit and case facts.  A family is derived whole,
+    so a few facts of kinds outside ``kinds`` may still be returned.
+    """
     out: list[Fact] = []
-    for derive in _DERIVERS:
-        out.extend(derive(analysis))
+    for produced, derive in _DERIVERS:
+        if kinds is None or not produced.isdisjoint(kinds):
+            out.extend(derive(analysis))
     return out
 
 

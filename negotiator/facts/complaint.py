@@ -170,7 +170,7 @@ def derive(a: CaseAnalysis, grounds: Iterable[Grounds]) -> Iterator[Fact]:
         common: dict[str, object] = {
             "lender_type": la.loan.lender_type.value,
             "regime": la.regime,
-            "conduct_period": _period([cf.contact.at.date() for cf in la.contacts]),
+            "conduct_period": _period([cf.contact.at.date() for cf in la.collection.contacts]),
             "illegal_debt_threats": la.id in illegal,
             "in_court": in_court,
         }

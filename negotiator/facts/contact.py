@@ -138,7 +138,7 @@ KINDS = (CONTACT, CONTACT_DAY)
 
 def _contacts(i: int, la: LoanAnalysis) -> Iterator[Fact]:
     above = la.debt_above_cap()
-    for cf in la.contacts:
+    for cf in la.collection.contacts:
         c = cf.contact
         shown = [x for x in c.conduct if x in _CONDUCT_ZH]
         yield Fact(
@@ -185,7 +185,7 @@ def derive(a: CaseAnalysis) -> Iterator[Fact]:
     for i, la in enumerate(a.loans):
         yield from _contacts(i, la)
     for i, la in enumerate(a.loans):
-        for day in la.days:
+        for day in la.collection.days:
             yield Fact(
                 kind="contact_day",
                 id=f"cday-{i + 1}-{day.day:%Y%m%d}",

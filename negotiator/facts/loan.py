@@ -214,90 +214,90 @@ def _r(value: Decimal | None) -> Decimal | None:
 
 def _loan_values(la: LoanAnalysis) -> tuple[dict[str, object], dict[str, object]]:
     loan = la.loan
-    cap = la.cap
-    cost = la.cost
-    rc = la.contract_recompute
-    up = la.upfront
+    cap = la.caps.cap
+    cost = la.price.cost
+    rc = la.caps.contract_recompute
+    up = la.terms.upfront
     values: dict[str, object] = {
         "lender_type": loan.lender_type.value,
         "regime": la.regime,
         "overdue_days": la.overdue_days,
         "owed": la.owed,
         "principal": loan.principal,
-        "received": la.received,
-        "upfront_deducted": la.upfront_deducted,
+        "received": la.terms.received,
+        "upfront_deducted": la.terms.upfront_deducted,
         "received_stated": loan.received is not None,
-        "upfront_difference": la.upfront.difference if la.upfront else None,
-        "nominal_rate": _r(la.nominal_rate),
-        "charged_rate": _r(la.charged_rate),
-        "rate_increase": _r(la.rate_increase),
-        "penalty_rate": _r(la.penalty_rate),
-        "overdue_daily_rate": _r(la.overdue_daily_rate),
+        "upfront_difference": la.terms.upfront.difference if la.terms.upfront else None,
+        "nominal_rate": _r(la.terms.nominal_rate),
+        "charged_rate": _r(la.terms.charged_rate),
+        "rate_increase": _r(la.terms.rate_increase),
+        "penalty_rate": _r(la.terms.penalty_rate),
+        "overdue_daily_rate": _r(la.terms.overdue_daily_rate),
         "cap_rate": _r(cap.rate) if cap else None,
         "cap_upper_bound": bool(cap and cap.upper_bound),
         "cost_computable": cost is not None,
         "cost_simple": _r(cost.simple) if cost else None,
         "cost_compound": _r(cost.compound) if cost else None,
-        "annual_cost": _r(la.annual_cost),
-        "rate_excess_per_year": la.rate_excess_per_year,
+        "annual_cost": _r(la.price.annual_cost),
+        "rate_excess_per_year": la.caps.rate_excess_per_year,
         "contract_excess": rc.excess if rc else None,
-        "claim_excess": la.claim_excess,
-        "excess_over_cap": la.excess_over_cap,
-        "overdue_charges": la.overdue_charges,
-        "overdue_excess": la.overdue_excess,
-        "penalty_excess_per_year": la.penalty_excess_per_year,
-        "penalty_interest_charged": la.penalty_interest_charged,
-        "default_damages": la.default_damages,
+        "claim_excess": la.caps.claim_excess,
+        "excess_over_cap": la.caps.excess_over_cap,
+        "overdue_charges": la.overdue.overdue_charges,
+        "overdue_excess": la.overdue.overdue_excess,
+        "penalty_excess_per_year": la.caps.penalty_excess_per_year,
+        "penalty_interest_charged": la.overdue.penalty_interest_charged,
+        "default_damages": la.overdue.default_damages,
         "compound_interest": loan.compound_interest,
-        "compound_excess": la.compound_excess,
+        "compound_excess": la.caps.compound_excess,
         "interest_agreed": (
             "unknown" if loan.interest_agreed is None else ("yes" if loan.interest_agreed else "no")
         ),
-        "interest_charged": la.interest_charged,
+        "interest_charged": la.terms.interest_charged,
         "undisclosed_total": la.undisclosed_total,
-        "projected_30": la.projected_extra.get(30),
-        "projected_90": la.projected_extra.get(90),
-        "projected_180": la.projected_extra.get(180),
-        "contacts": len(la.contacts),
+        "projected_30": la.overdue.projected_extra.get(30),
+        "projected_90": la.overdue.projected_extra.get(90),
+        "projected_180": la.overdue.projected_extra.get(180),
+        "contacts": len(la.collection.contacts),
         "damages_vs_loss": _damages_vs_loss(la),
         "creditor_may_have_changed": _creditor_may_have_changed(la),
     }
     extras: dict[str, object] = {
         "lender_name": loan.lender_name,
         "contract_date": loan.contract_date,
-        "upfront_fees": la.upfront_fees,
+        "upfront_fees": la.terms.upfront_fees,
         "term_months": loan.term_months,
-        "rate_tested": _r(la.rate_tested),
+        "rate_tested": _r(la.terms.rate_tested),
         "cap_basis": cap.basis if cap else None,
         "cap_note": cap.note if cap else None,
         "lpr_rate": _r(cap.lpr_rate) if cap else None,
         "lpr_from": cap.lpr_from if cap else None,
         "lpr_on": cap.lpr_on if cap else None,
-        "cost_method": la.cost_method,
-        "cost_error": la.cost_error,
-        "recognised_principal": la.received,
+        "cost_method": la.price.cost_method,
+        "cost_error": la.price.cost_error,
+        "recognised_principal": la.terms.received,
         "interest_claimed": up.interest_claimed if up else None,
         "interest_recognised": up.interest_recognised if up else None,
         "claimed_total": up.claimed_total if up else None,
         "owed_total": up.owed_total if up else None,
         "contract_charged": rc.charged if rc else None,
         "contract_allowed": rc.allowed if rc else None,
-        "claim_charges": la.claim_charges,
-        "claim_allowed": la.claim_allowed,
-        "claim_days": la.claim_days,
-        "overdue_allowed": la.overdue_allowed,
-        "cap_base": la.cap_base,
-        "penalty_interest": la.penalty_interest,
-        "penalty_estimated": la.penalty_interest_estimated,
-        "other_overdue_fees": la.other_overdue_fees,
-        "loss_estimate": la.loss_estimate,
-        "damages_total": (la.penalty_interest or ZERO) + la.default_damages,
-        "compound_charged": la.compound_charged,
-        "compound_allowed": la.compound_allowed,
-        "compound_unknown": la.compound_unknown,
-        "compound_note": _COMPOUND_NOTE if la.compound_unknown else "",
+        "claim_charges": la.caps.claim_charges,
+        "claim_allowed": la.caps.claim_allowed,
+        "claim_days": la.caps.claim_days,
+        "overdue_allowed": la.overdue.overdue_allowed,
+        "cap_base": la.caps.cap_base,
+        "penalty_interest": la.overdue.penalty_interest,
+        "penalty_estimated": la.overdue.penalty_interest_estimated,
+        "other_overdue_fees": la.overdue.other_overdue_fees,
+        "loss_estimate": la.overdue.loss_estimate,
+        "damages_total": (la.overdue.penalty_interest or ZERO) + la.overdue.default_damages,
+        "compound_charged": la.caps.compound_charged,
+        "compound_allowed": la.caps.compound_allowed,
+        "compound_unknown": la.caps.compound_unknown,
+        "compound_note": _COMPOUND_NOTE if la.caps.compound_unknown else "",
         "outstanding_interest": loan.outstanding_interest,
-        "projection_source": la.projection_rate_source,
+        "projection_source": la.overdue.projection_rate_source,
     }
     for key, value in values.items():
         if isinstance(value, Decimal) and LOAN.fields[key].type is FieldType.MONEY:
@@ -314,10 +314,10 @@ _EXCESSIVE = load_parameters().decimal("damages_excess_ratio")
 
 
 def _damages_vs_loss(la: LoanAnalysis) -> str:
-    loss = la.loss_estimate
+    loss = la.overdue.loss_estimate
     if loss is None or loss <= 0:
         return "unknown"
-    damages = (la.penalty_interest or ZERO) + la.default_damages
+    damages = (la.overdue.penalty_interest or ZERO) + la.overdue.default_damages
     return "above" if damages > loss * _EXCESSIVE else "within"
 
 
@@ -327,7 +327,7 @@ def _creditor_may_have_changed(la: LoanAnalysis) -> bool:
         return True
     if any(f.fee.kind is FeeKind.GUARANTEE for f in la.fees):
         return True
-    names = [loan.lender_name] + [c.contact.collector or "" for c in la.contacts]
+    names = [loan.lender_name] + [c.contact.collector or "" for c in la.collection.contacts]
     return any(w in n for n in names for w in _HOLDER_WORDS)
 
 

@@ -84,10 +84,12 @@ def test_dated_bullet_loan_cost_and_24_percent_by_hand() -> None:
     )
     report = advise(case)
     la = evaluate(case).analysis.loans[0]
-    assert la.cost is not None and la.cost_method == "periodic"
-    assert la.cost.compound.quantize(D("0.000001")) == D("0.250000")
-    assert la.cost.simple.quantize(D("0.000001")) == D("0.250000")
-    assert la.annual_cost == la.cost.compound and la.annual_cost_basis == "contract"
+    assert la.price.cost is not None and la.price.cost_method == "periodic"
+    assert la.price.cost.compound.quantize(D("0.000001")) == D("0.250000")
+    assert la.price.cost.simple.quantize(D("0.000001")) == D("0.250000")
+    assert (
+        la.price.annual_cost == la.price.cost.compound and la.price.annual_cost_basis == "contract"
+    )
     f = _one(report, "FEE_COST_ABOVE_24")
     assert f.severity == "warning"
     assert f.data["contract_excess"] == "80.00"
@@ -130,10 +132,10 @@ def test_cost_not_computable_is_recorded_not_raised() -> None:
     )
     ev = evaluate(case)
     la = ev.analysis.loans[0]
-    assert la.cost is None and la.annual_cost is None
-    assert la.cost_error is not None and "zero" in la.cost_error
-    assert ev.analysis.loans[0].to_figures()["cost_error"] == la.cost_error
-    assert advise(case).figures["loans"][0]["cost_error"] == la.cost_error
+    assert la.price.cost is None and la.price.annual_cost is None
+    assert la.price.cost_error is not None and "zero" in la.price.cost_error
+    assert ev.analysis.loans[0].to_figures()["cost_error"] == la.price.cost_error
+    assert advise(case).figures["loans"][0]["cost_error"] == la.price.cost_error
 
 
 def test_missing_everything_gives_none_not_errors() -> None:
@@ -142,10 +144,10 @@ def test_missing_everything_gives_none_not_errors() -> None:
         Loan(lender_name="X", lender_type=LenderType.OTHER, principal=D("0")),
         dt.date(2025, 1, 1),
     )
-    assert la.cost is None and la.cost_error is not None
-    assert la.annual_cost is None and la.overdue_daily_rate is None
-    assert la.projected_extra == {}
-    assert la.excess_over_cap is None and la.overdue_excess is None
+    assert la.price.cost is None and la.price.cost_error is not None
+    assert la.price.annual_cost is None and la.terms.overdue_daily_rate is None
+    assert la.overdue.projected_extra == {}
+    assert la.caps.excess_over_cap is None and la.overdue.overdue_excess is None
     assert la.charge_issues() == () and la.collection_issues() == ()
 
 
@@ -169,11 +171,16 @@ def test_periodic_fees_enter_the_cost_and_contingent_ones_do_not() -> None:
         Loan(**{**_fields(base), "fees": (Fee(FeeKind.LATE_FEE, D("50"), FeeTiming.ON_OVERDUE),)}),
         day,
     )
-    assert plain.cost is not None and with_fee.cost is not None and with_late.cost is not None
+    assert (
+        plain.price.cost is not None
+        and with_fee.price.cost is not None
+        and with_late.price.cost is not None
+    )
     # Without fees the level schedule costs its own rate (up to the rounding of each payment).
-    assert abs(plain.cost.simple - D("0.12")) < D("0.0001")
-    assert with_fee.cost.simple > plain.cost.simple + D("0.08")  # 600/yr on ~6,500 average
-    assert with_late.cost == plain.cost
+    assert abs(plain.price.cost.simple - D("0.12")) < D("0.0001")
+    # 600/yr on ~6,500 average
+    assert with_fee.price.cost.simple > plain.price.cost.simple + D("0.08")
+    assert with_late.price.cost == plain.price.cost
     assert with_fee.fees[0].total == D("600.00") and with_fee.fees[0].count == 12
 
 
@@ -199,12 +206,13 @@ def test_overdue_cost_can_be_the_annual_cost() -> None:
         )
     ).loans[0]
     la = analyse_loan("L1", loan, dt.date(2025, 9, 1))
-    assert la.overdue_daily_rate == D("0.001")
-    assert la.overdue_annual_cost == D("0.365")
-    assert la.annual_cost == D("0.365") and la.annual_cost_basis == "overdue"
+    assert la.terms.overdue_daily_rate == D("0.001")
+    assert la.price.overdue_annual_cost == D("0.365")
+    assert la.price.annual_cost == D("0.365") and la.price.annual_cost_basis == "overdue"
     # 30 days: 1,000 × 0.001 × 30 = 30.00; 90: 90.00; 180: 180.00.
-    assert la.projected_extra == {30: D("30.00"), 90: D("90.00"), 180: D("180.00")}
-    assert la.penalty_interest == D("31.00") and la.penalty_interest_estimated  # 31 days
+    assert la.overdue.projected_extra == {30: D("30.00"), 90: D("90.00"), 180: D("180.00")}
+    # 31 days
+    assert la.overdue.penalty_interest == D("31.00") and la.overdue.penalty_interest_estimated
 
 
 def test_penalty_projection_falls_back_to_the_contract_rate() -> None:
@@ -216,10 +224,10 @@ def test_penalty_projection_falls_back_to_the_contract_rate() -> None:
         overdue_since=dt.date(2025, 1, 1),
     )
     la = analyse_loan("L1", loan, dt.date(2025, 2, 1))
-    assert la.overdue_daily_rate is None
-    assert la.projection_rate_source == "contract_rate"
+    assert la.terms.overdue_daily_rate is None
+    assert la.overdue.projection_rate_source == "contract_rate"
     # 3,600 × 0.10 / 360 = 1.00 a day.
-    assert la.projected_extra[30] == D("30.00")
+    assert la.overdue.projected_extra[30] == D("30.00")
 
 
 @pytest.mark.parametrize(
@@ -241,7 +249,9 @@ def test_cap_per_regime(
         loan["contract_date"] = contract
     la = analyse(load_case(_case(loan))).loans[0]
     assert la.regime == regime
-    assert la.cap is not None and la.cap.rate == D(cap) and la.cap.upper_bound is upper
+    assert (
+        la.caps.cap is not None and la.caps.cap.rate == D(cap) and la.caps.cap.upper_bound is upper
+    )
 
 
 def test_lpr_after_last_verified_is_noted() -> None:
@@ -252,8 +262,8 @@ def test_lpr_after_last_verified_is_noted() -> None:
         "contract_date": "2031-01-01",
     }
     la = analyse(load_case(_case(loan, as_of="2031-06-01"))).loans[0]
-    assert la.cap is not None and la.cap.lpr_after_last_verified
-    assert la.cap.note is not None and "latest known LPR" in la.cap.note
+    assert la.caps.cap is not None and la.caps.cap.lpr_after_last_verified
+    assert la.caps.cap.note is not None and "latest known LPR" in la.caps.cap.note
 
 
 def test_rate_excess_uses_the_higher_charged_rate() -> None:

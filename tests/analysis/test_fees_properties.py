@@ -190,14 +190,14 @@ def _upfront_total(loan: Loan) -> Decimal:
 def test_adding_a_fee_never_lowers_annual_cost(loan: Loan, fee: Fee) -> None:
     before = analyse_loan("L1", loan, AS_OF)
     after = analyse_loan("L1", attrs.evolve(loan, fees=(*loan.fees, fee)), AS_OF)
-    assume(before.annual_cost is not None)
-    if after.annual_cost is None:
+    assume(before.price.annual_cost is not None)
+    if after.price.annual_cost is None:
         # Only possible when the fee swallowed all the money received.
-        assert after.received == 0
+        assert after.terms.received == 0
         return
-    assert after.annual_cost >= before.annual_cost
-    if after.cost is not None and before.cost is not None:
-        assert after.cost.simple >= before.cost.simple
+    assert after.price.annual_cost >= before.price.annual_cost
+    if after.price.cost is not None and before.price.cost is not None:
+        assert after.price.cost.simple >= before.price.cost.simple
 
 
 _MONEY = re.compile(r"^\d+\.\d{2}$")

@@ -273,7 +273,7 @@ def test_the_lump_sum_keeps_the_reserve_and_goes_to_the_costliest_lender_first()
     loans = [loan("甲", "30000", daily="0.0003"), loan("乙", "5000", daily="0.001")]
     a = analyse(case(borrower, loans))
     # reserve = max(3 × 3000, 30 % × 20000) = 9000 → 11000 spare
-    assert a.budget.emergency_reserve == Decimal("9000.00")
+    assert a.budget.savings.emergency_reserve == Decimal("9000.00")
     assert a.plan.capacity.lump_sum == Decimal("11000.00")
     assert [(o.lender_name, o.share.lump_sum) for o in a.plan.offers] == [
         ("乙", Decimal("5000")),
@@ -298,9 +298,9 @@ HARD = {"monthly_income": "5000", "essential_expenses": "3000", "savings": "8000
 def test_the_reserve_follows_a_dated_hardship_and_frees_a_lump_sum(end, months, lump):
     borrower = HARD | {"hardships": [{"kind": "unemployment", "expected_end": end}]}
     a = analyse(case(borrower))
-    assert a.budget.reserve_months == months
-    assert a.budget.reserve_reason == ("hardship_ends" if months < 3 else "standard")
-    assert a.budget.emergency_reserve == Decimal(3000 * months).quantize(Decimal("0.01"))
+    assert a.budget.savings.reserve_months == months
+    assert a.budget.savings.reserve_reason == ("hardship_ends" if months < 3 else "standard")
+    assert a.budget.savings.emergency_reserve == Decimal(3000 * months).quantize(Decimal("0.01"))
     assert a.plan.capacity.lump_sum == Decimal(lump)
 
 
@@ -314,7 +314,7 @@ def test_the_reserve_follows_a_dated_hardship_and_frees_a_lump_sum(end, months, 
 )
 def test_an_undated_or_absent_hardship_keeps_the_full_reserve(hardships):
     a = analyse(case(HARD | {"hardships": hardships}))
-    assert (a.budget.reserve_months, a.budget.reserve_reason) == (3, "standard")
+    assert (a.budget.savings.reserve_months, a.budget.savings.reserve_reason) == (3, "standard")
     assert a.plan.capacity.lump_sum == 0
 
 
@@ -324,7 +324,7 @@ def test_a_short_hardship_keeps_the_full_reserve_when_income_does_not_cover_the_
         "hardships": [{"kind": "unemployment", "expected_end": dt.date(2027, 1, 5)}],
     }
     a = analyse(case(borrower))
-    assert a.budget.reserve_months == 3
+    assert a.budget.savings.reserve_months == 3
     assert a.plan.capacity.lump_sum == 0
 
 
@@ -333,7 +333,10 @@ def test_the_short_term_example_offers_a_partial_lump_sum():
 
     a = analyse(load_case(Path(__file__).resolve().parents[2] / "examples" / "short_term.toml"))
     # new job on 2027-01-05, one whole month after 2026-11-20: reserve 2,200, 1,800 to pay now
-    assert (a.budget.reserve_months, a.budget.emergency_reserve) == (1, Decimal("2200.00"))
+    assert (a.budget.savings.reserve_months, a.budget.savings.emergency_reserve) == (
+        1,
+        Decimal("2200.00"),
+    )
     assert a.plan.capacity.lump_sum == Decimal("1800.00")
     assert a.plan.capacity.instalments_after_lump == a.plan.offers[0].share.instalments_after_lump
 

@@ -78,7 +78,9 @@ def test_no_strategy_asks_more_per_month_than_the_budget_bears(case):
 def test_a_lump_sum_never_touches_the_emergency_reserve(case):
     a = analyse(case)
     b = a.budget
-    assert a.plan.capacity.lump_sum <= max(Decimal(0), b.savings - b.emergency_reserve)
+    assert a.plan.capacity.lump_sum <= max(
+        Decimal(0), b.savings.savings - b.savings.emergency_reserve
+    )
     assert a.plan.capacity.lump_sum <= a.plan.situation.total_owed
     assert sum((o.share.lump_sum for o in a.plan.offers), Decimal(0)) == a.plan.capacity.lump_sum
 

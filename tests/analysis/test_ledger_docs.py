@@ -83,7 +83,7 @@ def test_equal_instalment_by_hand() -> None:
     assert led.claimed.penalty.provenance.value == "estimated"
     assert led.claimed.total.bound is not None  # late fees unknown: "at least"
     # a level monthly schedule at 18 % costs 18 % 单利 by the per-period method
-    assert la.cost is not None and la.cost.simple.quantize(D("0.0001")) == D("0.1800")
+    assert la.price.cost is not None and la.price.cost.simple.quantize(D("0.0001")) == D("0.1800")
 
 
 def test_equal_principal_and_interest_only_by_hand() -> None:
@@ -96,15 +96,15 @@ def test_equal_principal_and_interest_only_by_hand() -> None:
     la, _ = ledger_of("interest_only")
     assert la.ledger.claimed.total.amount == D("50000")
     assert la.ledger.repaid.amount == 4 * fen(D("50000") * D("0.096") / 12)
-    assert la.cost is not None and la.cost.simple.quantize(D("0.0001")) == D("0.0960")
+    assert la.price.cost is not None and la.price.cost.simple.quantize(D("0.0001")) == D("0.0960")
 
 
 def test_bullet_one_year_costs_its_rate() -> None:
     la, _ = ledger_of("bullet")
     assert la.ledger.claimed.total.amount == D("10000") * D("1.18")
-    assert la.cost is not None
-    assert la.cost.simple.quantize(D("0.000001")) == D("0.180000")
-    assert la.cost.compound.quantize(D("0.000001")) == D("0.180000")
+    assert la.price.cost is not None
+    assert la.price.cost.simple.quantize(D("0.000001")) == D("0.180000")
+    assert la.price.cost.compound.quantize(D("0.000001")) == D("0.180000")
 
 
 def test_private_kantouxi_by_hand() -> None:

@@ -204,7 +204,7 @@ def test_a_one_year_bullet_at_r_costs_r_simple(rate_bp: int, principal: int) -> 
         contract_date=dt.date(2025, 11, 20),
     )
     la = analyse_loan("L1", loan, AS_OF)
-    assert la.cost is not None and la.cost_method == "periodic"
+    assert la.price.cost is not None and la.price.cost_method == "periodic"
     # one period of a year: the IRR is the interest over the principal, to the fen's rounding
-    assert abs(la.cost.simple - r) < D("0.00001")
-    assert la.cost.simple == la.cost.compound
+    assert abs(la.price.cost.simple - r) < D("0.00001")
+    assert la.price.cost.simple == la.price.cost.compound

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal, localcontext
+from fractions import Fraction
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from negotiator.calc.budget import split_proportional, split_total
+from negotiator.calc.budget import instalments_needed, split_proportional, split_total
 from negotiator.calc.caps import CombinedCheck, Regime, cap_for, combined_overdue_cap, within_cap
 from negotiator.calc.cost import (
     AnnualisedCost,
@@ -185,6 +186,44 @@ def test_split_total_sums_exactly(total: Decimal, n: int) -> None:
     assert all(p >= 0 and p == to_fen(p) for p in parts)
     assert max(parts) - min(parts) <= D("0.01")
     assert parts == sorted(parts)  # remainder fen go on the last instalments
+
+
+def _largest_remainder(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """The largest-remainder split written out with fractions (the reference)."""
+    cents = int(total * 100)
+    exact = [Fraction(w) for w in weights]
+    shares = [cents * w / sum(exact) for w in exact]
+    floors = [s.numerator // s.denominator for s in shares]
+    order = sorted(range(len(shares)), key=lambda i: (-(shares[i] - floors[i]), i))
+    for i in order[: cents - sum(floors)]:
+        floors[i] += 1
+    return [D(f) / 100 for f in floors]
+
+
+@given(
+    total=st.decimals(min_value=0, max_value=D("1000000"), places=2),
+    weights=st.lists(
+        st.decimals(min_value=0, max_value=D("1000000"), places=4) | st.integers(0, 10**9).map(D),
+        min_size=1,
+        max_size=12,
+    ).filter(lambda ws: sum(ws) > 0),
+)
+def test_split_proportional_matches_the_fraction_reference(
+    total: Decimal, weights: list[Decimal]
+) -> None:
+    assert split_proportional(total, weights) == _largest_remainder(total, weights)
+
+
+@given(
+    total=st.decimals(min_value=D("0.01"), max_value=D("10000000"), places=2),
+    monthly=st.decimals(min_value=D("0.001"), max_value=D("100000"), places=3)
+    | st.integers(1, 10**6).map(lambda n: D(n).scaleb(2)),
+)
+def test_instalments_needed_is_the_exact_ceiling(total: Decimal, monthly: Decimal) -> None:
+    ratio = Fraction(total) / Fraction(monthly)
+    n = instalments_needed(total, monthly)
+    assert n == -(-ratio.numerator // ratio.denominator)
+    assert n is not None and (n - 1) * monthly < total <= n * monthly
 
 
 @given(

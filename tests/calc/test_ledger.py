@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -286,3 +287,22 @@ def test_json_has_provenance_everywhere(method) -> None:
         for name in (*COMPONENTS, "total"):
             assert js[part][name]["provenance"] in {p.value for p in Provenance}
     assert js["schedule"]["method"] == method.value
+
+
+@given(
+    principal=st.decimals(min_value=1, max_value=10**6, places=2),
+    rate=st.decimals(min_value=0, max_value=1, places=4),
+    n=st.integers(1, 60),
+    method=st.sampled_from(list(RepaymentMethod)),
+    start=st.dates(dt.date(2000, 1, 1), dt.date(2090, 1, 1)),
+)
+def test_rows_generated_with_dates_are_the_rows_with_those_dates(
+    principal: Decimal, rate: Decimal, n: int, method: RepaymentMethod, start: dt.date
+) -> None:
+    dates = [start + dt.timedelta(days=30 * k) for k in range(1, n + 1)]
+    plain = generate(principal, rate, n, method)
+    dated = generate(principal, rate, n, method, dates)
+    assert [r.due for r in plain] == [None] * n
+    assert dated == [attrs.evolve(r, due=d) for r, d in zip(plain, dates, strict=True)]
+    with pytest.raises(ValueError):
+        generate(principal, rate, n, method, dates[:-1])

@@ -307,7 +307,7 @@ def test_reply_never_admits_or_adopts_a_flagged_instruction(
     above = a.plan.offers[0].on_table is not None and a.plan.offers[0].on_table.above_lawful > 0
     if unilateral:
         assert fee_finding
-    if fee_finding or above or a.loans[0].upfront_deducted > 0:
+    if fee_finding or above or a.loans[0].terms.upfront_deducted > 0:
         for phrase in ADMISSIONS:
             assert phrase not in text, phrase
         assert "保留依法主张调减" in text

@@ -63,14 +63,14 @@ def _codes(loan: Loan) -> list[str]:
 )
 def test_time_windows_at_their_edges(hour: int, minute: int, quiet: bool, late: bool) -> None:
     la = analyse_loan("L1", _loan(CollectionContact(_at(hour, minute), ContactChannel.PHONE)), DAY)
-    c = la.contacts[0]
+    c = la.collection.contacts[0]
     assert (c.quiet_hours, c.late_evening) == (quiet, late)
 
 
 def test_a_letter_or_email_at_night_is_not_a_quiet_hours_contact() -> None:
     for channel in (ContactChannel.LETTER, ContactChannel.EMAIL):
         la = analyse_loan("L1", _loan(CollectionContact(_at(23), channel)), DAY)
-        assert not la.contacts[0].quiet_hours
+        assert not la.collection.contacts[0].quiet_hours
 
 
 def test_times_with_an_offset_are_read_in_beijing_time() -> None:
@@ -109,7 +109,7 @@ def test_calls_are_counted_per_day_phone_to_the_borrower_only() -> None:
         ),
         DAY,
     )
-    assert [(d.day, d.calls, d.contacts, d.quiet_contacts) for d in la.days] == [
+    assert [(d.day, d.calls, d.contacts, d.quiet_contacts) for d in la.collection.days] == [
         (DAY, 4, 5, 1),
         (DAY + timedelta(days=1), 4, 1, 0),
     ]
@@ -193,8 +193,8 @@ channels = st.sampled_from(list(ContactChannel))
 def test_quiet_hours_property(hour: int, minute: int, channel: ContactChannel) -> None:
     la = analyse_loan("L1", _loan(CollectionContact(_at(hour, minute), channel)), DAY)
     intrusive = channel not in (ContactChannel.LETTER, ContactChannel.EMAIL)
-    assert la.contacts[0].quiet_hours == (intrusive and (hour >= 22 or hour < 8))
-    assert la.contacts[0].late_evening == (intrusive and hour == 21)
+    assert la.collection.contacts[0].quiet_hours == (intrusive and (hour >= 22 or hour < 8))
+    assert la.collection.contacts[0].late_evening == (intrusive and hour == 21)
 
 
 @settings(max_examples=100, deadline=timedelta(seconds=2))
@@ -212,6 +212,6 @@ def test_daily_calls_sum_to_the_phone_calls(
     )
     la = analyse_loan("L1", _loan(*records), DAY)
     phone = sum(n for _, _, ch, n in contacts if ch is ContactChannel.PHONE)
-    assert sum(d.calls for d in la.days) == phone
-    assert sum(d.contacts for d in la.days) == len(contacts)
-    assert len({d.day for d in la.days}) == len(la.days)
+    assert sum(d.calls for d in la.collection.days) == phone
+    assert sum(d.contacts for d in la.collection.days) == len(contacts)
+    assert len({d.day for d in la.collection.days}) == len(la.collection.days)
