@@ -339,9 +339,6 @@ class CollectionFigures:
             out.append("threats")
         return tuple(out)
 
-    def threatened(self) -> bool:
-        return any(c.threats for c in self.contacts)
-
 
 @attrs.frozen
 class LoanAnalysis:
@@ -365,7 +362,8 @@ class LoanAnalysis:
     #: The loan's ledger: schedule, claimed and lawful balance with provenance (docs/ledger.md).
     ledger: LoanLedger | None = None
 
-    # --- issues for the complaint routing -----------------------------------------------------
+    # --- the problems the figures show, named for the report's figures; complaint routing does
+    # not use them (it follows the fired rules: docs/architecture.md) ---------------------------
 
     def charge_issues(self) -> tuple[str, ...]:
         """Names of the charge problems the figures show (the fee rules' own conditions)."""
@@ -398,9 +396,6 @@ class LoanAnalysis:
 
     def collection_issues(self) -> tuple[str, ...]:
         return self.collection.issues()
-
-    def threatened(self) -> bool:
-        return self.collection.threatened()
 
     def debt_above_cap(self) -> bool:
         """Part of the debt looks unlawful, not merely reducible on request.
