@@ -36,7 +36,7 @@ import attrs
 
 from ..basis.params import Parameters, load_parameters
 from ..calc.cost import annualised_cost_dated, annualised_cost_periodic
-from ..calc.ledger import EXCESS_THRESHOLD
+from ..calc.ledger import excess_over
 from ..case.models import (
     AccountKind,
     Agreement,
@@ -1053,17 +1053,11 @@ def _ledger(
     claimed = ledger.claimed.total.amount if ledger is not None else None
     lawful = ledger.lawful.total.amount if ledger is not None else None
 
-    def above(limit: Decimal | None) -> Decimal:
-        if limit is None or paid is None:
-            return ZERO
-        diff = paid - limit
-        return to_fen(diff) if diff >= EXCESS_THRESHOLD else ZERO
-
     return LedgerCheck(
         claimed_total=claimed,
         lawful_total=lawful,
-        above_claimed=above(claimed),
-        above_lawful=above(lawful),
+        above_claimed=excess_over(paid, claimed),
+        above_lawful=excess_over(paid, lawful),
         share=share,
     )
 

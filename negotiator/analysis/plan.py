@@ -46,7 +46,7 @@ from ..basis.params import Parameters, load_parameters
 from ..calc.budget import instalments_needed, split_proportional
 from ..calc.consequences import STANDARD_HORIZONS
 from ..calc.dates import add_months
-from ..calc.ledger import EXCESS_THRESHOLD, LoanLedger, Offer, offer_for
+from ..calc.ledger import LoanLedger, Offer, excess_over, offer_for
 from ..case.models import (
     Agreement,
     Case,
@@ -147,12 +147,6 @@ def evaluate_offer(
         if candidate is not None and candidate.count == len(amounts):
             shaped = candidate
 
-    def above(limit: Decimal | None) -> Decimal:
-        if limit is None or total is None:
-            return ZERO
-        diff = total - limit
-        return to_fen(diff) if diff >= EXCESS_THRESHOLD else ZERO
-
     return OfferEvaluation(
         total=total,
         largest=largest,
@@ -161,8 +155,8 @@ def evaluate_offer(
         share=share,
         affordable=None if largest is None or share is None else largest <= share,
         waived=agreement.waived or ZERO,
-        above_claimed=above(ledger.claimed.total.amount),
-        above_lawful=above(ledger.lawful.total.amount),
+        above_claimed=excess_over(total, ledger.claimed.total.amount),
+        above_lawful=excess_over(total, ledger.lawful.total.amount),
         signed=agreement.borrower_signed and agreement.lender_signed,
     )
 

@@ -44,6 +44,7 @@ __all__ = [
     "Offer",
     "Provenance",
     "build_ledger",
+    "excess_over",
     "offer_for",
 ]
 
@@ -101,6 +102,15 @@ class Figure:
             "basis": self.basis,
             "bound": None if self.bound is None else str(self.bound),
         }
+
+
+def excess_over(amount: Decimal | None, limit: Decimal | None) -> Decimal:
+    """How much ``amount`` is above ``limit``, to the fen; zero when either is unknown or the
+    difference is below :data:`EXCESS_THRESHOLD` (rounding noise, never a finding)."""
+    if amount is None or limit is None:
+        return ZERO
+    diff = amount - limit
+    return to_fen(diff) if diff >= EXCESS_THRESHOLD else ZERO
 
 
 def _amount_text(amount: Decimal) -> str:
