@@ -311,7 +311,7 @@ def test_rows_generated_with_dates_are_the_rows_with_those_dates(
 def test_an_excess_counts_from_one_yuan_and_never_from_an_unknown():
     from negotiator.calc.ledger import EXCESS_THRESHOLD, excess_over
 
-    assert EXCESS_THRESHOLD == Decimal("1")
+    assert Decimal("1") == EXCESS_THRESHOLD
     assert excess_over(Decimal("100.99"), Decimal("100")) == 0  # rounding noise
     assert excess_over(Decimal("101.004"), Decimal("100")) == Decimal("1.00")
     assert excess_over(Decimal("90"), Decimal("100")) == 0
