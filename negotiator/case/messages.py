@@ -122,7 +122,7 @@ _CATALOGUE: tuple[tuple[str, str, str], ...] = (
     ),
     (
         r"write the amount paid .*true \(paid in full\) / false \(not paid\)",
-        "这里填已还的金额（如 \"2750.40\"），或 true（已还清）/ false（未还）",
+        '这里填已还的金额（如 "2750.40"），或 true（已还清）/ false（未还）',
         "write the amount paid (e.g. 2750.40), or true (paid in full) / false (not paid)",
     ),
     (
@@ -275,7 +275,27 @@ def _word(problem: str, lang: str) -> str:
     return problem if key == "en" else f"{problem}"
 
 
-_PII = ("id_number", "phone", "email", "address")
+# Fields whose value is personal data, and the look of personal data in any field: a run of seven
+# or more digits (spaces or hyphens between them allowed) is how a phone, identity, bank-card or
+# account number looks, and an @ how an e-mail address looks.  Such a value is never quoted back,
+# whichever field it was written in.
+_PII = (
+    "id_number",
+    "phone",
+    "email",
+    "address",
+    "repayment_account",
+    "account_holder",
+    "name",
+    "collector",
+)
+_PERSONAL_LOOK = re.compile(r"\d(?:[\s-]?\d){6,}|@")
+
+
+def quotable(path: str, original: str) -> bool:
+    """Whether ``original`` (what the person wrote at ``path``) may be quoted in a message."""
+    field = path.rsplit(".", 1)[-1]
+    return field not in _PII and not _PERSONAL_LOOK.search(original)
 
 
 def describe_problem(
@@ -287,7 +307,7 @@ def describe_problem(
     base = "en" if lang == "en" else "zh-Hans"
     _head, eg, dym, wrote, may = _HEAD[base]
     lines = [f"{path}: {_word(problem, base)}" if path else _word(problem, base)]
-    if original is not None and not any(path.endswith(p) for p in _PII):
+    if original is not None and quotable(path, original):
         lines.append(
             f"  {wrote}: {original[:60]!r}" if base == "en" else f"  {wrote}：“{original[:60]}”"
         )

@@ -165,3 +165,27 @@ def test_a_gbk_file_is_explained(tmp_path):
         text=True,
     )
     assert proc.returncode == 2 and "UTF-8" in proc.stderr and "另存为" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "13800001111",
+        "138-0000-1111",
+        "138 0000 1111",
+        "110105199003071239",
+        "6222 0212 3456 7890",
+        "wang@example.com",
+    ],
+)
+def test_a_value_that_looks_like_personal_data_is_never_quoted_back_whatever_the_field(written):
+    msg = problems(HEAD + f'lender_type = "{written}"\n')
+    assert msg.startswith("loans[0].lender_type: ")
+    assert written not in msg
+    digits = "".join(ch for ch in written if ch.isdigit())
+    assert not digits or digits not in "".join(ch for ch in msg if ch.isdigit())
+
+
+def test_an_ordinary_wrong_word_is_still_quoted_back():
+    msg = problems(HEAD + 'lender_type = "小额公司123"\n')
+    assert "您写的是：“小额公司123”" in msg
